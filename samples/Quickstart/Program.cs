@@ -1,0 +1,1 @@
+Console.WriteLine("ConvAi.Telephony Quickstart: the full flow arrives with the emulator.");
