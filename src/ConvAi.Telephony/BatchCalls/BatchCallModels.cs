@@ -88,7 +88,7 @@ public sealed record BatchCallWhatsAppParams
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>
@@ -187,7 +187,7 @@ public sealed record BatchCall
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>One recipient of a batch call with its state.</summary>
@@ -227,7 +227,7 @@ public sealed record BatchCallRecipientResult
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>One page of <c>GET /v1/convai/batch-calling/workspace</c>.</summary>
@@ -247,7 +247,7 @@ public sealed record BatchCallPage
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Filters and paging of <c>GET /v1/convai/batch-calling/workspace</c>.</summary>

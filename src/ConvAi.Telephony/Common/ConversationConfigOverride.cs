@@ -28,7 +28,7 @@ public sealed record ConversationConfigOverride
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Agent overrides (<c>conversation_config_override.agent</c>).</summary>
@@ -52,7 +52,7 @@ public sealed record AgentOverride
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Prompt overrides (<c>conversation_config_override.agent.prompt</c>).</summary>
@@ -80,7 +80,7 @@ public sealed record PromptOverride
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>A knowledge-base document reference.</summary>
@@ -104,7 +104,7 @@ public sealed record KnowledgeBaseLocator
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Text-to-speech overrides (<c>conversation_config_override.tts</c>).</summary>
@@ -136,7 +136,7 @@ public sealed record TtsOverride
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>A pronunciation dictionary reference.</summary>
@@ -152,7 +152,7 @@ public sealed record PronunciationDictionaryLocator
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Conversation overrides (<c>conversation_config_override.conversation</c>).</summary>
@@ -168,7 +168,7 @@ public sealed record ConversationOverride
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Speech-recognition overrides (<c>conversation_config_override.asr</c>).</summary>
@@ -180,7 +180,7 @@ public sealed record AsrOverride
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Turn-taking overrides (<c>conversation_config_override.turn</c>).</summary>
@@ -192,7 +192,7 @@ public sealed record TurnOverride
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>What the agent says when the user stays silent (<c>soft_timeout_config</c>).</summary>
@@ -208,5 +208,5 @@ public sealed record SoftTimeoutConfig
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

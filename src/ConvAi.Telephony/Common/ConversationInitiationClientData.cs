@@ -50,7 +50,7 @@ public sealed record ConversationInitiationClientData
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Describes the client that started a conversation (<c>source_info</c>).</summary>
@@ -66,7 +66,7 @@ public sealed record ConversationSourceInfo
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>Per-call settings of the telephony provider (<c>telephony_call_config</c>).</summary>
@@ -82,5 +82,5 @@ public sealed record TelephonyCallConfig
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

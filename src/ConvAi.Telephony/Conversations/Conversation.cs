@@ -92,7 +92,7 @@ public sealed record Conversation
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>An agent visited during a conversation.</summary>
@@ -108,7 +108,7 @@ public sealed record VisitedAgent
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The analysis of a conversation.</summary>
@@ -152,7 +152,7 @@ public sealed record ConversationAnalysis
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The result of one evaluation criterion.</summary>
@@ -184,7 +184,7 @@ public sealed record EvaluationCriteriaResult
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>One collected data point.</summary>
@@ -208,5 +208,5 @@ public sealed record DataCollectionResult
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -124,7 +124,7 @@ public sealed record ConversationMetadata
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>An error that ended a conversation.</summary>
@@ -140,7 +140,7 @@ public sealed record ConversationError
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>
@@ -187,7 +187,7 @@ public sealed record PhoneCallInfo
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The batch a call belonged to.</summary>
@@ -203,7 +203,7 @@ public sealed record BatchCallInfo
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The data-retention settings of a conversation.</summary>
@@ -235,7 +235,7 @@ public sealed record DeletionSettings
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The feedback given on a conversation.</summary>
@@ -267,5 +267,5 @@ public sealed record ConversationFeedbackSummary
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

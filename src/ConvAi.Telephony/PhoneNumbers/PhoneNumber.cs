@@ -60,7 +60,7 @@ public sealed record PhoneNumber
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The agent assigned to a phone number.</summary>
@@ -84,7 +84,7 @@ public sealed record PhoneNumberAgentInfo
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The outbound trunk of a SIP-trunk number, as the server reports it (secrets are never returned).</summary>
@@ -128,7 +128,7 @@ public sealed record OutboundSipTrunkInfo
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The inbound trunk of a SIP-trunk number, as the server reports it.</summary>
@@ -164,5 +164,5 @@ public sealed record InboundSipTrunkInfo
 
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
