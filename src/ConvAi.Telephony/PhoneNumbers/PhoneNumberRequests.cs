@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ConvAi.Telephony;
@@ -234,6 +235,10 @@ public sealed record ImportPhoneNumberResult
     /// <summary>Gets the id of the imported number.</summary>
     [JsonPropertyName("phone_number_id")]
     public string PhoneNumberId { get; init; } = string.Empty;
+
+    /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The body of <c>POST /v1/convai/phone-numbers</c> for an Exotel number.</summary>
