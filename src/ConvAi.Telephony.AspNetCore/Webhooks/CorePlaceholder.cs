@@ -15,7 +15,7 @@ public sealed record Conversation
     public string? ConversationId { get; init; }
 
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public static class ConvAiJson
