@@ -90,7 +90,7 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            await receiver.ReleaseAsync(receipt, exception).ConfigureAwait(false);
+            await receiver.ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }
@@ -121,13 +121,13 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         }
         catch (Exception exception)
         {
-            await receiver.ReleaseAsync(receipt, exception).ConfigureAwait(false);
+            await receiver.ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
             throw;
         }
 
         if (context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
         {
-            await receiver.ReleaseAsync(receipt, exception: null).ConfigureAwait(false);
+            await receiver.ReleaseAfterFailureAsync(receipt, exception: null).ConfigureAwait(false);
         }
     }
 }

@@ -115,8 +115,8 @@ internal sealed class ConvAiWebhookReceiver
         }
     }
 
-    /// <summary>Forgets an accepted delivery whose processing failed, so that ElevenLabs' retry is processed.</summary>
-    public async Task ReleaseAsync(WebhookReceipt receipt, Exception? exception)
+    /// <summary>Logs a failed dispatch (ids and exception type only) and forgets the delivery, so that ElevenLabs' retry is processed.</summary>
+    public async Task ReleaseAfterFailureAsync(WebhookReceipt receipt, Exception? exception)
     {
         if (receipt is { Event: { } webhookEvent, ClaimKey: { } claimKey })
         {
