@@ -13,7 +13,8 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
     /// Maps a POST endpoint that verifies the <c>ElevenLabs-Signature</c>, parses the webhook, skips duplicate
     /// deliveries and dispatches to the registered <see cref="ConvAiWebhookHandler"/>. Answers 200 (handled, ignored or
     /// duplicate), 400 (bad JSON or envelope), 401 (missing, malformed, stale or wrong signature), 403 (source IP not
-    /// allowed), 413 (body over the limit), 415 (not JSON), and 500 only when the handler throws.
+    /// allowed), 413 (body over the limit), 415 (not JSON), 503 when the delivery store fails, and 500 only when the
+    /// handler throws.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, e.g. <c>/webhooks/elevenlabs</c>.</param>
