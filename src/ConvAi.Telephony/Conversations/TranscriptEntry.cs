@@ -6,6 +6,9 @@ namespace ConvAi.Telephony;
 /// <summary>One turn of a conversation transcript.</summary>
 public sealed record TranscriptEntry
 {
+    private readonly IReadOnlyList<ToolCall>? _toolCalls;
+    private readonly IReadOnlyList<ToolResult>? _toolResults;
+
     /// <summary>Gets who spoke.</summary>
     [JsonPropertyName("role")]
     public TranscriptRole Role { get; init; }
@@ -18,13 +21,13 @@ public sealed record TranscriptEntry
     [JsonPropertyName("message")]
     public string? Message { get; init; }
 
-    /// <summary>Gets the tools the agent called in this turn (null or empty when none).</summary>
+    /// <summary>Gets the tools the agent called in this turn; empty when none, also when the server sends <c>null</c>.</summary>
     [JsonPropertyName("tool_calls")]
-    public IReadOnlyList<ToolCall>? ToolCalls { get; init; }
+    public IReadOnlyList<ToolCall> ToolCalls { get => _toolCalls ?? []; init => _toolCalls = value; }
 
-    /// <summary>Gets the results of tools called in this turn (null or empty when none).</summary>
+    /// <summary>Gets the results of tools called in this turn; empty when none, also when the server sends <c>null</c>.</summary>
     [JsonPropertyName("tool_results")]
-    public IReadOnlyList<ToolResult>? ToolResults { get; init; }
+    public IReadOnlyList<ToolResult> ToolResults { get => _toolResults ?? []; init => _toolResults = value; }
 
     /// <summary>Gets feedback on this message.</summary>
     [JsonPropertyName("feedback")]

@@ -285,7 +285,7 @@ public class ConversationsClientTests
             Assert.That(transcript[2].Message, Is.Null);
         });
 
-        var calls = transcript[2].ToolCalls!;
+        var calls = transcript[2].ToolCalls;
         Assert.Multiple(() =>
         {
             Assert.That(calls[0].RequestId, Is.EqualTo("req_tool_1"));
@@ -297,7 +297,7 @@ public class ConversationsClientTests
             Assert.That(calls[1].Type, Is.EqualTo(ToolType.System));
         });
 
-        var results = transcript[2].ToolResults!;
+        var results = transcript[2].ToolResults;
         Assert.That(results, Has.Count.EqualTo(5));
         Assert.Multiple(() =>
         {
@@ -424,8 +424,8 @@ public class ConversationsClientTests
         {
             Assert.That(c.ConversationId, Is.EqualTo("abc"));
             Assert.That(c.UserId, Is.EqualTo("user123"));
-            Assert.That(c.Transcript![0].ToolCalls, Is.Null);
-            Assert.That(c.Transcript[0].ToolResults, Is.Null);
+            Assert.That(c.Transcript![0].ToolCalls, Is.Empty);
+            Assert.That(c.Transcript[0].ToolResults, Is.Empty);
             Assert.That(c.Transcript[0].ConversationTurnMetrics!.Value.GetProperty("convai_llm_service_ttfb").GetProperty("elapsed_time").GetDouble(), Is.EqualTo(0.37));
             Assert.That(c.Metadata!.Feedback!.OverallScore, Is.Null);
             Assert.That(c.Metadata.TerminationReason, Is.Empty);
