@@ -1,3 +1,19 @@
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Running;
+using ConvAi.Telephony.Benchmarks.Tools;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Tool modes run without touching BenchmarkDotNet, so the cold-start processes load only what they use.
+return args switch
+{
+    ["--cold-start", var mode, var baseAddress] => await ColdStart.RunAsync(mode, new Uri(baseAddress)),
+    ["--make-load-bodies", var count, var path] => LoadBodies.Write(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), path),
+    ["--report", var resultsDirectory, .. var extra] => ResultsReport.Print(resultsDirectory, extra),
+    _ => RunBenchmarks(args),
+};
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static int RunBenchmarks(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    return 0;
+}

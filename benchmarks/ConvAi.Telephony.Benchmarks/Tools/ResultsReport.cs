@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ConvAi.Telephony.Benchmarks.Tools;
+
+/// <summary>
+/// <c>--report &lt;results dir&gt; [--cold-start &lt;tsv&gt;] [--assembly &lt;dll&gt;]</c>: reads BenchmarkDotNet's JSON
+/// exports and prints one line per case with its ratio to the baseline, its allocation and whether the target is met.
+/// The cold-start file has one line per run: <c>mode wall-milliseconds max-rss-kilobytes</c>.
+/// </summary>
+public static class ResultsReport
+{
+    private const double OneMegabyte = 1_000_000;
+    private const double ExtraAllocationLimit = 5 * 1024;
+
+    /// <summary>Prints the report; returns 0 when every case has results, 1 when some are missing.</summary>
+    public static int Print(string resultsDirectory, string[] extra)
+    {
+        var results = Load(resultsDirectory);
+        var lines = new List<string>();
+        var missing = false;
+
+        void Add(Func<string> line)
+        {
+            try
+            {
+                lines.Add(line());
+            }
+            catch (KeyNotFoundException exception)
+            {
+                missing = true;
+                lines.Add($"missing result: {exception.Message}");
+            }
+        }
+
+        Add(() =>
+        {
+            var floor = results.Get("WebhookVerifyBenchmarks", "BareHmac");
+            var verify = results.Get("WebhookVerifyBenchmarks", "Verify");
+            var ratio = verify.Mean / floor.Mean;
+            return $"verify 7.5KB: {Ratio(ratio)} floor, {Bytes(verify.Allocated)} allocated (target <=1.3x, 0 B): {Met(ratio <= 1.3 && verify.Allocated == 0)}";
+        });
+        Add(() =>
+        {
+            var floor = results.Get("WebhookVerifyBenchmarks", "BareHmac");
+            var naive = results.Get("WebhookVerifyBenchmarks", "NaivePort");
+            return $"verify 7.5KB naive port (string concat, hex, ==): {Ratio(naive.Mean / floor.Mean)} floor, {Bytes(naive.Allocated)} allocated (for comparison)";
+        });
+        foreach (var (method, name) in new[] { ("NaiveTyped", "reflection into the typed model"), ("NaiveDictionary", "reflection into Dictionary<string,object>") })
+        {
+            Add(() =>
+            {
+                var naive = results.Get("WebhookParseBenchmarks", method);
+                var library = results.Get("WebhookParseBenchmarks", "Library");
+                var speedup = naive.Mean / library.Mean;
+                var allocation = library.Allocated / naive.Allocated;
+                return $"verify+parse 7.5KB vs naive ({name}): {speedup:0.00}x faster, {allocation:0.00}x the allocations "
+                    + $"({Bytes(library.Allocated)} vs {Bytes(naive.Allocated)}) (target >=2x faster, <=0.5x): {Met(speedup >= 2 && allocation <= 0.5)}";
+            });
+        }
+
+        Add(() =>
+        {
+            var naive = results.Get("WebhookAudioBenchmarks", "Naive");
+            var library = results.Get("WebhookAudioBenchmarks", "Library");
+            return $"post_call_audio 10MiB to Stream.Null: {Bytes(library.Allocated)} allocated beyond the body vs naive {Bytes(naive.Allocated)}, "
+                + $"{Ratio(library.Mean / naive.Mean)} naive time (target <=1 MB): {Met(library.Allocated <= OneMegabyte)}";
+        });
+        foreach (var (label, baseline, method) in new[]
+        {
+            ("client Conversations.GetAsync", "HandWrittenGet", "LibraryGet"),
+            ("client Calls.StartTwilioCallAsync", "HandWrittenStartCall", "LibraryStartCall"),
+        })
+        {
+            Add(() =>
+            {
+                var hand = results.Get("ClientOverheadBenchmarks", baseline);
+                var library = results.Get("ClientOverheadBenchmarks", method);
+                var ratio = library.Mean / hand.Mean;
+                var extraBytes = library.Allocated - hand.Allocated;
+                return $"{label}: {Ratio(ratio)} hand-written ({Micro(library.Mean)} vs {Micro(hand.Mean)}), {SignedBytes(extraBytes)} extra allocated per call "
+                    + $"({Bytes(library.Allocated)} vs {Bytes(hand.Allocated)}) (target <=3x, <=5 KB): {Met(ratio <= 3 && extraBytes <= ExtraAllocationLimit)}";
+            });
+        }
+
+        Add(() =>
+        {
+            const int pageSize = Client.PagingBenchmarks.PageSize;
+            var ten = results.Get("PagingBenchmarks", "ListAll", "Pages=10");
+            var hundred = results.Get("PagingBenchmarks", "ListAll", "Pages=100");
+            var handHundred = results.Get("PagingBenchmarks", "HandWritten", "Pages=100");
+            var perItemTen = ten.Allocated / (10.0 * pageSize);
+            var perItemHundred = hundred.Allocated / (100.0 * pageSize);
+            var growth = perItemHundred / perItemTen;
+            return $"ListAllAsync 10,000 conversations in 100 pages: {perItemHundred:0} B allocated per item (10 pages: {perItemTen:0} B/item, ratio {growth:0.00}); "
+                + $"{Ratio(hundred.Mean / handHundred.Mean)} time and {Ratio(hundred.Allocated / handHundred.Allocated)} allocation of a hand-written cursor loop "
+                + $"(target: per-item allocation independent of page count, within 5%): {Met(Math.Abs(growth - 1) <= 0.05)}";
+        });
+
+        var coldStart = Option(extra, "--cold-start");
+        if (coldStart is not null)
+        {
+            Add(() => ColdStartLine(coldStart));
+        }
+
+        var assembly = Option(extra, "--assembly");
+        if (assembly is not null)
+        {
+            var size = new FileInfo(assembly).Length;
+            lines.Add($"core assembly {Path.GetFileName(assembly)}: {size / 1024.0:0} KB (target well under 1 MB): {Met(size < 1024 * 1024)}");
+        }
+
+        foreach (var line in lines)
+        {
+            Console.WriteLine(line);
+        }
+
+        return missing ? 1 : 0;
+    }
+
+    private static string ColdStartLine(string path)
+    {
+        var runs = File.ReadAllLines(path)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(parts => parts.Length == 3)
+            .Select(parts => (Mode: parts[0], Wall: double.Parse(parts[1], CultureInfo.InvariantCulture), Rss: double.Parse(parts[2], CultureInfo.InvariantCulture)))
+            .ToList();
+        double Median(string mode, Func<(string Mode, double Wall, double Rss), double> pick)
+        {
+            var values = runs.Where(run => run.Mode == mode).Select(pick).Order().ToArray();
+            return values.Length == 0 ? throw new KeyNotFoundException($"cold start {mode}") : values[values.Length / 2];
+        }
+
+        var clientWall = Median("client", run => run.Wall);
+        var handWall = Median("handwritten", run => run.Wall);
+        var clientRss = Median("client", run => run.Rss);
+        var handRss = Median("handwritten", run => run.Rss);
+        var count = runs.Count(run => run.Mode == "client");
+        return $"cold start (1 outbound call + 1 conversation read, median of {count} processes): {Ratio(clientWall / handWall)} wall time ({clientWall:0} ms vs {handWall:0} ms), "
+            + $"{Ratio(clientRss / handRss)} peak RSS ({clientRss / 1024:0.0} MB vs {handRss / 1024:0.0} MB) (target <=1.5x, <=1.3x): "
+            + Met(clientWall / handWall <= 1.5 && clientRss / handRss <= 1.3);
+    }
+
+    private static Results Load(string directory)
+    {
+        var results = new Results();
+        foreach (var file in Directory.EnumerateFiles(directory, "*-report-full-compressed.json"))
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
+            foreach (var benchmark in document.RootElement.GetProperty("Benchmarks").EnumerateArray())
+            {
+                if (!benchmark.TryGetProperty("Statistics", out var statistics) || statistics.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                var key = (
+                    benchmark.GetProperty("Type").GetString()!,
+                    benchmark.GetProperty("Method").GetString()!,
+                    benchmark.GetProperty("Parameters").GetString() ?? string.Empty);
+                results.Values[key] = (
+                    statistics.GetProperty("Mean").GetDouble(),
+                    benchmark.GetProperty("Memory").GetProperty("BytesAllocatedPerOperation").GetDouble());
+            }
+        }
+
+        return results;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static string Met(bool met) => met ? "met" : "NOT MET";
+
+    private static string Ratio(double value) => $"{value.ToString("0.00", CultureInfo.InvariantCulture)}x";
+
+    private static string Micro(double nanoseconds) => $"{(nanoseconds / 1000).ToString("0.0", CultureInfo.InvariantCulture)} us";
+
+    private static string Bytes(double bytes) => bytes switch
+    {
+        < 10 * 1024 => $"{bytes.ToString("0", CultureInfo.InvariantCulture)} B",
+        < 10 * 1024 * 1024 => $"{(bytes / 1024).ToString("0.0", CultureInfo.InvariantCulture)} KB",
+        _ => $"{(bytes / (1024 * 1024)).ToString("0.0", CultureInfo.InvariantCulture)} MB",
+    };
+
+    private static string SignedBytes(double bytes) => bytes >= 0 ? $"+{Bytes(bytes)}" : $"-{Bytes(-bytes)}";
+
+    private sealed class Results
+    {
+        public Dictionary<(string Type, string Method, string Parameters), (double Mean, double Allocated)> Values { get; } = [];
+
+        public (double Mean, double Allocated) Get(string type, string method, string parameters = "") =>
+            Values.TryGetValue((type, method, parameters), out var value)
+                ? value
+                : throw new KeyNotFoundException($"{type}.{method}{(parameters.Length > 0 ? $" ({parameters})" : string.Empty)}");
+    }
+}
