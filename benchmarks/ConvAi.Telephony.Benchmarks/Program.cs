@@ -6,7 +6,8 @@ using ConvAi.Telephony.Benchmarks.Tools;
 return args switch
 {
     ["--cold-start", var mode, var baseAddress] => await ColdStart.RunAsync(mode, new Uri(baseAddress)),
-    ["--make-load-bodies", var count, var path] => LoadBodies.Write(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), path),
+    ["--make-load-bodies", var bodies, var deliveries, var path] => LoadBodies.Write(Number(bodies), Number(deliveries), path, "conv_load_"),
+    ["--make-load-bodies", var bodies, var deliveries, var path, var idPrefix] => LoadBodies.Write(Number(bodies), Number(deliveries), path, idPrefix),
     ["--report", var resultsDirectory, .. var extra] => ResultsReport.Print(resultsDirectory, extra),
     _ => RunBenchmarks(args),
 };
@@ -17,3 +18,5 @@ static int RunBenchmarks(string[] args)
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     return 0;
 }
+
+static int Number(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);

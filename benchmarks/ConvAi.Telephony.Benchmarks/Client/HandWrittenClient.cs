@@ -25,6 +25,9 @@ public sealed class HandWrittenClient
         _http.DefaultRequestHeaders.Add("xi-api-key", Payloads.ApiKey);
     }
 
+    /// <summary>Uses an already configured client (base address and key set by its handlers), e.g. the library's named client.</summary>
+    public HandWrittenClient(HttpClient configured) => _http = configured;
+
     /// <summary>GET /v1/convai/conversations/{id}.</summary>
     public async Task<Conversation> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default)
     {

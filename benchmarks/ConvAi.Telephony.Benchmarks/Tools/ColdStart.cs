@@ -6,9 +6,11 @@ using ConvAi.Telephony.Benchmarks.Client;
 namespace ConvAi.Telephony.Benchmarks.Tools;
 
 /// <summary>
-/// <c>--cold-start client|handwritten &lt;base address&gt;</c>: a whole process that places one outbound call and reads
-/// one conversation against a local server, with the library (DI, the full pipeline) or hand-written
-/// (<see cref="HttpClient"/> and a small source-generated JSON context of its own). <c>run.sh</c> times it.
+/// <c>--cold-start client|client-noDI|handwritten &lt;base address&gt;</c>: a whole process that places one outbound call
+/// and reads one conversation against a local server, with the library through DI (<c>AddConvAiTelephony</c>, the
+/// named HttpClient, the full pipeline), with the library's constructor (<c>new ConvAiTelephonyClient(options)</c>, for
+/// apps without DI), or hand-written (<see cref="HttpClient"/> and a small source-generated JSON context of its own).
+/// <c>run.sh</c> times it.
 /// </summary>
 public static class ColdStart
 {
@@ -16,13 +18,14 @@ public static class ColdStart
     public static Task<int> RunAsync(string mode, Uri baseAddress) => mode switch
     {
         "client" => WithLibraryAsync(baseAddress),
+        "client-noDI" => WithLibraryConstructorAsync(baseAddress),
         "handwritten" => HandWrittenAsync(baseAddress),
         _ => Task.FromResult(Usage()),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: --cold-start client|handwritten <base address>");
+        Console.Error.WriteLine("usage: --cold-start client|client-noDI|handwritten <base address>");
         return 2;
     }
 
@@ -37,6 +40,16 @@ public static class ColdStart
             Console.WriteLine($"{call.CallSid} {conversation.ConversationId} {conversation.Transcript?.Count}");
         }
 
+        return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<int> WithLibraryConstructorAsync(Uri baseAddress)
+    {
+        var client = new ConvAiTelephonyClient(new ConvAiTelephonyOptions { ApiKey = Payloads.ApiKey, BaseAddress = baseAddress });
+        var call = await client.Calls.StartTwilioCallAsync(ClientFactory.CallRequest);
+        var conversation = await client.Conversations.GetAsync(call.ConversationId!);
+        Console.WriteLine($"{call.CallSid} {conversation.ConversationId} {conversation.Transcript?.Count}");
         return 0;
     }
 

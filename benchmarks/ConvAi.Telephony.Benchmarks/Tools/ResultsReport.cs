@@ -5,7 +5,8 @@ namespace ConvAi.Telephony.Benchmarks.Tools;
 
 /// <summary>
 /// <c>--report &lt;results dir&gt; [--cold-start &lt;tsv&gt;] [--assembly &lt;dll&gt;]</c>: reads BenchmarkDotNet's JSON
-/// exports and prints one line per case with its ratio to the baseline, its allocation and whether the target is met.
+/// exports and prints one line per case with its ratio to the baseline (of medians, which shared machines disturb
+/// less than means), its allocation and whether the target is met.
 /// The cold-start file has one line per run: <c>mode wall-milliseconds max-rss-kilobytes</c>.
 /// </summary>
 public static class ResultsReport
@@ -37,14 +38,14 @@ public static class ResultsReport
         {
             var floor = results.Get("WebhookVerifyBenchmarks", "BareHmac");
             var verify = results.Get("WebhookVerifyBenchmarks", "Verify");
-            var ratio = verify.Mean / floor.Mean;
+            var ratio = verify.Time / floor.Time;
             return $"verify 7.5KB: {Ratio(ratio)} floor, {Bytes(verify.Allocated)} allocated (target <=1.3x, 0 B): {Met(ratio <= 1.3 && verify.Allocated == 0)}";
         });
         Add(() =>
         {
             var floor = results.Get("WebhookVerifyBenchmarks", "BareHmac");
             var naive = results.Get("WebhookVerifyBenchmarks", "NaivePort");
-            return $"verify 7.5KB naive port (string concat, hex, ==): {Ratio(naive.Mean / floor.Mean)} floor, {Bytes(naive.Allocated)} allocated (for comparison)";
+            return $"verify 7.5KB naive port (string concat, hex, ==): {Ratio(naive.Time / floor.Time)} floor, {Bytes(naive.Allocated)} allocated (for comparison)";
         });
         foreach (var (method, name) in new[] { ("NaiveTyped", "reflection into the typed model"), ("NaiveDictionary", "reflection into Dictionary<string,object>") })
         {
@@ -52,7 +53,7 @@ public static class ResultsReport
             {
                 var naive = results.Get("WebhookParseBenchmarks", method);
                 var library = results.Get("WebhookParseBenchmarks", "Library");
-                var speedup = naive.Mean / library.Mean;
+                var speedup = naive.Time / library.Time;
                 var allocation = library.Allocated / naive.Allocated;
                 return $"verify+parse 7.5KB vs naive ({name}): {speedup:0.00}x faster, {allocation:0.00}x the allocations "
                     + $"({Bytes(library.Allocated)} vs {Bytes(naive.Allocated)}) (target >=2x faster, <=0.5x): {Met(speedup >= 2 && allocation <= 0.5)}";
@@ -61,10 +62,26 @@ public static class ResultsReport
 
         Add(() =>
         {
+            const string type = "WebhookParseBreakdownBenchmarks";
+            var whole = results.Get(type, "Whole");
+            string Step(string method, string label)
+            {
+                var step = results.Get(type, method);
+                return $"{label} {Micro(step.Time)} ({step.Time / whole.Time:P0}), {Bytes(step.Allocated)}";
+            }
+
+            return $"  where verify+parse goes: whole {Micro(whole.Time)}, {Bytes(whole.Allocated)}; " + string.Join("; ",
+                Step("VerifyOnly", "Verify"),
+                Step("ReaderPass", "one reader pass"),
+                Step("BindSourceGenerated", "data->Conversation source-generated"),
+                Step("BindReflection", "(same by reflection")) + ")";
+        });
+        Add(() =>
+        {
             var naive = results.Get("WebhookAudioBenchmarks", "Naive");
             var library = results.Get("WebhookAudioBenchmarks", "Library");
             return $"post_call_audio 10MiB to Stream.Null: {Bytes(library.Allocated)} allocated beyond the body vs naive {Bytes(naive.Allocated)}, "
-                + $"{Ratio(library.Mean / naive.Mean)} naive time (target <=1 MB): {Met(library.Allocated <= OneMegabyte)}";
+                + $"{Ratio(library.Time / naive.Time)} naive time (target <=1 MB): {Met(library.Allocated <= OneMegabyte)}";
         });
         foreach (var (label, baseline, method) in new[]
         {
@@ -72,15 +89,23 @@ public static class ResultsReport
             ("client Calls.StartTwilioCallAsync", "HandWrittenStartCall", "LibraryStartCall"),
         })
         {
+            var steps = method == "LibraryGet"
+                ? new[] { ("HandWrittenGet", "hand-written"), ("PipelineGet", "+ library handlers"), ("RefitGet", "+ Refit"), ("LibraryGet", "+ client class") }
+                : new[] { ("HandWrittenStartCall", "hand-written"), ("PipelineStartCall", "+ library handlers"), ("RefitStartCall", "+ Refit"), ("LibraryStartCall", "+ client class") };
             Add(() =>
             {
                 var hand = results.Get("ClientOverheadBenchmarks", baseline);
                 var library = results.Get("ClientOverheadBenchmarks", method);
-                var ratio = library.Mean / hand.Mean;
+                var ratio = library.Time / hand.Time;
                 var extraBytes = library.Allocated - hand.Allocated;
-                return $"{label}: {Ratio(ratio)} hand-written ({Micro(library.Mean)} vs {Micro(hand.Mean)}), {SignedBytes(extraBytes)} extra allocated per call "
+                return $"{label}: {Ratio(ratio)} hand-written ({Micro(library.Time)} vs {Micro(hand.Time)}), {SignedBytes(extraBytes)} extra allocated per call "
                     + $"({Bytes(library.Allocated)} vs {Bytes(hand.Allocated)}) (target <=3x, <=5 KB): {Met(ratio <= 3 && extraBytes <= ExtraAllocationLimit)}";
             });
+            Add(() => "  steps: " + string.Join(" -> ", steps.Select(step =>
+            {
+                var value = results.Get("ClientOverheadBenchmarks", step.Item1);
+                return $"{step.Item2} {Micro(value.Time)}, {Bytes(value.Allocated)}";
+            })));
         }
 
         Add(() =>
@@ -93,14 +118,15 @@ public static class ResultsReport
             var perItemHundred = hundred.Allocated / (100.0 * pageSize);
             var growth = perItemHundred / perItemTen;
             return $"ListAllAsync 10,000 conversations in 100 pages: {perItemHundred:0} B allocated per item (10 pages: {perItemTen:0} B/item, ratio {growth:0.00}); "
-                + $"{Ratio(hundred.Mean / handHundred.Mean)} time and {Ratio(hundred.Allocated / handHundred.Allocated)} allocation of a hand-written cursor loop "
+                + $"{Ratio(hundred.Time / handHundred.Time)} time and {Ratio(hundred.Allocated / handHundred.Allocated)} allocation of a hand-written cursor loop "
                 + $"(target: per-item allocation independent of page count, within 5%): {Met(Math.Abs(growth - 1) <= 0.05)}";
         });
 
         var coldStart = Option(extra, "--cold-start");
         if (coldStart is not null)
         {
-            Add(() => ColdStartLine(coldStart));
+            Add(() => ColdStartLine(coldStart, "client", "through DI (AddConvAiTelephony)"));
+            Add(() => ColdStartLine(coldStart, "client-noDI", "new ConvAiTelephonyClient(options), no DI"));
         }
 
         var assembly = Option(extra, "--assembly");
@@ -118,7 +144,7 @@ public static class ResultsReport
         return missing ? 1 : 0;
     }
 
-    private static string ColdStartLine(string path)
+    private static string ColdStartLine(string path, string mode, string description)
     {
         var runs = File.ReadAllLines(path)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -131,12 +157,12 @@ public static class ResultsReport
             return values.Length == 0 ? throw new KeyNotFoundException($"cold start {mode}") : values[values.Length / 2];
         }
 
-        var clientWall = Median("client", run => run.Wall);
+        var clientWall = Median(mode, run => run.Wall);
         var handWall = Median("handwritten", run => run.Wall);
-        var clientRss = Median("client", run => run.Rss);
+        var clientRss = Median(mode, run => run.Rss);
         var handRss = Median("handwritten", run => run.Rss);
-        var count = runs.Count(run => run.Mode == "client");
-        return $"cold start (1 outbound call + 1 conversation read, median of {count} processes): {Ratio(clientWall / handWall)} wall time ({clientWall:0} ms vs {handWall:0} ms), "
+        var count = runs.Count(run => run.Mode == mode);
+        return $"cold start, client {description} (1 outbound call + 1 conversation read, median of {count} processes): {Ratio(clientWall / handWall)} wall time ({clientWall:0} ms vs {handWall:0} ms), "
             + $"{Ratio(clientRss / handRss)} peak RSS ({clientRss / 1024:0.0} MB vs {handRss / 1024:0.0} MB) (target <=1.5x, <=1.3x): "
             + Met(clientWall / handWall <= 1.5 && clientRss / handRss <= 1.3);
     }
@@ -159,7 +185,7 @@ public static class ResultsReport
                     benchmark.GetProperty("Method").GetString()!,
                     benchmark.GetProperty("Parameters").GetString() ?? string.Empty);
                 results.Values[key] = (
-                    statistics.GetProperty("Mean").GetDouble(),
+                    statistics.GetProperty("Median").GetDouble(),
                     benchmark.GetProperty("Memory").GetProperty("BytesAllocatedPerOperation").GetDouble());
             }
         }
@@ -190,9 +216,9 @@ public static class ResultsReport
 
     private sealed class Results
     {
-        public Dictionary<(string Type, string Method, string Parameters), (double Mean, double Allocated)> Values { get; } = [];
+        public Dictionary<(string Type, string Method, string Parameters), (double Time, double Allocated)> Values { get; } = [];
 
-        public (double Mean, double Allocated) Get(string type, string method, string parameters = "") =>
+        public (double Time, double Allocated) Get(string type, string method, string parameters = "") =>
             Values.TryGetValue((type, method, parameters), out var value)
                 ? value
                 : throw new KeyNotFoundException($"{type}.{method}{(parameters.Length > 0 ? $" ({parameters})" : string.Empty)}");
