@@ -10,10 +10,13 @@ namespace ConvAi.Telephony.Benchmarks.Tools;
 /// and reads one conversation against a local server, with the library through DI (<c>AddConvAiTelephony</c>, the
 /// named HttpClient, the full pipeline), with the library's constructor (<c>new ConvAiTelephonyClient(options)</c>, for
 /// apps without DI), or hand-written (<see cref="HttpClient"/> and a small source-generated JSON context of its own).
-/// <c>run.sh</c> times it.
+/// <c>run.sh</c> times it. With <c>COLD_START_PHASES=1</c> it prints to stderr when each phase ended (milliseconds
+/// since the process started) and how many assemblies were loaded, to show where the time goes.
 /// </summary>
 public static class ColdStart
 {
+    private static readonly bool PrintPhases = Environment.GetEnvironmentVariable("COLD_START_PHASES") == "1";
+
     /// <summary>Runs one mode; returns the process exit code.</summary>
     public static Task<int> RunAsync(string mode, Uri baseAddress) => mode switch
     {
@@ -29,14 +32,27 @@ public static class ColdStart
         return 2;
     }
 
+    private static void Phase(string name)
+    {
+        if (PrintPhases)
+        {
+            var sinceStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
+            Console.Error.WriteLine($"{sinceStart.TotalMilliseconds,6:0} ms  {AppDomain.CurrentDomain.GetAssemblies().Length,3} assemblies  {name}");
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static async Task<int> WithLibraryAsync(Uri baseAddress)
     {
+        Phase("main");
         var (services, client) = ClientFactory.Create(createHandler: null, baseAddress);
+        Phase("client resolved");
         await using (services)
         {
             var call = await client.Calls.StartTwilioCallAsync(ClientFactory.CallRequest);
+            Phase("call placed");
             var conversation = await client.Conversations.GetAsync(call.ConversationId!);
+            Phase("conversation read");
             Console.WriteLine($"{call.CallSid} {conversation.ConversationId} {conversation.Transcript?.Count}");
         }
 
@@ -46,9 +62,13 @@ public static class ColdStart
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static async Task<int> WithLibraryConstructorAsync(Uri baseAddress)
     {
+        Phase("main");
         var client = new ConvAiTelephonyClient(new ConvAiTelephonyOptions { ApiKey = Payloads.ApiKey, BaseAddress = baseAddress });
+        Phase("client created");
         var call = await client.Calls.StartTwilioCallAsync(ClientFactory.CallRequest);
+        Phase("call placed");
         var conversation = await client.Conversations.GetAsync(call.ConversationId!);
+        Phase("conversation read");
         Console.WriteLine($"{call.CallSid} {conversation.ConversationId} {conversation.Transcript?.Count}");
         return 0;
     }
@@ -56,6 +76,7 @@ public static class ColdStart
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static async Task<int> HandWrittenAsync(Uri baseAddress)
     {
+        Phase("main");
         using var http = new HttpClient { BaseAddress = baseAddress };
         http.DefaultRequestHeaders.Add("xi-api-key", Payloads.ApiKey);
         var request = new OutboundCall(
@@ -66,9 +87,11 @@ public static class ColdStart
         using var callResponse = await http.PostAsJsonAsync("v1/convai/twilio/outbound-call", request, HandWrittenJson.Default.OutboundCall);
         callResponse.EnsureSuccessStatusCode();
         var call = (await callResponse.Content.ReadFromJsonAsync(HandWrittenJson.Default.OutboundCallResult))!;
+        Phase("call placed");
         using var conversationResponse = await http.GetAsync($"v1/convai/conversations/{Uri.EscapeDataString(call.ConversationId!)}");
         conversationResponse.EnsureSuccessStatusCode();
         var conversation = (await conversationResponse.Content.ReadFromJsonAsync(HandWrittenJson.Default.ConversationDetails))!;
+        Phase("conversation read");
         Console.WriteLine($"{call.CallSid} {conversation.ConversationId} {conversation.Transcript.Count}");
         return 0;
     }
