@@ -1,6 +1,7 @@
 -- wrk script for load.sh: POSTs pre-signed 7.5 KB post_call_transcription webhooks, each delivery once.
 -- LOAD_BODIES: the file written by `ConvAi.Telephony.Benchmarks --make-load-bodies` (B and H lines).
--- LOAD_THREADS: wrk's -t value. Thread i sends deliveries i, i+T, i+2T, ... and stops when its share is sent.
+-- LOAD_THREADS: wrk's -t value. Thread i sends deliveries i, i+T, i+2T, ... and stops when its share is sent,
+-- unless LOAD_WRAP=1 (for the bare endpoint, which does not de-duplicate): then it starts its share again.
 local thread_count = 0
 
 function setup(thread)
@@ -27,6 +28,7 @@ function init(args)
       j = j + 1
     end
   end
+  wrap = os.getenv("LOAD_WRAP") == "1"
   sent = 0
   answered = 0
 end
@@ -35,8 +37,12 @@ function request()
   sent = sent + 1
   local k = sent
   if k > #headers then
-    -- Only reached by connections still open after this thread's share is used up: repeat the last delivery.
-    k = #headers
+    if wrap then
+      k = ((k - 1) % #headers) + 1
+    else
+      -- Only reached by connections still open after this thread's share is used up: repeat the last delivery.
+      k = #headers
+    end
   end
   return wrk.format("POST", wrk.path,
     { ["Content-Type"] = "application/json", ["ElevenLabs-Signature"] = headers[k] },
@@ -45,7 +51,7 @@ end
 
 function response(status, headers_, body)
   answered = answered + 1
-  if answered >= #headers then
+  if not wrap and answered >= #headers then
     wrk.thread:stop()
   end
 end

@@ -74,7 +74,8 @@ public static class ResultsReport
                 Step("VerifyOnly", "Verify"),
                 Step("ReaderPass", "one reader pass"),
                 Step("BindSourceGenerated", "data->Conversation source-generated"),
-                Step("BindReflection", "(same by reflection")) + ")";
+                Step("BindReflection", "(same by reflection"),
+                Step("BindWithoutRawFields", "same source-generated without the JsonElement-typed fields")) + ")";
         });
         Add(() =>
         {
