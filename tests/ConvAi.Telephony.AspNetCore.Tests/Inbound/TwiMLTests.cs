@@ -64,11 +64,12 @@ public class TwiMLTests
 
         context.Response.Body.Position = 0;
         using var reader = new StreamReader(context.Response.Body);
-        Assert.Multiple(async () =>
+        var body = await reader.ReadToEndAsync();
+        Assert.Multiple(() =>
         {
             Assert.That(context.Response.StatusCode, Is.EqualTo(200));
             Assert.That(context.Response.ContentType, Is.EqualTo("text/xml; charset=utf-8"));
-            Assert.That(await reader.ReadToEndAsync(), Is.EqualTo(document));
+            Assert.That(body, Is.EqualTo(document));
         });
     }
 
