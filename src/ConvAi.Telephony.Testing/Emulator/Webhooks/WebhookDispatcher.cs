@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ConvAi.Telephony.AspNetCore;
 
 namespace ConvAi.Telephony.Testing;
 
@@ -93,10 +94,10 @@ internal sealed class WebhookDispatcher : IDisposable
 
     private async Task DeliverAsync(string eventType, string conversationId, JsonObject data)
     {
-        var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var payload = new JsonObject { ["type"] = eventType, ["event_timestamp"] = now, ["data"] = data };
+        var now = _timeProvider.GetUtcNow();
+        var payload = new JsonObject { ["type"] = eventType, ["event_timestamp"] = now.ToUnixTimeSeconds(), ["data"] = data };
         var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
-        var signature = WebhookSigner.CreateHeader(_secret, now, body);
+        var signature = ConvAiWebhookSignature.CreateHeader(_secret, body, now);
         int? statusCode = null;
         string? error = null;
         if (_client is not null && _url is not null)
@@ -106,7 +107,7 @@ internal sealed class WebhookDispatcher : IDisposable
                 using var request = new HttpRequestMessage(HttpMethod.Post, _url);
                 request.Content = new ByteArrayContent(body);
                 request.Content.Headers.ContentType = new("application/json");
-                request.Headers.TryAddWithoutValidation(WebhookSigner.HeaderName, signature);
+                request.Headers.TryAddWithoutValidation(ConvAiWebhookSignature.HeaderName, signature);
                 using var response = await _client.SendAsync(request, _stopping.Token).ConfigureAwait(false);
                 statusCode = (int)response.StatusCode;
             }
