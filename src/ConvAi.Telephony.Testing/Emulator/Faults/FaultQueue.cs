@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace ConvAi.Telephony.Testing;
@@ -90,7 +92,7 @@ public sealed class FaultQueue
                 await Task.Delay(fault.Delay, _timeProvider, context.RequestAborted).ConfigureAwait(false);
                 return true;
             case FaultKind.DropConnectionAfterRequestRead:
-                context.Abort();
+                DropConnection(context);
                 return false;
             case FaultKind.RateLimited:
                 context.Response.Headers["current-concurrent-requests"] = fault.CurrentConcurrentRequests.ToString(CultureInfo.InvariantCulture);
@@ -106,5 +108,26 @@ public sealed class FaultQueue
                 await ApiResults.ErrorAsync(context, fault.StatusCode, fault.ErrorCode!, "Server error injected by the emulator.").ConfigureAwait(false);
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Closes the connection with no response. Kestrel's abort alone resets the socket (the client sees
+    /// "connection reset"); sending FIN first makes the client see the response end before any byte arrived.
+    /// </summary>
+    private static void DropConnection(HttpContext context)
+    {
+        try
+        {
+            context.Features.Get<IConnectionSocketFeature>()?.Socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // The connection is already gone; aborting below is all that is left to do.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        context.Abort();
     }
 }
