@@ -24,7 +24,7 @@ public sealed record CallInitiationFailure
 
     /// <summary>Fields this version does not model, kept as received.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>The <c>metadata</c> of a <c>call_initiation_failure</c> webhook, typed by provider.</summary>
@@ -72,5 +72,5 @@ public sealed record SipCallFailureDetails
 
     /// <summary>Fields this version does not model, kept as received.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

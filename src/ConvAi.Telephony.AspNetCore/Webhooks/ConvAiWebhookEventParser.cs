@@ -13,9 +13,6 @@ namespace ConvAi.Telephony.AspNetCore;
 /// </summary>
 internal static class ConvAiWebhookEventParser
 {
-    private static readonly JsonTypeInfo<Conversation> ConversationTypeInfo =
-        (JsonTypeInfo<Conversation>)ConvAiJson.Options.GetTypeInfo(typeof(Conversation));
-
     /// <summary>Parses <paramref name="body"/>; on failure <paramref name="error"/> says why (never quoting the payload).</summary>
     public static bool TryParse(
         ReadOnlyMemory<byte> body,
@@ -31,7 +28,7 @@ internal static class ConvAiWebhookEventParser
                 return false;
             }
 
-            var data = body.Slice(dataStart, dataLength);
+            var data = dataStart >= 0 ? body.Slice(dataStart, dataLength) : default;
             webhookEvent = type.Value switch
             {
                 "post_call_transcription" => ParseTranscription(data.Span, out error),
@@ -169,7 +166,7 @@ internal static class ConvAiWebhookEventParser
 
     private static PostCallTranscriptionEvent? ParseTranscription(ReadOnlySpan<byte> data, out string? error)
     {
-        var conversation = JsonSerializer.Deserialize(data, ConversationTypeInfo);
+        var conversation = JsonSerializer.Deserialize(data, (JsonTypeInfo<Conversation>)ConvAiJson.Options.GetTypeInfo(typeof(Conversation)));
         if (conversation is null)
         {
             error = "The post_call_transcription webhook has null 'data'.";
