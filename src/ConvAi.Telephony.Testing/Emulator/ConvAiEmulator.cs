@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ConvAi.Telephony.Testing;
 
@@ -187,6 +186,18 @@ public sealed class ConvAiEmulator : IAsyncDisposable
         }
 
         _state.Dispose();
+        if (_startTask is not null)
+        {
+            try
+            {
+                await _startTask.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+            {
+                // A failed start has nothing more to stop than what is disposed below.
+            }
+        }
+
         if (_app is not null)
         {
             await _app.DisposeAsync().ConfigureAwait(false);
@@ -195,9 +206,11 @@ public sealed class ConvAiEmulator : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ConvAiEmulator).Assembly.GetName().Name });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        // The empty builder reads no appsettings.json, environment variables or command line, so nothing in the
+        // host test project (such as Kestrel endpoints) leaks into the emulator; it also registers no loggers.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(ConvAiEmulator).Assembly.GetName().Name });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddRoutingCore();
         var app = builder.Build();
 
         app.Use(next => async context =>
@@ -210,12 +223,17 @@ public sealed class ConvAiEmulator : IAsyncDisposable
             }
 
             await next(context).ConfigureAwait(false);
+            if (!context.Response.HasStarted && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
+            {
+                // Unmatched paths and methods answer like FastAPI: {"detail":"Not Found"} / {"detail":"Method Not Allowed"}.
+                var detail = context.Response.StatusCode == StatusCodes.Status404NotFound ? "Not Found" : "Method Not Allowed";
+                await ApiResults.JsonAsync(context, new JsonObject { ["detail"] = detail }, context.Response.StatusCode).ConfigureAwait(false);
+            }
         });
         new PhoneNumberEndpoints(_state).Map(app);
         new CallEndpoints(_state).Map(app);
         new ConversationEndpoints(_state).Map(app);
         new BatchCallEndpoints(_state).Map(app);
-        app.MapFallback(context => ApiResults.JsonAsync(context, new JsonObject { ["detail"] = "Not Found" }, StatusCodes.Status404NotFound));
 
         _app = app;
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

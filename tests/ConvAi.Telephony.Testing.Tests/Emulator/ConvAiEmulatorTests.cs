@@ -68,6 +68,17 @@ public class ConvAiEmulatorTests
     }
 
     [Test]
+    public async Task Request_WrongMethodOnKnownPath_Returns405Detail()
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+
+        var response = await harness.SendAsync(HttpMethod.Put, "/v1/convai/phone-numbers", "{}");
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+        Assert.That(response.Json["detail"]!.GetValue<string>(), Is.EqualTo("Method Not Allowed"));
+    }
+
+    [Test]
     public async Task ReceivedRequests_AfterPost_RecordsMethodPathQueryAndBodyButNotTheKey()
     {
         await using var harness = await EmulatorHarness.StartAsync();
