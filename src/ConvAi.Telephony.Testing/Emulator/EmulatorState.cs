@@ -89,7 +89,10 @@ internal sealed class EmulatorState : IDisposable
         return conversation;
     }
 
-    /// <summary>Runs <paramref name="action"/> once after <paramref name="dueTime"/> by the emulator's clock.</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/> once after <paramref name="dueTime"/> by the emulator's clock, then forgets the timer.
+    /// Call under <see cref="Gate"/>.
+    /// </summary>
     public void Schedule(TimeSpan dueTime, Action action)
     {
         if (_disposed)
@@ -97,8 +100,33 @@ internal sealed class EmulatorState : IDisposable
             return;
         }
 
-        var timer = TimeProvider.CreateTimer(_ => action(), null, dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, Timeout.InfiniteTimeSpan);
-        _timers.Add(timer);
+        ITimer? timer = null;
+        var fired = false;
+        timer = TimeProvider.CreateTimer(
+            _ =>
+            {
+                action();
+                lock (Gate)
+                {
+                    // A timer due at once may fire before CreateTimer returns; then it is never added below.
+                    fired = true;
+                    if (timer is not null && _timers.Remove(timer))
+                    {
+                        timer.Dispose();
+                    }
+                }
+            },
+            null,
+            dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime,
+            Timeout.InfiniteTimeSpan);
+        if (fired)
+        {
+            timer.Dispose();
+        }
+        else
+        {
+            _timers.Add(timer);
+        }
     }
 
     public void Dispose()
