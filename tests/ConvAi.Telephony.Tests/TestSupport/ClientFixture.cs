@@ -90,6 +90,9 @@ internal static class MockExtensions
 
 internal static class Resources
 {
-    public static string Read(string relativePath)
-        => File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "Resources", relativePath), Encoding.UTF8);
+    public static string Read(string relativePath) => ReadStatic(relativePath);
+
+    /// <summary>Reads a fixture relative to the test assembly (usable from test-case sources, before a test runs).</summary>
+    public static string ReadStatic(string relativePath)
+        => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Resources", relativePath), Encoding.UTF8);
 }
