@@ -2,52 +2,56 @@ using System.Text.Json.Serialization;
 
 namespace ConvAi.Telephony.AspNetCore;
 
-/// <summary>
-/// Why an outbound call could not be connected (<c>failure_reason</c> of <c>call_initiation_failure</c>).
-/// Extensible: values this version does not know are kept as-is.
-/// </summary>
-[JsonConverter(typeof(StringValueJsonConverter<CallInitiationFailureReason>))]
-public readonly struct CallInitiationFailureReason : IEquatable<CallInitiationFailureReason>, IStringValue<CallInitiationFailureReason>
+/// <summary>Why an outbound call could not be connected (<c>failure_reason</c>; note the hyphen in <c>no-answer</c>). Unknown values are kept as they are.</summary>
+[JsonConverter(typeof(ExtensibleEnumConverter<CallInitiationFailureReason>))]
+public readonly struct CallInitiationFailureReason : IEquatable<CallInitiationFailureReason>, IExtensibleEnum<CallInitiationFailureReason>
 {
-    private readonly string? _value;
+    /// <summary>Initializes a new instance of the <see cref="CallInitiationFailureReason"/> struct.</summary>
+    /// <param name="value">The wire value.</param>
+    public CallInitiationFailureReason(string value) => Value = value ?? throw new ArgumentNullException(nameof(value));
 
-    /// <summary>Creates a value from its wire form.</summary>
-    /// <param name="value">The wire value, e.g. <c>no-answer</c>.</param>
-    public CallInitiationFailureReason(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        _value = value;
-    }
-
-    /// <summary>The callee's line was busy.</summary>
+    /// <summary>The callee's line was busy. Wire value <c>busy</c>.</summary>
     public static CallInitiationFailureReason Busy { get; } = new("busy");
 
-    /// <summary>The callee did not pick up (wire value <c>no-answer</c>, with a hyphen).</summary>
+    /// <summary>The callee did not pick up. Wire value <c>no-answer</c>.</summary>
     public static CallInitiationFailureReason NoAnswer { get; } = new("no-answer");
 
-    /// <summary>Any other failure, such as a connection error.</summary>
+    /// <summary>Any other failure, such as a connection error. Wire value <c>unknown</c>.</summary>
     public static CallInitiationFailureReason Unknown { get; } = new("unknown");
 
-    /// <summary>The wire value; empty for a default instance.</summary>
-    public string Value => _value ?? string.Empty;
+    /// <summary>Gets the value as sent on the wire.</summary>
+    public string Value { get; }
 
-    /// <summary>Compares two values by their wire form (ordinal).</summary>
+    /// <summary>Compares two values for equality (ordinal).</summary>
+    /// <param name="left">The first value.</param>
+    /// <param name="right">The second value.</param>
     public static bool operator ==(CallInitiationFailureReason left, CallInitiationFailureReason right) => left.Equals(right);
 
-    /// <summary>Compares two values by their wire form (ordinal).</summary>
+    /// <summary>Compares two values for inequality (ordinal).</summary>
+    /// <param name="left">The first value.</param>
+    /// <param name="right">The second value.</param>
     public static bool operator !=(CallInitiationFailureReason left, CallInitiationFailureReason right) => !left.Equals(right);
 
-    /// <inheritdoc />
+    /// <summary>Converts a wire value to a <see cref="CallInitiationFailureReason"/>.</summary>
+    /// <param name="value">The wire value.</param>
+    public static implicit operator CallInitiationFailureReason(string value) => new(value);
+
+    /// <summary>Creates a <see cref="CallInitiationFailureReason"/> from a wire value.</summary>
+    /// <param name="value">The wire value.</param>
+    /// <returns>The value.</returns>
+    public static CallInitiationFailureReason FromString(string value) => new(value);
+
+    static CallInitiationFailureReason IExtensibleEnum<CallInitiationFailureReason>.Create(string value) => new(value);
+
+    /// <inheritdoc/>
     public bool Equals(CallInitiationFailureReason other) => string.Equals(Value, other.Value, StringComparison.Ordinal);
 
-    /// <inheritdoc />
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is CallInitiationFailureReason other && Equals(other);
 
-    /// <inheritdoc />
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Value);
+    /// <inheritdoc/>
+    public override int GetHashCode() => Value is null ? 0 : StringComparer.Ordinal.GetHashCode(Value);
 
-    /// <inheritdoc />
-    public override string ToString() => Value;
-
-    static CallInitiationFailureReason IStringValue<CallInitiationFailureReason>.FromValue(string value) => new(value);
+    /// <inheritdoc/>
+    public override string ToString() => Value ?? string.Empty;
 }

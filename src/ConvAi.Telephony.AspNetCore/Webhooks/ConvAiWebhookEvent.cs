@@ -61,7 +61,7 @@ public sealed record UnknownWebhookEvent : ConvAiWebhookEvent
 }
 
 /// <summary>The body of a webhook is not valid JSON or not a webhook envelope.</summary>
-public sealed class ConvAiWebhookPayloadException : FormatException
+public sealed class ConvAiWebhookPayloadException : ConvAiException
 {
     /// <summary>Creates the exception with a message that describes the problem (never the payload).</summary>
     /// <param name="message">The description.</param>

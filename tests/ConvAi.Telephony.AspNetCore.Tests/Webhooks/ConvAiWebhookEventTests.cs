@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 
 namespace ConvAi.Telephony.AspNetCore.Tests.Webhooks;
@@ -20,6 +21,16 @@ public class ConvAiWebhookEventTests
             Assert.That(transcription.ConversationId, Is.EqualTo("abc"));
             Assert.That(transcription.Data.AgentId, Is.EqualTo("xyz"));
             Assert.That(transcription.Data.ConversationId, Is.EqualTo("abc"));
+            Assert.That(transcription.Data.Status, Is.EqualTo(ConversationStatus.Done));
+            Assert.That(transcription.Data.UserId, Is.EqualTo("user123"));
+            Assert.That(transcription.Data.Transcript!.Select(t => t.Message), Is.EqualTo(new[] { "Hey there angelo. How are you?", "Hey, can you tell me the weather?" }));
+            Assert.That(transcription.Data.Transcript![1].Role, Is.EqualTo(TranscriptRole.User));
+            Assert.That(transcription.Data.Transcript[1].TimeInCallSecs, Is.EqualTo(2));
+            Assert.That(transcription.Data.Metadata!.CallDurationSecs, Is.EqualTo(22));
+            Assert.That(transcription.Data.Metadata.Cost, Is.EqualTo(296));
+            Assert.That(transcription.Data.Analysis!.CallSuccessful, Is.EqualTo(EvaluationResult.Success));
+            Assert.That(transcription.Data.Analysis.TranscriptSummary, Is.EqualTo("The user asked about the weather."));
+            Assert.That(transcription.Data.ConversationInitiationClientData!.DynamicVariables!["user_name"]!.GetValue<string>(), Is.EqualTo("angelo"));
         });
     }
 
@@ -48,6 +59,8 @@ public class ConvAiWebhookEventTests
             Assert.That(webhookEvent.ConversationId, Is.EqualTo("future-conv"));
             Assert.That(webhookEvent.EventTimestamp, Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(1739537297)));
             Assert.That(webhookEvent.Data.AdditionalProperties!["a_field_from_2027"].GetString(), Is.EqualTo("hello"));
+            Assert.That(webhookEvent.Data.Status.Value, Is.EqualTo("archived"));
+            Assert.That(webhookEvent.Data.Metadata!.AdditionalProperties!.ContainsKey("new_metadata_field"), Is.True);
         });
     }
 
@@ -56,10 +69,17 @@ public class ConvAiWebhookEventTests
     {
         var webhookEvent = (PostCallTranscriptionEvent)ConvAiWebhookEvent.Parse(WebhookFixtures.Load("post_call_transcription_turn_metrics.json"));
 
+        var transcript = webhookEvent.Data.Transcript!;
         Assert.Multiple(() =>
         {
             Assert.That(webhookEvent.ConversationId, Is.EqualTo("metrics-conv"));
             Assert.That(webhookEvent.EventTimestamp, Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(1739537297)));
+            Assert.That(webhookEvent.Data.Status, Is.EqualTo(ConversationStatus.InProgress));
+            Assert.That(webhookEvent.Data.HasAudio, Is.True);
+            // Flat shape (webhook docs example): metric keys directly under conversation_turn_metrics.
+            Assert.That(transcript[0].ConversationTurnMetrics!.Value.GetProperty("convai_llm_service_ttfb").GetProperty("elapsed_time").GetDouble(), Is.EqualTo(0.37));
+            // Nested shape (spec): metrics under "metrics", plus provider fields.
+            Assert.That(transcript[1].ConversationTurnMetrics!.Value.GetProperty("metrics").GetProperty("convai_asr_trailing_service_latency").GetProperty("elapsed_time").GetDouble(), Is.EqualTo(0.21));
         });
     }
 
@@ -172,22 +192,30 @@ public class ConvAiWebhookEventTests
     }
 
     [Test]
-    public void EventType_UnknownValue_RoundTripsThroughJson()
+    public void CallInitiationFailure_UnknownValues_RoundTripThroughJson()
     {
-        var json = JsonSerializer.Serialize(new ConvAiWebhookEventType("brand_new"), WebhookJsonContextForTests.Default.ConvAiWebhookEventType);
-        var back = JsonSerializer.Deserialize(json, WebhookJsonContextForTests.Default.ConvAiWebhookEventType);
+        var failure = new CallInitiationFailure
+        {
+            ConversationId = "c1",
+            FailureReason = new CallInitiationFailureReason("carrier-blocked"),
+            Metadata = new CallInitiationFailureMetadata
+            {
+                Type = new CallInitiationFailureProvider("exotel"),
+                Body = JsonDocument.Parse("""{"Code":17}""").RootElement.Clone(),
+            },
+        };
+
+        var json = JsonSerializer.Serialize(failure, WebhookJsonContext.Default.CallInitiationFailure);
+        var back = JsonSerializer.Deserialize(json, WebhookJsonContext.Default.CallInitiationFailure)!;
 
         Assert.Multiple(() =>
         {
-            Assert.That(json, Is.EqualTo("\"brand_new\""));
-            Assert.That(back, Is.EqualTo(new ConvAiWebhookEventType("brand_new")));
-            Assert.That(back == ConvAiWebhookEventType.PostCallAudio, Is.False);
-            Assert.That(default(ConvAiWebhookEventType).Value, Is.Empty);
+            Assert.That(json, Does.Contain("\"failure_reason\":\"carrier-blocked\"").And.Contain("\"type\":\"exotel\""));
+            Assert.That(back.FailureReason, Is.EqualTo(new CallInitiationFailureReason("carrier-blocked")));
+            Assert.That(back.FailureReason == CallInitiationFailureReason.Unknown, Is.False);
+            Assert.That(back.Metadata!.Type.Value, Is.EqualTo("exotel"));
+            Assert.That(back.Metadata.Body!.Value.GetProperty("Code").GetInt32(), Is.EqualTo(17));
+            Assert.That(default(ConvAiWebhookEventType).ToString(), Is.Empty);
         });
     }
-}
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(ConvAiWebhookEventType))]
-internal sealed partial class WebhookJsonContextForTests : System.Text.Json.Serialization.JsonSerializerContext
-{
 }

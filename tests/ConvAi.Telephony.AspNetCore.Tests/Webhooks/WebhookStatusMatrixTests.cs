@@ -77,6 +77,18 @@ public class WebhookStatusMatrixTests(WebhookSurface surface)
     }
 
     [Test]
+    public async Task Get_AnySurface_MethodNotAllowed()
+    {
+        using var response = await _host.Client.GetAsync(_host.Path);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+            Assert.That(_host.Recorder.Events, Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task Post_SameDeliveryTwice_SecondAcknowledgedNotDispatched()
     {
         var body = WebhookFixtures.Load(Transcription);

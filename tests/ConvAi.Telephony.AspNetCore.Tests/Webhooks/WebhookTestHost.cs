@@ -126,7 +126,8 @@ public sealed class WebhookTestHost : IAsyncDisposable
         bool kestrel = false,
         Action<IConvAiWebhooksBuilder>? webhooks = null,
         Action<IServiceCollection>? services = null,
-        Action<IEndpointConventionBuilder>? endpoint = null)
+        Action<IEndpointConventionBuilder>? endpoint = null,
+        bool forwardedHeaders = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (kestrel)
@@ -157,6 +158,11 @@ public sealed class WebhookTestHost : IAsyncDisposable
         }
 
         var app = builder.Build();
+        if (forwardedHeaders)
+        {
+            app.UseForwardedHeaders();
+        }
+
         switch (surface)
         {
             case WebhookSurface.Endpoint:
