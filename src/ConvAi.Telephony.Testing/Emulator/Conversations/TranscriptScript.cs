@@ -19,9 +19,12 @@ internal static partial class TranscriptScript
     public static IReadOnlyList<TranscriptTurn> Write(JsonObject? clientData)
     {
         var variables = VisibleVariables(clientData?["dynamic_variables"] as JsonObject);
-        var firstMessage = (clientData?["conversation_config_override"]?["agent"]?["first_message"] as JsonValue)?.GetValueKind() == JsonValueKind.String
-            ? clientData!["conversation_config_override"]!["agent"]!["first_message"]!.GetValue<string>()
-            : null;
+        var firstMessage = clientData?["conversation_config_override"] is JsonObject { } overrides
+            && overrides["agent"] is JsonObject { } agent
+            && agent["first_message"] is JsonValue { } message
+            && message.GetValueKind() == JsonValueKind.String
+                ? message.GetValue<string>()
+                : null;
 
         var greeting = firstMessage is not null
             ? Placeholder().Replace(firstMessage, m => variables.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value)

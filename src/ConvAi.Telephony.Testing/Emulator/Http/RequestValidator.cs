@@ -18,8 +18,14 @@ internal sealed partial class RequestValidator
 
     public JsonArray Errors => _errors;
 
+    /// <summary>Records one error. The location's nodes are copied, so a location may be shared between errors.</summary>
     public void Add(JsonNode?[] loc, string message, string type) =>
-        _errors.Add((JsonNode)new JsonObject { ["loc"] = new JsonArray(loc), ["msg"] = message, ["type"] = type });
+        _errors.Add((JsonNode)new JsonObject
+        {
+            ["loc"] = new JsonArray(Array.ConvertAll(loc, node => node?.DeepClone())),
+            ["msg"] = message,
+            ["type"] = type,
+        });
 
     /// <summary>Parses the request body as a JSON object, or records why it cannot.</summary>
     public JsonObject? Body(HttpContext context)
@@ -279,11 +285,7 @@ internal sealed partial class RequestValidator
     public static JsonNode?[] Append(JsonNode?[] parent, string name)
     {
         var loc = new JsonNode?[parent.Length + 1];
-        for (var i = 0; i < parent.Length; i++)
-        {
-            loc[i] = parent[i]?.DeepClone();
-        }
-
+        parent.CopyTo(loc, 0);
         loc[^1] = JsonValue.Create(name);
         return loc;
     }

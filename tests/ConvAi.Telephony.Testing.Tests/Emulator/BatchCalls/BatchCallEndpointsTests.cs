@@ -86,6 +86,26 @@ public class BatchCallEndpointsTests
     }
 
     [Test]
+    public async Task Submit_SeveralInvalidRecipients_Returns422WithOneErrorEach()
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+
+        var response = await harness.PostAsync(
+            $"{Root}/submit",
+            """{"call_name":"c","agent_id":"a","agent_phone_number_id":"P","recipients":[7,{"phone_number":"1"},"x",{}]}""");
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+        var errors = response.Json["detail"]!.AsArray().Select(e => (string.Join('.', e!["loc"]!.AsArray().Select(n => n!.ToJsonString().Trim('"'))), e["type"]!.GetValue<string>()));
+        Assert.That(errors, Is.EqualTo(new[]
+        {
+            ("body.recipients.0", "model_attributes_type"),
+            ("body.recipients.1.phone_number", "value_error"),
+            ("body.recipients.2", "model_attributes_type"),
+            ("body.recipients.3.phone_number", "missing"),
+        }));
+    }
+
+    [Test]
     public async Task Cancel_PendingBatch_CancelsItAndItsRecipients()
     {
         await using var harness = await EmulatorHarness.StartAsync();

@@ -91,6 +91,21 @@ public class ConversationEndpointsTests
         Assert.That(json["transcript"]![0]!["message"]!.GetValue<string>(), Is.EqualTo("Hi! About your Gold plan, {{missing}}."));
     }
 
+    [TestCase("""{"conversation_config_override":{"agent":"not an object"}}""")]
+    [TestCase("""{"conversation_config_override":{"agent":{"first_message":42}}}""")]
+    [TestCase("""{"dynamic_variables":{"customer_name":null,"list":[1,2]}}""")]
+    public async Task Get_UnusualClientData_UsesTheDefaultScriptWithoutFailing(string clientData)
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+        var id = await harness.CallAsync(await harness.ImportTwilioNumberAsync(), clientDataJson: clientData);
+        harness.FinishCalls();
+
+        var response = await harness.GetAsync($"{Path}/{id}");
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Json["transcript"]![0]!["message"]!.GetValue<string>(), Does.StartWith("Hello"));
+    }
+
     [Test]
     public async Task Get_UnsuccessfulNumber_AnalysesCallAsFailure()
     {
