@@ -154,6 +154,8 @@ internal sealed class EmulatorState : IDisposable
                 return;
             }
 
+            conversation.Ended = true;
+
             if (conversation.Outcome == CallOutcome.Busy)
             {
                 var failure = new JsonObject

@@ -56,11 +56,22 @@ internal sealed class ConversationRecord
 
     public long StartUnixSecs => StartedAt.ToUnixTimeSeconds();
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the end timer has fired. A system timer may fire a little before the
+    /// wall clock reaches <see cref="EndsAt"/>; once the webhooks are out, the conversation reads as ended.
+    /// </summary>
+    public bool Ended { get; set; }
+
     public string StatusAt(DateTimeOffset now)
     {
+        if (Ended || now >= EndsAt)
+        {
+            return Outcome == CallOutcome.Busy ? ConversationStatuses.Failed : ConversationStatuses.Done;
+        }
+
         if (Outcome == CallOutcome.Busy)
         {
-            return now >= EndsAt ? ConversationStatuses.Failed : ConversationStatuses.Initiated;
+            return ConversationStatuses.Initiated;
         }
 
         var elapsed = now - StartedAt;

@@ -50,6 +50,21 @@ public class CallEndpointsTests
     }
 
     [Test]
+    public async Task TwilioOutboundCall_FiftyInParallel_CreatesFiftyDistinctConversations()
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+        var phoneNumberId = await harness.ImportTwilioNumberAsync();
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => harness.CallAsync(phoneNumberId, $"+4477009{i:D5}")));
+        harness.FinishCalls();
+        var list = await harness.GetAsync("/v1/convai/conversations?page_size=100");
+
+        Assert.That(ids.Distinct().Count(), Is.EqualTo(50));
+        Assert.That(list.Json["conversations"]!.AsArray().Select(c => c!["conversation_id"]!.GetValue<string>()), Is.EquivalentTo(ids));
+        Assert.That(harness.Emulator.Conversations.Select(c => c.Status), Is.All.EqualTo("done"));
+    }
+
+    [Test]
     public async Task SipTrunkOutboundCall_ValidRequest_ReturnsSnakeCaseSipCallId()
     {
         await using var harness = await EmulatorHarness.StartAsync();

@@ -90,14 +90,43 @@ public class FaultQueueTests
         harness.Emulator.Faults.Enqueue(Fault.Latency(TimeSpan.FromSeconds(30)));
 
         var pending = harness.GetAsync("/v1/convai/phone-numbers");
-        while (harness.Emulator.ReceivedRequests.Count == 0 || harness.Emulator.Faults.Count > 0)
+        await WhenAsync(() => harness.Emulator.Faults.Count == 0).WaitAsync(TimeSpan.FromSeconds(10));
+        var completedBeforeAdvance = pending.IsCompleted;
+        var advances = 0;
+        await WhenAsync(() =>
+        {
+            // The delay starts just after the fault is taken; advancing before that only moves the clock on.
+            harness.Time.Advance(TimeSpan.FromSeconds(30));
+            advances++;
+            return pending.IsCompleted;
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(completedBeforeAdvance, Is.False);
+        Assert.That((await pending).Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(advances, Is.GreaterThanOrEqualTo(1));
+    }
+
+    [Test]
+    public async Task Latency_NoFakeClockAdvance_KeepsTheRequestPending()
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+        harness.Emulator.Faults.Enqueue(Fault.Latency(TimeSpan.FromSeconds(30)).For(HttpMethod.Get, "/v1/convai/conversations"));
+
+        var delayed = harness.GetAsync("/v1/convai/conversations");
+        var other = await harness.GetAsync("/v1/convai/phone-numbers");
+        await WhenAsync(() => harness.Emulator.Faults.Count == 0).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(other.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(delayed.IsCompleted, Is.False);
+    }
+
+    /// <summary>Yields until the condition holds (callers bound it with WaitAsync); no sleeping.</summary>
+    private static async Task WhenAsync(Func<bool> condition)
+    {
+        while (!condition())
         {
             await Task.Yield();
         }
-
-        Assert.That(pending.IsCompleted, Is.False);
-        harness.Time.Advance(TimeSpan.FromSeconds(30));
-        Assert.That((await pending.WaitAsync(TimeSpan.FromSeconds(10))).Status, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
