@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using ConvAi.Telephony.AspNetCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -52,11 +53,13 @@ public class TestingDocSnippets
     [Test]
     public async Task HandlerMode_DependencyInjection()
     {
+        var configuration = new ConfigurationBuilder().Build();
+
         // docs/testing.md: "Handler mode"
         await using var emulator = new ConvAiEmulator();
         var services = new ServiceCollection();
-        services.AddConvAiTelephony(options => options.ApiKey = emulator.ApiKey)
-            .HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(emulator.CreateHandler);
+        services.AddConvAiTelephony(configuration.GetSection("ConvAi")) // your app's usual registration
+            .UseConvAiEmulator(emulator);
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<IConvAiTelephonyClient>();
 

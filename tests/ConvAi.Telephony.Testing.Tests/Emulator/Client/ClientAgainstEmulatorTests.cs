@@ -290,6 +290,29 @@ public class ClientAgainstEmulatorTests
     }
 
     [Test]
+    public async Task UseConvAiEmulator_ConfiguredWithAnotherKey_SendsTheEmulatorsKeyToTheEmulator()
+    {
+        await using var emulator = new ConvAiEmulator(new ConvAiEmulatorOptions { ApiKey = "emulator-only-key" });
+        var services = new ServiceCollection();
+        services.AddConvAiTelephony(o => o.ApiKey = "production-key").UseConvAiEmulator(emulator);
+        await using var provider = services.BuildServiceProvider();
+
+        var numbers = await provider.GetRequiredService<IConvAiTelephonyClient>().PhoneNumbers.ListAsync();
+
+        Assert.That(numbers, Is.Empty);
+        Assert.That(emulator.ReceivedRequests.Single().Path, Is.EqualTo("/v1/convai/phone-numbers"));
+    }
+
+    [Test]
+    public void UseConvAiEmulator_NullArguments_ThrowArgumentNullException()
+    {
+        var builder = new ServiceCollection().AddConvAiTelephony(o => o.ApiKey = "k");
+
+        Assert.That(() => builder.UseConvAiEmulator(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("emulator"));
+        Assert.That(() => ((IConvAiTelephonyBuilder)null!).UseConvAiEmulator(new ConvAiEmulator()), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("builder"));
+    }
+
+    [Test]
     public async Task DependencyInjection_EmulatorHandlerAsPrimaryHandler_ServesTheProductionBaseAddress()
     {
         await using var emulator = new ConvAiEmulator();
