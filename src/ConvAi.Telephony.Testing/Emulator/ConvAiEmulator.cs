@@ -105,7 +105,7 @@ public sealed class ConvAiEmulator : IAsyncDisposable
 
     /// <summary>Creates an emulator with the given options and starts it.</summary>
     /// <param name="options">The settings, or <see langword="null"/> for the defaults.</param>
-    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="cancellationToken">Stops waiting for the start.</param>
     /// <returns>The started emulator; dispose it when done.</returns>
     public static async Task<ConvAiEmulator> StartNewAsync(ConvAiEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -123,14 +123,15 @@ public sealed class ConvAiEmulator : IAsyncDisposable
     }
 
     /// <summary>Starts serving on a random loopback port. Calling it again returns the same start.</summary>
-    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="cancellationToken">Stops waiting for the start; the start itself goes on for other callers.</param>
     /// <returns>A task that completes when <see cref="BaseAddress"/> is available.</returns>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         lock (_startGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _startTask ??= StartCoreAsync(cancellationToken);
+            _startTask ??= StartCoreAsync();
+            return _startTask.WaitAsync(cancellationToken);
         }
     }
 
@@ -204,7 +205,7 @@ public sealed class ConvAiEmulator : IAsyncDisposable
         }
     }
 
-    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    private async Task StartCoreAsync()
     {
         // The empty builder reads no appsettings.json, environment variables or command line, so nothing in the
         // host test project (such as Kestrel endpoints) leaks into the emulator; it also registers no loggers.
@@ -236,7 +237,7 @@ public sealed class ConvAiEmulator : IAsyncDisposable
         new BatchCallEndpoints(_state).Map(app);
 
         _app = app;
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _baseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
     }

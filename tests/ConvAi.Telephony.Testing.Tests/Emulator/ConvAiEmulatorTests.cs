@@ -135,6 +135,25 @@ public class ConvAiEmulatorTests
         Assert.That(first.Host, Is.EqualTo("127.0.0.1"));
     }
 
+    [Test]
+    public async Task StartAsync_FirstCallerCancels_StartStillCompletesForOthers()
+    {
+        await using var emulator = new ConvAiEmulator();
+
+        try
+        {
+            await emulator.StartAsync(new CancellationToken(canceled: true));
+        }
+        catch (OperationCanceledException)
+        {
+            // Only this caller stopped waiting.
+        }
+
+        await emulator.StartAsync();
+
+        Assert.That(emulator.BaseAddress.IsLoopback, Is.True);
+    }
+
     [TestCase("", "secret", TestName = "Constructor_EmptyApiKey_ThrowsArgumentException")]
     [TestCase("key", "", TestName = "Constructor_EmptyWebhookSecret_ThrowsArgumentException")]
     public void Constructor_InvalidOptions_ThrowsArgumentException(string apiKey, string secret)
