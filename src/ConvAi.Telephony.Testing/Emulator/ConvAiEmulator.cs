@@ -148,7 +148,10 @@ public sealed class ConvAiEmulator : IAsyncDisposable
     /// <param name="eventType">The payload type, for example <c>post_call_transcription</c>.</param>
     /// <param name="conversationId">The conversation to wait for, or <see langword="null"/> for any.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>The first matching delivery.</returns>
+    /// <returns>
+    /// The first matching delivery. It fails with <see cref="ObjectDisposedException"/> if the emulator is disposed first;
+    /// in tests, pass a token with a timeout so a webhook that never comes fails the test instead of hanging it.
+    /// </returns>
     public Task<EmulatedWebhookDelivery> WaitForWebhookAsync(string eventType, string? conversationId = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventType);

@@ -87,6 +87,19 @@ internal sealed class WebhookDispatcher : IDisposable
 
     public void Dispose()
     {
+        List<TaskCompletionSource<EmulatedWebhookDelivery>> waiters;
+        lock (_gate)
+        {
+            waiters = _waiters.Select(w => w.Waiter).ToList();
+            _waiters.Clear();
+        }
+
+        // Nothing will be delivered any more: release whoever still waits.
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetException(new ObjectDisposedException(nameof(ConvAiEmulator), "The emulator was disposed before the webhook was sent."));
+        }
+
         _stopping.Cancel();
         _client?.Dispose();
         _stopping.Dispose();

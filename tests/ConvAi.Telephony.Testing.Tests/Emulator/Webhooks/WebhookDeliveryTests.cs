@@ -151,6 +151,29 @@ public class WebhookDeliveryTests
     }
 
     [Test]
+    public async Task WaitForWebhookAsync_EmulatorDisposedFirst_FailsWithObjectDisposedException()
+    {
+        var harness = await EmulatorHarness.StartAsync();
+        var waiting = harness.Emulator.WaitForWebhookAsync("post_call_transcription");
+
+        await harness.DisposeAsync();
+
+        Assert.That(async () => await waiting, Throws.InstanceOf<ObjectDisposedException>());
+    }
+
+    [Test]
+    public async Task WaitForWebhookAsync_Cancelled_StopsWaiting()
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+        using var cancellation = new CancellationTokenSource();
+        var waiting = harness.Emulator.WaitForWebhookAsync("post_call_transcription", cancellationToken: cancellation.Token);
+
+        await cancellation.CancelAsync();
+
+        Assert.That(async () => await waiting, Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
     public async Task CallDeleted_BeforeItEnds_SendsNoWebhook()
     {
         var receiver = new CapturingHandler();
