@@ -13,7 +13,8 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
     /// Maps a POST endpoint that verifies the <c>ElevenLabs-Signature</c>, parses the webhook, skips duplicate
     /// deliveries and dispatches to the registered <see cref="ConvAiWebhookHandler"/>. Answers 200 (handled, ignored or
     /// duplicate), 400 (bad JSON or envelope), 401 (missing, malformed, stale or wrong signature), 403 (source IP not
-    /// allowed), 413 (body over the limit), 415 (not JSON), and 500 only when the handler throws.
+    /// allowed), 413 (body over the limit), 415 (not JSON), 503 when the delivery store fails, and 500 only when the
+    /// handler throws.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, e.g. <c>/webhooks/elevenlabs</c>.</param>
@@ -90,7 +91,7 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            await receiver.ReleaseAsync(receipt, exception).ConfigureAwait(false);
+            await receiver.ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }
@@ -121,13 +122,13 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         }
         catch (Exception exception)
         {
-            await receiver.ReleaseAsync(receipt, exception).ConfigureAwait(false);
+            await receiver.ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
             throw;
         }
 
         if (context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
         {
-            await receiver.ReleaseAsync(receipt, exception: null).ConfigureAwait(false);
+            await receiver.ReleaseAfterFailureAsync(receipt, exception: null).ConfigureAwait(false);
         }
     }
 }

@@ -40,8 +40,7 @@ public abstract record ConvAiWebhookEvent
 public sealed record PostCallTranscriptionEvent : ConvAiWebhookEvent
 {
     /// <summary>The conversation, in the same model as <c>GET /v1/convai/conversations/{id}</c>.</summary>
-    public ConvAi.Telephony.Conversation Data { get; init; } = null!;
-
+    public Conversation Data { get; init; } = null!;
 }
 
 /// <summary>A <c>call_initiation_failure</c> webhook: an outbound call that could not be connected.</summary>
@@ -49,7 +48,6 @@ public sealed record CallInitiationFailureEvent : ConvAiWebhookEvent
 {
     /// <summary>The failure details.</summary>
     public CallInitiationFailure Data { get; init; } = null!;
-
 }
 
 /// <summary>A webhook whose <c>type</c> this version does not know; the whole payload is kept.</summary>

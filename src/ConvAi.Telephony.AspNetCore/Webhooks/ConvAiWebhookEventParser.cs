@@ -3,7 +3,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using ConvAi.Telephony;
 
 namespace ConvAi.Telephony.AspNetCore;
 
@@ -34,10 +33,7 @@ internal static class ConvAiWebhookEventParser
                 "post_call_transcription" => ParseTranscription(data.Span, out error),
                 "post_call_audio" => ParseAudio(body, dataStart, dataLength, lease, out error),
                 "call_initiation_failure" => ParseInitiationFailure(data.Span, out error),
-                _ => new UnknownWebhookEvent
-                {
-                    Payload = JsonSerializer.Deserialize(body.Span, WebhookJsonContext.Default.JsonElement),
-                },
+                _ => ParseUnknown(body.Span, out error),
             };
             if (webhookEvent is null)
             {
@@ -46,11 +42,6 @@ internal static class ConvAiWebhookEventParser
             }
 
             webhookEvent = webhookEvent with { Type = type, EventTimestamp = timestamp };
-            if (webhookEvent is UnknownWebhookEvent unknown)
-            {
-                webhookEvent = unknown with { ConversationId = ReadConversationId(unknown.Payload) };
-            }
-
             error = null;
             return true;
         }
@@ -265,12 +256,17 @@ internal static class ConvAiWebhookEventParser
         return new PostCallAudioEvent(base64, decoded, lease) { AgentId = agentId, ConversationId = conversationId };
     }
 
-    private static string? ReadConversationId(JsonElement payload) =>
-        payload.ValueKind == JsonValueKind.Object
-        && payload.TryGetProperty("data", out var data)
-        && data.ValueKind == JsonValueKind.Object
-        && data.TryGetProperty("conversation_id", out var id)
-        && id.ValueKind == JsonValueKind.String
-            ? id.GetString()
-            : null;
+    private static UnknownWebhookEvent ParseUnknown(ReadOnlySpan<byte> body, out string? error)
+    {
+        // Deserializing to JsonElement copies it out of the (pooled) request buffer.
+        var payload = JsonSerializer.Deserialize(body, WebhookJsonContext.Default.JsonElement);
+        var conversationId = payload.TryGetProperty("data", out var data)
+            && data.ValueKind == JsonValueKind.Object
+            && data.TryGetProperty("conversation_id", out var id)
+            && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
+                : null;
+        error = null;
+        return new UnknownWebhookEvent { Payload = payload, ConversationId = conversationId };
+    }
 }

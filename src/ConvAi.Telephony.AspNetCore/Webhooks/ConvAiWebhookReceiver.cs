@@ -98,7 +98,20 @@ internal sealed class ConvAiWebhookReceiver
             }
 
             var claimKey = $"{_options.DeliveryKeyPrefix}{webhookEvent.Type}:{webhookEvent.ConversationId}:{Convert.ToHexString(digest)}";
-            if (!await _store.TryClaimAsync(claimKey, _claimExpiry, context.RequestAborted).ConfigureAwait(false))
+            bool claimed;
+            try
+            {
+                claimed = await _store.TryClaimAsync(claimKey, _claimExpiry, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                // Not the sender's fault: 503 makes ElevenLabs retry once the store is back.
+                receipt.Dispose();
+                WebhookLog.StoreUnavailable(_logger, webhookEvent.Type.Value, webhookEvent.ConversationId, exception.GetType().FullName!);
+                return WebhookReceipt.Answer(StatusCodes.Status503ServiceUnavailable);
+            }
+
+            if (!claimed)
             {
                 receipt.Dispose();
                 WebhookLog.Duplicate(_logger, webhookEvent.Type.Value, webhookEvent.ConversationId);
@@ -115,8 +128,8 @@ internal sealed class ConvAiWebhookReceiver
         }
     }
 
-    /// <summary>Forgets an accepted delivery whose processing failed, so that ElevenLabs' retry is processed.</summary>
-    public async Task ReleaseAsync(WebhookReceipt receipt, Exception? exception)
+    /// <summary>Logs a failed dispatch (ids and exception type only) and forgets the delivery, so that ElevenLabs' retry is processed.</summary>
+    public async Task ReleaseAfterFailureAsync(WebhookReceipt receipt, Exception? exception)
     {
         if (receipt is { Event: { } webhookEvent, ClaimKey: { } claimKey })
         {

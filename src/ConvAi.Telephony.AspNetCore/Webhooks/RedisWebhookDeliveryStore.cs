@@ -12,15 +12,17 @@ namespace ConvAi.Telephony.AspNetCore;
 /// </summary>
 public sealed class RedisWebhookDeliveryStore : IWebhookDeliveryStore, IAsyncDisposable
 {
-    private readonly Lazy<Task<IConnectionMultiplexer>> _connection;
+    private readonly Func<Task<IConnectionMultiplexer>> _connect;
     private readonly bool _ownsConnection;
+    private Task<IConnectionMultiplexer>? _connection;
 
     /// <summary>Creates a store over an existing connection, which the caller keeps owning.</summary>
     /// <param name="connection">The Redis connection.</param>
     public RedisWebhookDeliveryStore(IConnectionMultiplexer connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        _connection = new Lazy<Task<IConnectionMultiplexer>>(Task.FromResult(connection));
+        _connection = Task.FromResult(connection);
+        _connect = () => Task.FromResult(connection);
     }
 
     /// <summary>Creates a store that connects on first use with <see cref="RedisCacheOptions"/>; the store owns that connection.</summary>
@@ -30,7 +32,7 @@ public sealed class RedisWebhookDeliveryStore : IWebhookDeliveryStore, IAsyncDis
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
         _ownsConnection = settings.ConnectionMultiplexerFactory is null;
-        _connection = new Lazy<Task<IConnectionMultiplexer>>(() => ConnectAsync(settings));
+        _connect = () => ConnectAsync(settings);
     }
 
     /// <inheritdoc />
@@ -53,9 +55,9 @@ public sealed class RedisWebhookDeliveryStore : IWebhookDeliveryStore, IAsyncDis
     /// <returns>A task that completes when the connection is closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (_ownsConnection && _connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
+        if (_ownsConnection && _connection is { IsCompletedSuccessfully: true } connection)
         {
-            await _connection.Value.Result.DisposeAsync().ConfigureAwait(false);
+            await connection.Result.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -75,9 +77,17 @@ public sealed class RedisWebhookDeliveryStore : IWebhookDeliveryStore, IAsyncDis
             await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
     }
 
+    /// <summary>Connects once; a failed attempt is forgotten so that the next call tries again.</summary>
     private async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken)
     {
-        var connection = await _connection.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var current = _connection;
+        if (current is null || current.IsFaulted || current.IsCanceled)
+        {
+            var attempt = _connect();
+            current = Interlocked.CompareExchange(ref _connection, attempt, current) == current ? attempt : _connection!;
+        }
+
+        var connection = await current.WaitAsync(cancellationToken).ConfigureAwait(false);
         return connection.GetDatabase();
     }
 }

@@ -20,4 +20,7 @@ internal static partial class WebhookLog
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "The handler failed for a {EventType} webhook for conversation {ConversationId} ({ExceptionType}); answered 500 so that a retry is processed.")]
     public static partial void HandlerFailed(ILogger logger, string eventType, string? conversationId, string exceptionType);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "The delivery store failed for a {EventType} webhook for conversation {ConversationId} ({ExceptionType}); answered 503 so that a retry is processed.")]
+    public static partial void StoreUnavailable(ILogger logger, string eventType, string? conversationId, string exceptionType);
 }

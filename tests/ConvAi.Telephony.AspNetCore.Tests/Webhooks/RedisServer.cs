@@ -23,7 +23,7 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public string Configuration => $"127.0.0.1:{Port},abortConnect=false";
 
-    public static async Task<RedisServer> StartAsync()
+    public static async Task<RedisServer> StartAsync(int? port = null)
     {
         var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
         if (binary is null)
@@ -31,8 +31,8 @@ internal sealed class RedisServer : IAsyncDisposable
             Assert.Ignore("redis-server is not installed (scripts/install-test-deps.sh installs it).");
         }
 
-        var port = FreePort();
-        var process = Process.Start(new ProcessStartInfo(binary!, $"--port {port} --bind 127.0.0.1 --save '' --appendonly no")
+        var chosenPort = port ?? FreePort();
+        var process = Process.Start(new ProcessStartInfo(binary!, $"--port {chosenPort} --bind 127.0.0.1 --save '' --appendonly no")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -42,13 +42,13 @@ internal sealed class RedisServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
+        var server = new RedisServer(process, chosenPort);
         for (var attempt = 0; attempt < 100; attempt++)
         {
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.ConnectAsync(IPAddress.Loopback, chosenPort);
                 return server;
             }
             catch (SocketException)
@@ -74,7 +74,7 @@ internal sealed class RedisServer : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

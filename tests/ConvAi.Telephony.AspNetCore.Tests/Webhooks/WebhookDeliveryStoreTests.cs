@@ -193,6 +193,29 @@ public class RedisWebhookDeliveryTests
         await connection.DisposeAsync();
     }
 
+    [Test]
+    public async Task Post_RedisUnreachable_Answers503ThenRetrySucceedsOnceRedisIsBack()
+    {
+        var port = RedisServer.FreePort();
+        await using var host = await WebhookTestHost.StartAsync(
+            WebhookSurface.Endpoint,
+            webhooks: builder => builder.UseRedisDeliveryStore(options => options.Configuration = $"127.0.0.1:{port},connectTimeout=1000,connectRetry=0"));
+        var body = WebhookFixtures.Load("post_call_transcription.json");
+        var signature = WebhookFixtures.Sign(body);
+
+        var whileDown = await host.PostAsync(body, signature);
+        await using var redis = await RedisServer.StartAsync(port);
+        var afterRecovery = await host.PostAsync(body, signature);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(whileDown, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(afterRecovery, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(host.Recorder.Events, Has.Count.EqualTo(1));
+            Assert.That(host.Logs.GetSnapshot().Any(r => r.Id.Id == 4006), Is.True);
+        });
+    }
+
     private Task<WebhookTestHost> StartInstanceAsync(WebhookSurface surface) =>
         WebhookTestHost.StartAsync(surface, webhooks: builder => builder.UseRedisDeliveryStore(options => options.Configuration = _redis.Configuration));
 }
