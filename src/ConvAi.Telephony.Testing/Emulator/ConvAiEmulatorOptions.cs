@@ -32,6 +32,12 @@ public sealed class ConvAiEmulatorOptions
     public ISet<string> BusyNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Gets the E.164 numbers that never answer: a call to one of them ends <c>failed</c> and produces a
+    /// <c>call_initiation_failure</c> webhook with failure reason <c>no-answer</c>.
+    /// </summary>
+    public ISet<string> NoAnswerNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Gets the E.164 numbers whose calls complete but are analysed as unsuccessful
     /// (<c>call_successful</c> is <c>failure</c>). Every other completed call is a <c>success</c>.
     /// </summary>

@@ -10,6 +10,7 @@ internal sealed class EmulatorState : IDisposable
 {
     private readonly List<ITimer> _timers = [];
     private readonly HashSet<string> _busyNumbers;
+    private readonly HashSet<string> _noAnswerNumbers;
     private readonly HashSet<string> _unsuccessfulNumbers;
     private bool _disposed;
     private long _sequence;
@@ -20,6 +21,7 @@ internal sealed class EmulatorState : IDisposable
         TimeProvider = options.TimeProvider;
         Webhooks = new WebhookDispatcher(options);
         _busyNumbers = new HashSet<string>(options.BusyNumbers, StringComparer.Ordinal);
+        _noAnswerNumbers = new HashSet<string>(options.NoAnswerNumbers, StringComparer.Ordinal);
         _unsuccessfulNumbers = new HashSet<string>(options.UnsuccessfulNumbers, StringComparer.Ordinal);
     }
 
@@ -62,6 +64,7 @@ internal sealed class EmulatorState : IDisposable
         string? batchRecipientId = null)
     {
         var outcome = direction == "outbound" && _busyNumbers.Contains(externalNumber) ? CallOutcome.Busy
+            : direction == "outbound" && _noAnswerNumbers.Contains(externalNumber) ? CallOutcome.NoAnswer
             : _unsuccessfulNumbers.Contains(externalNumber) ? CallOutcome.Unsuccessful
             : CallOutcome.Success;
         var conversation = new ConversationRecord
@@ -156,13 +159,13 @@ internal sealed class EmulatorState : IDisposable
 
             conversation.Ended = true;
 
-            if (conversation.Outcome == CallOutcome.Busy)
+            if (conversation.FailsToConnect)
             {
                 var failure = new JsonObject
                 {
                     ["agent_id"] = conversation.AgentId,
                     ["conversation_id"] = conversation.ConversationId,
-                    ["failure_reason"] = "busy",
+                    ["failure_reason"] = conversation.FailureReason,
                     ["metadata"] = conversation.FailureMetadata(conversation.EndsAt),
                 };
                 Webhooks.Send(conversation.ConversationId, ("call_initiation_failure", failure));

@@ -11,4 +11,7 @@ internal enum CallOutcome
 
     /// <summary>The callee is busy: the conversation fails and a <c>call_initiation_failure</c> webhook is sent.</summary>
     Busy,
+
+    /// <summary>The callee does not answer: the conversation fails and a <c>call_initiation_failure</c> webhook is sent.</summary>
+    NoAnswer,
 }

@@ -4,7 +4,7 @@ namespace ConvAi.Telephony.Testing;
 
 /// <summary>
 /// One emulated conversation. Its status is a function of the clock: <c>initiated</c> at the start, then
-/// <c>in-progress</c>, <c>processing</c> and <c>done</c> one step apart (a busy call is <c>failed</c> after one step),
+/// <c>in-progress</c>, <c>processing</c> and <c>done</c> one step apart (a busy or unanswered call is <c>failed</c> after one step),
 /// so a fake clock moves it deterministically. Mutable fields are guarded by the state lock.
 /// </summary>
 internal sealed class ConversationRecord
@@ -51,8 +51,14 @@ internal sealed class ConversationRecord
 
     public bool IsTwilio => CallType == "twilio";
 
+    /// <summary>Gets a value indicating whether the call never connects (busy or no answer).</summary>
+    public bool FailsToConnect => Outcome is CallOutcome.Busy or CallOutcome.NoAnswer;
+
+    /// <summary>Gets the <c>failure_reason</c> of a call that never connects: <c>busy</c> or <c>no-answer</c> (hyphen).</summary>
+    public string FailureReason => Outcome == CallOutcome.Busy ? "busy" : "no-answer";
+
     /// <summary>Gets the moment the call reaches its final status.</summary>
-    public DateTimeOffset EndsAt => StartedAt + (Outcome == CallOutcome.Busy ? Step : Step * 3);
+    public DateTimeOffset EndsAt => StartedAt + (FailsToConnect ? Step : Step * 3);
 
     public long StartUnixSecs => StartedAt.ToUnixTimeSeconds();
 
@@ -66,10 +72,10 @@ internal sealed class ConversationRecord
     {
         if (Ended || now >= EndsAt)
         {
-            return Outcome == CallOutcome.Busy ? ConversationStatuses.Failed : ConversationStatuses.Done;
+            return FailsToConnect ? ConversationStatuses.Failed : ConversationStatuses.Done;
         }
 
-        if (Outcome == CallOutcome.Busy)
+        if (FailsToConnect)
         {
             return ConversationStatuses.Initiated;
         }
@@ -205,7 +211,7 @@ internal sealed class ConversationRecord
         };
     }
 
-    /// <summary>The <c>call_initiation_failure</c> webhook's <c>data.metadata</c> (§8.5) for a busy callee.</summary>
+    /// <summary>The <c>call_initiation_failure</c> webhook's <c>data.metadata</c> (§8.5) for a busy or unanswered callee.</summary>
     public JsonObject FailureMetadata(DateTimeOffset now)
     {
         if (IsTwilio)
@@ -217,8 +223,8 @@ internal sealed class ConversationRecord
                 {
                     ["AccountSid"] = "AC00000000000000000000000000000000",
                     ["CallSid"] = CallSid,
-                    ["CallStatus"] = "busy",
-                    ["SipResponseCode"] = "486",
+                    ["CallStatus"] = FailureReason,
+                    ["SipResponseCode"] = Outcome == CallOutcome.Busy ? "486" : "487",
                     ["Direction"] = "outbound-api",
                     ["From"] = AgentNumber,
                     ["To"] = ExternalNumber,
@@ -232,10 +238,12 @@ internal sealed class ConversationRecord
             ["type"] = "sip",
             ["body"] = new JsonObject
             {
-                ["sip_status_code"] = 486,
-                ["error_reason"] = "INVITE failed: sip status: 486: Busy here (SIP 486)",
+                ["sip_status_code"] = Outcome == CallOutcome.Busy ? 486 : 480,
+                ["error_reason"] = Outcome == CallOutcome.Busy
+                    ? "INVITE failed: sip status: 486: Busy here (SIP 486)"
+                    : "INVITE failed: sip status: 480: Temporarily Unavailable (SIP 480)",
                 ["call_sid"] = CallSid,
-                ["sip_status"] = "Busy here",
+                ["sip_status"] = Outcome == CallOutcome.Busy ? "Busy here" : "Temporarily Unavailable",
                 ["twirp_code"] = "unavailable",
             },
         };
@@ -244,7 +252,7 @@ internal sealed class ConversationRecord
     private string TerminationReason(string status) => status switch
     {
         ConversationStatuses.Done => "Call ended by the agent.",
-        ConversationStatuses.Failed => "Call initiation failed: busy.",
+        ConversationStatuses.Failed => "Call initiation failed: " + FailureReason + ".",
         _ => string.Empty,
     };
 
@@ -272,12 +280,14 @@ internal sealed class ConversationRecord
         return new JsonObject
         {
             ["start_time_unix_secs"] = StartUnixSecs,
-            ["accepted_time_unix_secs"] = Outcome == CallOutcome.Busy ? null : StartUnixSecs,
+            ["accepted_time_unix_secs"] = FailsToConnect ? null : StartUnixSecs,
             ["call_duration_secs"] = duration,
             ["cost"] = duration * 10,
             ["cost_fiat"] = null,
             ["termination_reason"] = TerminationReason(status),
-            ["error"] = status == ConversationStatuses.Failed ? new JsonObject { ["code"] = 486, ["reason"] = "busy" } : null,
+            ["error"] = status == ConversationStatuses.Failed
+                ? new JsonObject { ["code"] = Outcome == CallOutcome.Busy ? 486 : 480, ["reason"] = FailureReason }
+                : null,
             ["phone_call"] = phoneCall,
             ["batch_call"] = BatchCallId is null
                 ? null

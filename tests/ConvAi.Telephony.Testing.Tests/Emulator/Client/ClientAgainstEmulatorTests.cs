@@ -208,10 +208,11 @@ public class ClientAgainstEmulatorTests
         Assert.That(first.Metadata!.BatchCall!.BatchCallId, Is.EqualTo(submitted.Id));
     }
 
-    [Test]
-    public async Task BusyNumber_CallFailsAndCallInitiationFailureWebhookParses()
+    [TestCase("busy")]
+    [TestCase("no-answer")]
+    public async Task NumberThatFailsToConnect_CallFailsAndCallInitiationFailureWebhookParses(string reason)
     {
-        var (harness, client, receiver) = await StartAsync(o => o.BusyNumbers.Add("+447700900500"));
+        var (harness, client, receiver) = await StartAsync(o => (reason == "busy" ? o.BusyNumbers : o.NoAnswerNumbers).Add("+447700900500"));
         await using var _ = harness;
         var phone = (await ImportAsync(client)).PhoneNumberId;
 
@@ -221,7 +222,7 @@ public class ClientAgainstEmulatorTests
 
         var failure = (CallInitiationFailureEvent)ConvAiWebhookEvent.Parse(receiver.Requests.Single().Body);
         var conversation = await client.Conversations.GetAsync(call.ConversationId!);
-        Assert.That(failure.Data.FailureReason, Is.EqualTo(CallInitiationFailureReason.Busy));
+        Assert.That(failure.Data.FailureReason, Is.EqualTo(CallInitiationFailureReason.FromString(reason)));
         Assert.That(failure.Data.Metadata!.Type, Is.EqualTo(CallInitiationFailureProvider.Twilio));
         Assert.That(failure.Data.Metadata.Twilio!["CallSid"], Is.EqualTo(call.CallSid));
         Assert.That(conversation.Status, Is.EqualTo(ConversationStatus.Failed));

@@ -105,19 +105,40 @@ public class WebhookDeliveryTests
     }
 
     [Test]
-    public async Task SipCallToBusyNumber_DeliversCallInitiationFailureWithSipBody()
+    public async Task TwilioCallToNoAnswerNumber_DeliversNoAnswerFailureAndFails()
     {
         var receiver = new CapturingHandler();
-        await using var harness = await StartAsync(receiver, o => o.BusyNumbers.Add("+447700900500"));
+        await using var harness = await StartAsync(receiver, o => o.NoAnswerNumbers.Add("+447700900600"));
+        var id = await harness.CallAsync(await harness.ImportTwilioNumberAsync(), toNumber: "+447700900600");
+
+        harness.Time.Advance(EmulatorHarness.Step);
+        var delivery = await harness.Emulator.WaitForWebhookAsync("call_initiation_failure", id).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var data = JsonNode.Parse(delivery.Body)!["data"]!;
+        var conversation = (await harness.GetAsync($"/v1/convai/conversations/{id}")).Json;
+        Assert.That(data["failure_reason"]!.GetValue<string>(), Is.EqualTo("no-answer"));
+        Assert.That(data["metadata"]!["body"]!["CallStatus"]!.GetValue<string>(), Is.EqualTo("no-answer"));
+        Assert.That(conversation["status"]!.GetValue<string>(), Is.EqualTo("failed"));
+        Assert.That(conversation["metadata"]!["error"]!["reason"]!.GetValue<string>(), Is.EqualTo("no-answer"));
+    }
+
+    [TestCase("busy", 486)]
+    [TestCase("no-answer", 480)]
+    public async Task SipCallThatFailsToConnect_DeliversCallInitiationFailureWithSipBody(string reason, int sipStatus)
+    {
+        var receiver = new CapturingHandler();
+        await using var harness = await StartAsync(receiver, o => (reason == "busy" ? o.BusyNumbers : o.NoAnswerNumbers).Add("+447700900500"));
         var phone = await harness.ImportSipNumberAsync();
         var call = await harness.PostAsync("/v1/convai/sip-trunk/outbound-call", $$"""{"agent_id":"a","agent_phone_number_id":"{{phone}}","to_number":"+447700900500"}""");
 
         harness.FinishCalls();
         var delivery = await harness.Emulator.WaitForWebhookAsync("call_initiation_failure").WaitAsync(TimeSpan.FromSeconds(10));
 
-        var metadata = JsonNode.Parse(delivery.Body)!["data"]!["metadata"]!;
+        var data = JsonNode.Parse(delivery.Body)!["data"]!;
+        var metadata = data["metadata"]!;
+        Assert.That(data["failure_reason"]!.GetValue<string>(), Is.EqualTo(reason));
         Assert.That(metadata["type"]!.GetValue<string>(), Is.EqualTo("sip"));
-        Assert.That(metadata["body"]!["sip_status_code"]!.GetValue<int>(), Is.EqualTo(486));
+        Assert.That(metadata["body"]!["sip_status_code"]!.GetValue<int>(), Is.EqualTo(sipStatus));
         Assert.That(metadata["body"]!["call_sid"]!.GetValue<string>(), Is.EqualTo(call.Json["sip_call_id"]!.GetValue<string>()));
     }
 
