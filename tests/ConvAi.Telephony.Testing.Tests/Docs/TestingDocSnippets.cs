@@ -40,7 +40,8 @@ public class TestingDocSnippets
             },
         });
 
-        var transcription = await emulator.WaitForWebhookAsync("post_call_transcription", call.ConversationId);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var transcription = await emulator.WaitForWebhookAsync("post_call_transcription", call.ConversationId, timeout.Token);
         var conversation = await client.Conversations.GetAsync(call.ConversationId!);
         // conversation.Status == ConversationStatus.Done; conversation.Transcript[0].Message == "Hello Ana! ..."
         // end of snippet
@@ -125,7 +126,8 @@ public class TestingDocSnippets
             AgentId = "agent_support", AgentPhoneNumberId = number.PhoneNumberId, ToNumber = "+447700900999",
         });
 
-        var failure = await emulator.WaitForWebhookAsync("call_initiation_failure", call.ConversationId);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var failure = await emulator.WaitForWebhookAsync("call_initiation_failure", call.ConversationId, timeout.Token);
         var verifier = new ConvAiWebhookSignature("test-secret");
         var result = verifier.Verify(Encoding.UTF8.GetBytes(failure.Body), failure.SignatureHeader); // Valid
         // end of snippet
