@@ -1,0 +1,134 @@
+using System.Diagnostics.CodeAnalysis;
+using ConvAi.Telephony.AspNetCore;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the ElevenLabs post-call webhook endpoint and the verification middleware for your own endpoints.</summary>
+public static class ConvAiWebhookEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps a POST endpoint that verifies the <c>ElevenLabs-Signature</c>, parses the webhook, skips duplicate
+    /// deliveries and dispatches to the registered <see cref="ConvAiWebhookHandler"/>. Answers 200 (handled, ignored or
+    /// duplicate), 400 (bad JSON or envelope), 401 (missing, malformed, stale or wrong signature), 403 (source IP not
+    /// allowed), 413 (body over the limit), 415 (not JSON), 503 when the delivery store fails, and 500 only when the
+    /// handler throws.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The route, e.g. <c>/webhooks/elevenlabs</c>.</param>
+    /// <returns>The endpoint's convention builder, e.g. to add metadata or a size limit.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// <c>AddConvAiWebhooks</c> was not called, no handler is registered, or no secret is configured.
+    /// </exception>
+    public static IEndpointConventionBuilder MapConvAiWebhooks(
+        this IEndpointRouteBuilder endpoints,
+        [StringSyntax("Route")] string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
+        var services = endpoints.ServiceProvider;
+        var receiver = GetReceiver(services);
+        if (services.GetService<IServiceProviderIsService>()?.IsService(typeof(ConvAiWebhookHandler)) == false)
+        {
+            throw new InvalidOperationException(
+                "No ConvAiWebhookHandler is registered. Use services.AddConvAiWebhooks<THandler>() or .AddHandler<THandler>().");
+        }
+
+        return endpoints
+            .MapPost(pattern, (RequestDelegate)(context => HandleAsync(context, receiver)))
+            .WithDisplayName("ElevenLabs webhooks");
+    }
+
+    /// <summary>
+    /// Adds middleware that verifies, parses and de-duplicates requests to endpoints marked with
+    /// <see cref="ConvAiWebhookAttribute"/> (controllers, actions or endpoints), before they run; rejected requests
+    /// are answered like <see cref="MapConvAiWebhooks"/> does. The endpoint reads the event with
+    /// <see cref="ConvAiWebhookHttpContextExtensions.GetConvAiWebhookEvent"/>. Call it after routing.
+    /// </summary>
+    /// <param name="app">The application pipeline.</param>
+    /// <returns>The same pipeline.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddConvAiWebhooks</c> was not called or no secret is configured.</exception>
+    public static IApplicationBuilder UseConvAiWebhookVerification(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var receiver = GetReceiver(app.ApplicationServices);
+        return app.Use(next => context => VerifyAsync(context, next, receiver));
+    }
+
+    /// <summary>Marks an endpoint for <see cref="UseConvAiWebhookVerification"/> (the same as <see cref="ConvAiWebhookAttribute"/>).</summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder type.</typeparam>
+    /// <param name="builder">The endpoint.</param>
+    /// <returns>The same builder.</returns>
+    public static TBuilder RequireConvAiWebhookSignature<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Add(endpoint => endpoint.Metadata.Add(new ConvAiWebhookAttribute()));
+        return builder;
+    }
+
+    private static ConvAiWebhookReceiver GetReceiver(IServiceProvider services) =>
+        services.GetService<ConvAiWebhookReceiver>()
+        ?? throw new InvalidOperationException("ElevenLabs webhooks are not registered. Call services.AddConvAiWebhooks(...) first.");
+
+    private static async Task HandleAsync(HttpContext context, ConvAiWebhookReceiver receiver)
+    {
+        using var receipt = await receiver.ReceiveAsync(context).ConfigureAwait(false);
+        if (receipt.Event is not { } webhookEvent)
+        {
+            context.Response.StatusCode = receipt.StatusCode;
+            return;
+        }
+
+        var handler = context.RequestServices.GetRequiredService<ConvAiWebhookHandler>();
+        try
+        {
+            await handler.DispatchAsync(webhookEvent, context.RequestAborted).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Any handler failure becomes a 500 so that ElevenLabs retries the delivery.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            await receiver.ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private static async Task VerifyAsync(HttpContext context, RequestDelegate next, ConvAiWebhookReceiver receiver)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<ConvAiWebhookAttribute>() is null
+            || context.Features.Get<ConvAiWebhookFeature>() is not null)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        using var receipt = await receiver.ReceiveAsync(context).ConfigureAwait(false);
+        if (receipt.Event is not { } webhookEvent)
+        {
+            context.Response.StatusCode = receipt.StatusCode;
+            return;
+        }
+
+        context.Features.Set(new ConvAiWebhookFeature(webhookEvent));
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await receiver.ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
+            throw;
+        }
+
+        if (context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+        {
+            await receiver.ReleaseAfterFailureAsync(receipt, exception: null).ConfigureAwait(false);
+        }
+    }
+}

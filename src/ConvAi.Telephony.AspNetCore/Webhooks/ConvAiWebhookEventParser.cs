@@ -1,0 +1,272 @@
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace ConvAi.Telephony.AspNetCore;
+
+/// <summary>
+/// Parses webhook bodies: reads the envelope (<c>type</c>, <c>event_timestamp</c>, <c>data</c>) with a
+/// <see cref="Utf8JsonReader"/>, then types <c>data</c> by <c>type</c>. Reports bad input instead of throwing.
+/// </summary>
+internal static class ConvAiWebhookEventParser
+{
+    /// <summary>Parses <paramref name="body"/>; on failure <paramref name="error"/> says why (never quoting the payload).</summary>
+    public static bool TryParse(
+        ReadOnlyMemory<byte> body,
+        WebhookBodyLease? lease,
+        [NotNullWhen(true)] out ConvAiWebhookEvent? webhookEvent,
+        [NotNullWhen(false)] out string? error)
+    {
+        webhookEvent = null;
+        try
+        {
+            if (!TryReadEnvelope(body.Span, out var type, out var timestamp, out var dataStart, out var dataLength, out error))
+            {
+                return false;
+            }
+
+            var data = dataStart >= 0 ? body.Slice(dataStart, dataLength) : default;
+            webhookEvent = type.Value switch
+            {
+                "post_call_transcription" => ParseTranscription(data.Span, out error),
+                "post_call_audio" => ParseAudio(body, dataStart, dataLength, lease, out error),
+                "call_initiation_failure" => ParseInitiationFailure(data.Span, out error),
+                _ => ParseUnknown(body.Span, out error),
+            };
+            if (webhookEvent is null)
+            {
+                error ??= "The webhook body could not be read.";
+                return false;
+            }
+
+            webhookEvent = webhookEvent with { Type = type, EventTimestamp = timestamp };
+            error = null;
+            return true;
+        }
+        catch (JsonException exception)
+        {
+            error = $"The webhook body is not valid JSON for its type (line {exception.LineNumber}, byte {exception.BytePositionInLine}).";
+            return false;
+        }
+        catch (Exception exception) when (exception is FormatException or InvalidOperationException or ArgumentException)
+        {
+            error = "The webhook body has a value of the wrong type.";
+            return false;
+        }
+    }
+
+    private static bool TryReadEnvelope(
+        ReadOnlySpan<byte> body,
+        out ConvAiWebhookEventType type,
+        out DateTimeOffset? timestamp,
+        out int dataStart,
+        out int dataLength,
+        [NotNullWhen(false)] out string? error)
+    {
+        type = default;
+        timestamp = null;
+        dataStart = -1;
+        dataLength = 0;
+        string? typeValue = null;
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = "The webhook body is not a JSON object.";
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                typeValue = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("event_timestamp"u8))
+            {
+                reader.Read();
+                timestamp = ReadTimestamp(ref reader);
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                dataStart = (int)reader.TokenStartIndex;
+                reader.Skip();
+                dataLength = (int)reader.BytesConsumed - dataStart;
+                continue;
+            }
+            else
+            {
+                reader.Read();
+            }
+
+            reader.Skip();
+        }
+
+        // Reading to the end proves the whole body is well-formed JSON.
+        while (reader.Read())
+        {
+        }
+
+        if (string.IsNullOrEmpty(typeValue))
+        {
+            error = "The webhook body has no string 'type'.";
+            return false;
+        }
+
+        type = new ConvAiWebhookEventType(typeValue);
+        if (dataStart < 0 && IsKnown(type))
+        {
+            error = "The webhook body has no 'data'.";
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+
+    private static bool IsKnown(ConvAiWebhookEventType type) =>
+        type == ConvAiWebhookEventType.PostCallTranscription
+        || type == ConvAiWebhookEventType.PostCallAudio
+        || type == ConvAiWebhookEventType.CallInitiationFailure;
+
+    /// <summary>Reads Unix seconds sent as a number or a string (digits or an ISO 8601 date); null when unreadable.</summary>
+    private static DateTimeOffset? ReadTimestamp(ref Utf8JsonReader reader)
+    {
+        long seconds;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number when reader.TryGetInt64(out seconds):
+                break;
+            case JsonTokenType.Number when reader.TryGetDouble(out var fractional) && Math.Abs(fractional) < long.MaxValue:
+                seconds = (long)fractional;
+                break;
+            case JsonTokenType.String when long.TryParse(reader.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out seconds):
+                break;
+            case JsonTokenType.String when DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date):
+                return date;
+            default:
+                return null;
+        }
+
+        const long MaxUnixSeconds = 253_402_300_799;
+        return seconds is >= -62_135_596_800 and <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+    }
+
+    private static PostCallTranscriptionEvent? ParseTranscription(ReadOnlySpan<byte> data, out string? error)
+    {
+        var conversation = JsonSerializer.Deserialize(data, (JsonTypeInfo<Conversation>)ConvAiJson.Options.GetTypeInfo(typeof(Conversation)));
+        if (conversation is null)
+        {
+            error = "The post_call_transcription webhook has null 'data'.";
+            return null;
+        }
+
+        error = null;
+        return new PostCallTranscriptionEvent { Data = conversation, ConversationId = conversation.ConversationId };
+    }
+
+    private static CallInitiationFailureEvent? ParseInitiationFailure(ReadOnlySpan<byte> data, out string? error)
+    {
+        var failure = JsonSerializer.Deserialize(data, WebhookJsonContext.Default.CallInitiationFailure);
+        if (failure is null)
+        {
+            error = "The call_initiation_failure webhook has null 'data'.";
+            return null;
+        }
+
+        error = null;
+        return new CallInitiationFailureEvent { Data = failure, ConversationId = failure.ConversationId };
+    }
+
+    /// <summary>
+    /// Reads <c>agent_id</c>, <c>conversation_id</c> and the location of <c>full_audio</c> without copying the audio. An
+    /// escaped or spaced base64 value (legal JSON, not what ElevenLabs sends) is decoded once into an array instead.
+    /// </summary>
+    private static PostCallAudioEvent? ParseAudio(ReadOnlyMemory<byte> body, int dataStart, int dataLength, WebhookBodyLease? lease, out string? error)
+    {
+        var data = body.Span.Slice(dataStart, dataLength);
+        var reader = new Utf8JsonReader(data);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = "The post_call_audio webhook 'data' is not an object.";
+            return null;
+        }
+
+        string? agentId = null;
+        string? conversationId = null;
+        ReadOnlyMemory<byte> base64 = default;
+        byte[]? decoded = null;
+        var sawAudio = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("agent_id"u8))
+            {
+                reader.Read();
+                agentId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("conversation_id"u8))
+            {
+                reader.Read();
+                conversationId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("full_audio"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    error = "The post_call_audio webhook 'full_audio' is not a string.";
+                    return null;
+                }
+
+                sawAudio = true;
+                var value = reader.ValueSpan;
+                if (reader.ValueIsEscaped || value.IndexOfAny(" \t\r\n"u8) >= 0)
+                {
+                    decoded = reader.GetBytesFromBase64();
+                }
+                else if (Base64.IsValid(value) && value.Length % 4 == 0)
+                {
+                    // TokenStartIndex is the opening quote; the value follows it.
+                    base64 = body.Slice(dataStart + (int)reader.TokenStartIndex + 1, value.Length);
+                }
+                else
+                {
+                    error = "The post_call_audio webhook 'full_audio' is not valid base64.";
+                    return null;
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (!sawAudio)
+        {
+            error = "The post_call_audio webhook has no 'full_audio'.";
+            return null;
+        }
+
+        error = null;
+        return new PostCallAudioEvent(base64, decoded, lease) { AgentId = agentId, ConversationId = conversationId };
+    }
+
+    private static UnknownWebhookEvent ParseUnknown(ReadOnlySpan<byte> body, out string? error)
+    {
+        // Deserializing to JsonElement copies it out of the (pooled) request buffer.
+        var payload = JsonSerializer.Deserialize(body, WebhookJsonContext.Default.JsonElement);
+        var conversationId = payload.TryGetProperty("data", out var data)
+            && data.ValueKind == JsonValueKind.Object
+            && data.TryGetProperty("conversation_id", out var id)
+            && id.ValueKind == JsonValueKind.String
+                ? id.GetString()
+                : null;
+        error = null;
+        return new UnknownWebhookEvent { Payload = payload, ConversationId = conversationId };
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics.CodeAnalysis;
+using ConvAi.Telephony.AspNetCore;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers ElevenLabs post-call webhook verification, parsing, duplicate detection and dispatch.</summary>
+public static class ConvAiWebhookServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers webhooks with options bound from the app's configuration section <c>ConvAi:Webhooks</c> (and
+    /// <c>WEBHOOK_SECRET</c> when no secret is set there). A missing secret fails start-up.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder to add the handler and choose the delivery store.</returns>
+    public static IConvAiWebhooksBuilder AddConvAiWebhooks(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ConvAiWebhookOptions>()
+            .Configure<IConfiguration>((options, configuration) => configuration.GetSection(ConvAiWebhookOptions.SectionName).Bind(options));
+        return AddCore(services);
+    }
+
+    /// <summary>Registers webhooks with options bound from <paramref name="configuration"/> (a section shaped like <c>ConvAi:Webhooks</c>).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section to bind.</param>
+    /// <returns>A builder to add the handler and choose the delivery store.</returns>
+    public static IConvAiWebhooksBuilder AddConvAiWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ConvAiWebhookOptions>().Configure(options => configuration.Bind(options));
+        return AddCore(services);
+    }
+
+    /// <summary>Registers webhooks with options set in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options, at least a secret.</param>
+    /// <returns>A builder to add the handler and choose the delivery store.</returns>
+    public static IConvAiWebhooksBuilder AddConvAiWebhooks(this IServiceCollection services, Action<ConvAiWebhookOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<ConvAiWebhookOptions>().Configure(configure);
+        return AddCore(services);
+    }
+
+    /// <summary>Registers webhooks bound from configuration (see <see cref="AddConvAiWebhooks(IServiceCollection)"/>) with <typeparamref name="THandler"/> as the handler.</summary>
+    /// <typeparam name="THandler">The app's handler.</typeparam>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder to choose the delivery store.</returns>
+    public static IConvAiWebhooksBuilder AddConvAiWebhooks<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services)
+        where THandler : ConvAiWebhookHandler =>
+        services.AddConvAiWebhooks().AddHandler<THandler>();
+
+    /// <summary>Registers <typeparamref name="THandler"/> (scoped) as the handler that <c>MapConvAiWebhooks</c> dispatches to, replacing any earlier one.</summary>
+    /// <typeparam name="THandler">The app's handler.</typeparam>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <returns>The same builder.</returns>
+    public static IConvAiWebhooksBuilder AddHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IConvAiWebhooksBuilder builder)
+        where THandler : ConvAiWebhookHandler
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Scoped<ConvAiWebhookHandler, THandler>());
+        return builder;
+    }
+
+    /// <summary>Uses <typeparamref name="TStore"/> (singleton) to remember accepted deliveries, replacing the in-memory store.</summary>
+    /// <typeparam name="TStore">The store type.</typeparam>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <returns>The same builder.</returns>
+    public static IConvAiWebhooksBuilder UseDeliveryStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IConvAiWebhooksBuilder builder)
+        where TStore : class, IWebhookDeliveryStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookDeliveryStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Uses Redis to remember accepted deliveries, so several instances behind a load balancer dispatch each delivery
+    /// once. Uses an <c>IConnectionMultiplexer</c> registered in DI when there is one, otherwise connects with
+    /// <see cref="RedisCacheOptions"/> (as configured for <c>AddStackExchangeRedisCache</c>, or by <paramref name="configure"/>).
+    /// </summary>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="configure">Optionally sets the Redis options, e.g. <c>o =&gt; o.Configuration = "localhost:6379"</c>.</param>
+    /// <returns>The same builder.</returns>
+    public static IConvAiWebhooksBuilder UseRedisDeliveryStore(this IConvAiWebhooksBuilder builder, Action<RedisCacheOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookDeliveryStore>(services =>
+            services.GetService<StackExchange.Redis.IConnectionMultiplexer>() is { } connection
+                ? new RedisWebhookDeliveryStore(connection)
+                : new RedisWebhookDeliveryStore(services.GetRequiredService<IOptions<RedisCacheOptions>>())));
+        return builder;
+    }
+
+    private static ConvAiWebhooksBuilder AddCore(IServiceCollection services)
+    {
+        services.AddOptions<ConvAiWebhookOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ConvAiWebhookOptions>, WebhookSecretFallback>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConvAiWebhookOptions>, ConvAiWebhookOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWebhookDeliveryStore>(services => new InMemoryWebhookDeliveryStore(services.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ConvAiWebhookReceiver>();
+        return new ConvAiWebhooksBuilder(services);
+    }
+
+    private sealed class ConvAiWebhooksBuilder(IServiceCollection services) : IConvAiWebhooksBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+
+    /// <summary>Uses the top-level <c>WEBHOOK_SECRET</c> key when no secret was configured otherwise.</summary>
+    private sealed class WebhookSecretFallback(IServiceProvider services) : IPostConfigureOptions<ConvAiWebhookOptions>
+    {
+        public void PostConfigure(string? name, ConvAiWebhookOptions options)
+        {
+            if (!options.EffectiveSecrets.Any()
+                && services.GetService<IConfiguration>()?[ConvAiWebhookOptions.SecretFallbackKey] is { Length: > 0 } secret)
+            {
+                options.Secret = secret;
+            }
+        }
+    }
+}
+
+/// <summary>Continues configuring ElevenLabs webhooks after <c>AddConvAiWebhooks</c>.</summary>
+public interface IConvAiWebhooksBuilder
+{
+    /// <summary>The service collection the webhooks are registered in.</summary>
+    IServiceCollection Services { get; }
+}

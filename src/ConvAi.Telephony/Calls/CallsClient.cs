@@ -1,0 +1,102 @@
+namespace ConvAi.Telephony;
+
+/// <summary>
+/// Places outbound calls through Twilio or a SIP trunk and registers inbound Twilio calls.
+/// Methods are virtual so you can mock them.
+/// </summary>
+/// <remarks>
+/// A call-placing request is never retried once it may have reached the server: an ambiguous failure
+/// raises <see cref="ConvAiOutcomeUnknownException"/>, and a 200 answer with <c>success: false</c>
+/// raises <see cref="ConvAiCallRejectedException"/>.
+/// </remarks>
+public class CallsClient
+{
+    private readonly ICallsApi _api = null!;
+    private readonly ClientContext _context = null!;
+
+    /// <summary>Initializes a new instance of the <see cref="CallsClient"/> class for mocking.</summary>
+    protected CallsClient()
+    {
+    }
+
+    internal CallsClient(ICallsApi api, ClientContext context)
+    {
+        _api = api;
+        _context = context;
+    }
+
+    /// <summary>Calls a number from an imported Twilio number (<c>POST /v1/convai/twilio/outbound-call</c>).</summary>
+    /// <param name="request">The agent, the number that calls, the number to call and per-call data.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The conversation id and Twilio call SID.</returns>
+    /// <exception cref="ArgumentException">A number is not E.164, an id is missing, or a dynamic variable uses a reserved name. Nothing was sent.</exception>
+    /// <exception cref="ConvAiCallRejectedException">The server answered <c>success: false</c>.</exception>
+    /// <exception cref="ConvAiOutcomeUnknownException">The call may or may not have been placed.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request (the call was not placed).</exception>
+    public virtual async Task<TwilioCallResult> StartTwilioCallAsync(StartTwilioCallRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var placement = PrepareOutboundCall("StartTwilioCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
+        var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
+        var result = await _context.PlaceCallAsync(placement, ct => _api.StartTwilioCallAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        return result.Success ? result : throw Rejected(body.AgentId, result.Message, result.ConversationId);
+    }
+
+    /// <summary>Calls a number through an imported SIP-trunk number (<c>POST /v1/convai/sip-trunk/outbound-call</c>).</summary>
+    /// <param name="request">The agent, the number that calls, the number to call and per-call data.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The conversation id and SIP call id.</returns>
+    /// <exception cref="ArgumentException">A number is not E.164, an id is missing, or a dynamic variable uses a reserved name. Nothing was sent.</exception>
+    /// <exception cref="ConvAiCallRejectedException">The server answered <c>success: false</c>.</exception>
+    /// <exception cref="ConvAiOutcomeUnknownException">The call may or may not have been placed.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request (the call was not placed).</exception>
+    public virtual async Task<SipTrunkCallResult> StartSipTrunkCallAsync(StartSipTrunkCallRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var placement = PrepareOutboundCall("StartSipTrunkCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
+        var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
+        var result = await _context.PlaceCallAsync(placement, ct => _api.StartSipTrunkCallAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        return result.Success ? result : throw Rejected(body.AgentId, result.Message, result.ConversationId);
+    }
+
+    /// <summary>
+    /// Registers an inbound (or outbound) Twilio call with an agent and returns the TwiML to answer Twilio with
+    /// (<c>POST /v1/convai/twilio/register-call</c>). Hand the string to Twilio unchanged with <c>Content-Type: text/xml</c>.
+    /// </summary>
+    /// <param name="request">The agent, the caller and called numbers, and per-call data.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The TwiML document as text.</returns>
+    /// <exception cref="ArgumentException">A number is not E.164, the agent id is missing, or a dynamic variable uses a reserved name. Nothing was sent.</exception>
+    /// <exception cref="ConvAiOutcomeUnknownException">The call may or may not have been registered.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request.</exception>
+    public virtual Task<string> RegisterTwilioCallAsync(RegisterTwilioCallRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = request with
+        {
+            AgentId = _context.ResolveAgentId(request.AgentId, $"{nameof(request)}.{nameof(request.AgentId)}"),
+            FromNumber = E164.Normalize(request.FromNumber, $"{nameof(request)}.{nameof(request.FromNumber)}"),
+            ToNumber = E164.Normalize(request.ToNumber, $"{nameof(request)}.{nameof(request.ToNumber)}"),
+        };
+        Guard.CheckClientData(body.ConversationInitiationClientData, $"{nameof(request)}.{nameof(request.ConversationInitiationClientData)}");
+        var placement = new CallPlacement("RegisterTwilioCall", body.AgentId, null, body.ToNumber, body.ConversationInitiationClientData?.UserId);
+        return _context.PlaceCallAsync(placement, ct => _api.RegisterTwilioCallAsync(body, ct), cancellationToken);
+    }
+
+    /// <summary>Resolves the default ids, normalizes the number and checks the variables of an outbound call; nothing is sent on failure.</summary>
+    private CallPlacement PrepareOutboundCall(string operation, string? agentId, string? phoneNumberId, string? toNumber, ConversationInitiationClientData? data)
+    {
+        const string request = "request";
+        var resolvedAgent = _context.ResolveAgentId(agentId, $"{request}.{nameof(StartTwilioCallRequest.AgentId)}");
+        var resolvedNumberId = _context.ResolvePhoneNumberId(phoneNumberId, $"{request}.{nameof(StartTwilioCallRequest.AgentPhoneNumberId)}");
+        var normalized = E164.Normalize(toNumber, $"{request}.{nameof(StartTwilioCallRequest.ToNumber)}");
+        Guard.CheckClientData(data, $"{request}.{nameof(StartTwilioCallRequest.ConversationInitiationClientData)}");
+        return new CallPlacement(operation, resolvedAgent, resolvedNumberId, normalized, data?.UserId);
+    }
+
+    private ConvAiCallRejectedException Rejected(string? agentId, string? message, string? conversationId)
+    {
+        Log.CallRejected(_context.Logger, agentId, conversationId);
+        return new ConvAiCallRejectedException(message, conversationId);
+    }
+}

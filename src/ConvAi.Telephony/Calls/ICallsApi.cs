@@ -1,0 +1,17 @@
+using Refit;
+
+namespace ConvAi.Telephony;
+
+/// <summary>Transport of the outbound-call and register-call endpoints.</summary>
+internal interface ICallsApi
+{
+    [Post("/v1/convai/twilio/outbound-call")]
+    Task<TwilioCallResult> StartTwilioCallAsync([Body] StartTwilioCallRequest request, CancellationToken cancellationToken);
+
+    [Post("/v1/convai/sip-trunk/outbound-call")]
+    Task<SipTrunkCallResult> StartSipTrunkCallAsync([Body] StartSipTrunkCallRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Answers <c>text/html</c> TwiML, read as a string.</summary>
+    [Post("/v1/convai/twilio/register-call")]
+    Task<string> RegisterTwilioCallAsync([Body] RegisterTwilioCallRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace ConvAi.Telephony;
+
+/// <summary>What every sub-client shares: options (defaults), the clock and the logger.</summary>
+internal sealed class ClientContext
+{
+    public ClientContext(ConvAiTelephonyOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        Options = options;
+        TimeProvider = timeProvider;
+        Logger = logger;
+    }
+
+    public ConvAiTelephonyOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Returns the given agent id, else the configured default; throws when neither is set.</summary>
+    public string ResolveAgentId(string? agentId, string paramName)
+    {
+        var resolved = string.IsNullOrWhiteSpace(agentId) ? Options.DefaultAgentId : agentId;
+        if (string.IsNullOrWhiteSpace(resolved))
+        {
+            throw new ArgumentException("An agent id is required: set it on the request or configure ConvAi:DefaultAgentId.", paramName);
+        }
+
+        return resolved;
+    }
+
+    /// <summary>Returns the given phone number id, else the configured default; throws when neither is set.</summary>
+    public string ResolvePhoneNumberId(string? phoneNumberId, string paramName)
+    {
+        var resolved = string.IsNullOrWhiteSpace(phoneNumberId) ? Options.DefaultPhoneNumberId : phoneNumberId;
+        if (string.IsNullOrWhiteSpace(resolved))
+        {
+            throw new ArgumentException("A phone number id is required: set it on the request or configure ConvAi:DefaultPhoneNumberId.", paramName);
+        }
+
+        return resolved;
+    }
+
+    /// <summary>
+    /// Sends a call-placing request. An ambiguous failure (5xx, 408, timeout, or a transport error other than
+    /// a refused connection or failed name resolution) becomes a <see cref="ConvAiOutcomeUnknownException"/>.
+    /// </summary>
+    public async Task<T> PlaceCallAsync<T>(CallPlacement placement, Func<CancellationToken, Task<T>> send, CancellationToken cancellationToken)
+    {
+        var startedAt = TimeProvider.GetUtcNow();
+        try
+        {
+            return await send(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConvAiApiException ex) when ((int)ex.StatusCode >= 500 || ex.StatusCode == HttpStatusCode.RequestTimeout)
+        {
+            throw OutcomeUnknown(placement, startedAt, ex.StatusCode, ex);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError))
+        {
+            throw OutcomeUnknown(placement, startedAt, null, ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw OutcomeUnknown(placement, startedAt, null, ex);
+        }
+    }
+
+    private ConvAiOutcomeUnknownException OutcomeUnknown(CallPlacement placement, DateTimeOffset startedAt, HttpStatusCode? status, Exception inner)
+    {
+        Log.OutcomeUnknown(Logger, placement.Operation, placement.AgentId, inner);
+        return new ConvAiOutcomeUnknownException(
+            placement.Operation, placement.AgentId, placement.PhoneNumberId, placement.ToNumber, placement.UserId, startedAt, status, inner);
+    }
+}
+
+/// <summary>What a call-placing request was about, for <see cref="ConvAiOutcomeUnknownException"/>.</summary>
+internal readonly record struct CallPlacement(string Operation, string? AgentId, string? PhoneNumberId, string? ToNumber, string? UserId);

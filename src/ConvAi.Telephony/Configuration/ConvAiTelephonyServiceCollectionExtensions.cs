@@ -1,0 +1,104 @@
+using ConvAi.Telephony;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Refit;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the ConvAi.Telephony client.</summary>
+public static class ConvAiTelephonyServiceCollectionExtensions
+{
+    /// <summary>Adds the client, with options bound from the <c>ConvAi</c> section of the registered <see cref="IConfiguration"/>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder to keep configuring the client.</returns>
+    public static IConvAiTelephonyBuilder AddConvAiTelephony(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = AddCore(services);
+        services.AddOptions<ConvAiTelephonyOptions>().BindConfiguration(ConvAiTelephonyOptions.SectionName);
+        return builder;
+    }
+
+    /// <summary>Adds the client, with options bound from a configuration section (e.g. <c>configuration.GetSection("ConvAi")</c>).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section holding <c>ApiKey</c>, <c>BaseAddress</c> and the other keys.</param>
+    /// <returns>A builder to keep configuring the client.</returns>
+    public static IConvAiTelephonyBuilder AddConvAiTelephony(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = AddCore(services);
+        services.AddOptions<ConvAiTelephonyOptions>().Bind(configuration);
+        return builder;
+    }
+
+    /// <summary>Adds the client, with options set in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options, at least <see cref="ConvAiTelephonyOptions.ApiKey"/>.</param>
+    /// <returns>A builder to keep configuring the client.</returns>
+    public static IConvAiTelephonyBuilder AddConvAiTelephony(this IServiceCollection services, Action<ConvAiTelephonyOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = AddCore(services);
+        services.Configure(configure);
+        return builder;
+    }
+
+    private static ConvAiTelephonyBuilder AddCore(IServiceCollection services)
+    {
+        var httpClientBuilder = services.AddHttpClient(ConvAiTelephonyInfo.Name);
+        var builder = new ConvAiTelephonyBuilder(services, httpClientBuilder);
+        if (services.Any(d => d.ServiceType == typeof(ConvAiTelephonyMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<ConvAiTelephonyMarker>();
+        services.AddOptions<ConvAiTelephonyOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConvAiTelephonyOptions>, ConvAiTelephonyOptionsValidator>());
+
+        var settings = ConvAiTransport.CreateRefitSettings();
+        services.AddRefitGeneratedClient<IPhoneNumbersApi>(_ => settings, ConvAiTelephonyInfo.Name);
+        services.AddRefitGeneratedClient<ICallsApi>(_ => settings, ConvAiTelephonyInfo.Name);
+        services.AddRefitGeneratedClient<IConversationsApi>(_ => settings, ConvAiTelephonyInfo.Name);
+        services.AddRefitGeneratedClient<IBatchCallsApi>(_ => settings, ConvAiTelephonyInfo.Name);
+
+        // Configure the named client's pipeline once; configuring it per interface would nest the handlers.
+        httpClientBuilder.ConfigureHttpClient((sp, client) =>
+            ConvAiTransport.Configure(client, sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue));
+        httpClientBuilder.ConfigureAdditionalHttpMessageHandlers((handlers, sp) =>
+        {
+            var monitor = sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>();
+            var created = ConvAiTransport.CreateHandlers(() => monitor.CurrentValue.ApiKey, GetTimeProvider(sp), GetLogger(sp));
+            for (var i = 0; i < created.Length; i++)
+            {
+                handlers.Insert(i, created[i]);
+            }
+        });
+
+        services.TryAddTransient(sp => new ClientContext(
+            sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue, GetTimeProvider(sp), GetLogger(sp)));
+        services.TryAddTransient(sp => new PhoneNumbersClient(sp.GetRequiredService<IPhoneNumbersApi>()));
+        services.TryAddTransient(sp => new CallsClient(sp.GetRequiredService<ICallsApi>(), sp.GetRequiredService<ClientContext>()));
+        services.TryAddTransient(sp => new ConversationsClient(sp.GetRequiredService<IConversationsApi>()));
+        services.TryAddTransient(sp => new BatchCallsClient(sp.GetRequiredService<IBatchCallsApi>(), sp.GetRequiredService<ClientContext>()));
+        services.TryAddTransient(sp => new ConvAiTelephonyClient(
+            sp.GetRequiredService<PhoneNumbersClient>(),
+            sp.GetRequiredService<CallsClient>(),
+            sp.GetRequiredService<ConversationsClient>(),
+            sp.GetRequiredService<BatchCallsClient>()));
+        services.TryAddTransient<IConvAiTelephonyClient>(sp => sp.GetRequiredService<ConvAiTelephonyClient>());
+        return builder;
+    }
+
+    private static TimeProvider GetTimeProvider(IServiceProvider sp) => sp.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    private static ILogger GetLogger(IServiceProvider sp)
+        => sp.GetService<ILoggerFactory>()?.CreateLogger(ConvAiTelephonyInfo.Name) ?? NullLogger.Instance;
+
+    private sealed class ConvAiTelephonyMarker;
+}

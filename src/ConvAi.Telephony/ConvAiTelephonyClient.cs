@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Refit;
+
+namespace ConvAi.Telephony;
+
+/// <summary>
+/// The ElevenLabs Conversational AI telephony client. Get it from DI after
+/// <c>services.AddConvAiTelephony(...)</c>, or create one with
+/// <see cref="ConvAiTelephonyClient(ConvAiTelephonyOptions, HttpMessageHandler?)"/> and reuse it.
+/// </summary>
+public class ConvAiTelephonyClient : IConvAiTelephonyClient
+{
+    /// <summary>
+    /// Initializes a new instance of the <see cref="ConvAiTelephonyClient"/> class without a DI container,
+    /// with the same pipeline as the container builds (API key, User-Agent, error mapping). Create it once and reuse it.
+    /// </summary>
+    /// <param name="options">The settings; they are validated like at startup.</param>
+    /// <param name="handler">The innermost handler, e.g. a test handler or a configured <see cref="SocketsHttpHandler"/>; null uses a default one.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid, e.g. no API key.</exception>
+    public ConvAiTelephonyClient(ConvAiTelephonyOptions options, HttpMessageHandler? handler = null)
+    {
+        ConvAiTelephonyOptionsValidator.ThrowIfInvalid(options);
+        var timeProvider = TimeProvider.System;
+        var logger = NullLogger.Instance;
+        var apiKey = options.ApiKey;
+        HttpMessageHandler pipeline = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var handlers = ConvAiTransport.CreateHandlers(() => apiKey, timeProvider, logger);
+        for (var i = handlers.Length - 1; i >= 0; i--)
+        {
+            handlers[i].InnerHandler = pipeline;
+            pipeline = handlers[i];
+        }
+
+        var httpClient = new HttpClient(pipeline, disposeHandler: handler is null);
+        ConvAiTransport.Configure(httpClient, options);
+        var settings = ConvAiTransport.CreateRefitSettings();
+        var context = new ClientContext(options, timeProvider, logger);
+        PhoneNumbers = new PhoneNumbersClient(RestService.ForGenerated<IPhoneNumbersApi>(httpClient, settings));
+        Calls = new CallsClient(RestService.ForGenerated<ICallsApi>(httpClient, settings), context);
+        Conversations = new ConversationsClient(RestService.ForGenerated<IConversationsApi>(httpClient, settings));
+        BatchCalls = new BatchCallsClient(RestService.ForGenerated<IBatchCallsApi>(httpClient, settings), context);
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ConvAiTelephonyClient"/> class for mocking.</summary>
+    protected ConvAiTelephonyClient()
+    {
+        PhoneNumbers = null!;
+        Calls = null!;
+        Conversations = null!;
+        BatchCalls = null!;
+    }
+
+    internal ConvAiTelephonyClient(PhoneNumbersClient phoneNumbers, CallsClient calls, ConversationsClient conversations, BatchCallsClient batchCalls)
+    {
+        PhoneNumbers = phoneNumbers;
+        Calls = calls;
+        Conversations = conversations;
+        BatchCalls = batchCalls;
+    }
+
+    /// <inheritdoc/>
+    public virtual PhoneNumbersClient PhoneNumbers { get; }
+
+    /// <inheritdoc/>
+    public virtual CallsClient Calls { get; }
+
+    /// <inheritdoc/>
+    public virtual ConversationsClient Conversations { get; }
+
+    /// <inheritdoc/>
+    public virtual BatchCallsClient BatchCalls { get; }
+}

@@ -1,0 +1,23 @@
+using System.Text.Json;
+using Refit;
+
+namespace ConvAi.Telephony;
+
+/// <summary>Transport of the conversation endpoints.</summary>
+internal interface IConversationsApi
+{
+    [Get("/v1/convai/conversations")]
+    Task<ConversationPage> ListAsync([Query] ConversationListQuery query, CancellationToken cancellationToken);
+
+    [Get("/v1/convai/conversations/{conversationId}")]
+    Task<Conversation> GetAsync(string conversationId, [AliasAs("format")] string? format, CancellationToken cancellationToken);
+
+    [Delete("/v1/convai/conversations/{conversationId}")]
+    Task<JsonElement> DeleteAsync(string conversationId, CancellationToken cancellationToken);
+
+    [Get("/v1/convai/conversations/{conversationId}/audio")]
+    Task<HttpResponseMessage> GetAudioAsync(string conversationId, CancellationToken cancellationToken);
+
+    [Post("/v1/convai/conversations/{conversationId}/feedback")]
+    Task<JsonElement> SendFeedbackAsync(string conversationId, [Body] ConversationFeedbackRequest request, CancellationToken cancellationToken);
+}

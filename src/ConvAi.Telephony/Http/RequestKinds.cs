@@ -1,0 +1,41 @@
+namespace ConvAi.Telephony;
+
+/// <summary>
+/// Classifies requests for the error mapping and the resilience layer. Call-placing requests may
+/// dial a person: they must not be retried once the server may have seen them.
+/// </summary>
+internal static class RequestKinds
+{
+    private const string ConvAiPrefix = "/v1/convai/";
+
+    /// <summary>Returns true for the POSTs that place calls: Twilio and SIP-trunk outbound calls, register-call, batch submit and batch retry.</summary>
+    public static bool IsCallPlacing(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Method != HttpMethod.Post || request.RequestUri is null)
+        {
+            return false;
+        }
+
+        var path = GetPath(request.RequestUri);
+        return path.EndsWith("/v1/convai/twilio/outbound-call", StringComparison.Ordinal)
+            || path.EndsWith("/v1/convai/sip-trunk/outbound-call", StringComparison.Ordinal)
+            || path.EndsWith("/v1/convai/twilio/register-call", StringComparison.Ordinal)
+            || path.EndsWith("/v1/convai/batch-calling/submit", StringComparison.Ordinal)
+            || (path.Contains(ConvAiPrefix + "batch-calling/", StringComparison.Ordinal) && path.EndsWith("/retry", StringComparison.Ordinal));
+    }
+
+    /// <summary>Returns true for the phone-number import POST, which must not be repeated after a 5xx either.</summary>
+    public static bool IsPhoneNumberImport(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Method == HttpMethod.Post
+            && request.RequestUri is not null
+            && GetPath(request.RequestUri).EndsWith("/v1/convai/phone-numbers", StringComparison.Ordinal);
+    }
+
+    /// <summary>Returns true for requests that are safe to repeat after an ambiguous failure (GET, DELETE, PATCH, and the other POSTs such as cancel and feedback).</summary>
+    public static bool IsRetrySafe(HttpRequestMessage request) => !IsCallPlacing(request) && !IsPhoneNumberImport(request);
+
+    private static string GetPath(Uri uri) => (uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0]).TrimEnd('/');
+}

@@ -1,0 +1,265 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using ConvAi.Telephony.AspNetCore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConvAi.Telephony.AspNetCore.Tests.Webhooks;
+
+/// <summary>The ways an app can receive webhooks; every status test runs through each.</summary>
+public enum WebhookSurface
+{
+    /// <summary><c>MapConvAiWebhooks</c> dispatching to a <see cref="ConvAiWebhookHandler"/>.</summary>
+    Endpoint,
+
+    /// <summary><c>UseConvAiWebhookVerification</c> in front of a minimal endpoint marked <c>RequireConvAiWebhookSignature()</c>.</summary>
+    Middleware,
+
+    /// <summary><c>UseConvAiWebhookVerification</c> in front of an MVC controller action marked <c>[ConvAiWebhook]</c>.</summary>
+    Controller,
+}
+
+/// <summary>Records what reached the app and lets a test make the app fail.</summary>
+public sealed class WebhookRecorder
+{
+    public ConcurrentQueue<ConvAiWebhookEvent> Events { get; } = new();
+
+    public ConcurrentQueue<byte[]> Audio { get; } = new();
+
+    /// <summary>Number of calls still to fail with an exception.</summary>
+    public int FailuresToThrow;
+
+    public async Task RecordAsync(ConvAiWebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        if (webhookEvent is PostCallAudioEvent audio)
+        {
+            using var sink = new MemoryStream();
+            await audio.CopyAudioToAsync(sink, cancellationToken);
+            Audio.Enqueue(sink.ToArray());
+        }
+
+        if (Interlocked.Decrement(ref FailuresToThrow) >= 0)
+        {
+            throw new InvalidOperationException("The app's storage is down.");
+        }
+
+        Events.Enqueue(webhookEvent);
+    }
+}
+
+/// <summary>The app's handler for the endpoint surface: records every event kind.</summary>
+public sealed class RecordingWebhookHandler(WebhookRecorder recorder) : ConvAiWebhookHandler
+{
+    public override Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(webhookEvent, cancellationToken);
+
+    public override Task OnPostCallAudioAsync(PostCallAudioEvent webhookEvent, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(webhookEvent, cancellationToken);
+
+    public override Task OnCallInitiationFailureAsync(CallInitiationFailureEvent webhookEvent, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(webhookEvent, cancellationToken);
+
+    public override Task OnUnknownEventAsync(UnknownWebhookEvent webhookEvent, CancellationToken cancellationToken = default) =>
+        recorder.RecordAsync(webhookEvent, cancellationToken);
+}
+
+/// <summary>An MVC controller that receives verified webhooks through the middleware.</summary>
+[ApiController]
+[Route(WebhookTestHost.ControllerPath)]
+public sealed class WebhookTestController(WebhookRecorder recorder) : ControllerBase
+{
+    [HttpPost]
+    [ConvAiWebhook]
+    public async Task<IActionResult> ReceiveAsync()
+    {
+        await recorder.RecordAsync(HttpContext.GetConvAiWebhookEvent(), HttpContext.RequestAborted);
+        return Ok();
+    }
+}
+
+/// <summary>An app under test (TestServer or Kestrel on 127.0.0.1), with a fake clock and captured logs.</summary>
+public sealed class WebhookTestHost : IAsyncDisposable
+{
+    public const string EndpointPath = "/webhooks/elevenlabs";
+    public const string MiddlewarePath = "/minimal/hooks";
+    public const string ControllerPath = "mvc/hooks";
+
+    private readonly WebApplication _app;
+
+    private WebhookTestHost(WebApplication app, WebhookSurface surface, HttpClient client)
+    {
+        _app = app;
+        Client = client;
+        Path = surface switch
+        {
+            WebhookSurface.Endpoint => EndpointPath,
+            WebhookSurface.Middleware => MiddlewarePath,
+            _ => "/" + ControllerPath,
+        };
+    }
+
+    public HttpClient Client { get; }
+
+    public string Path { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public WebhookRecorder Recorder => _app.Services.GetRequiredService<WebhookRecorder>();
+
+    public FakeTimeProvider Time => (FakeTimeProvider)_app.Services.GetRequiredService<TimeProvider>();
+
+    public FakeLogCollector Logs => _app.Services.GetRequiredService<FakeLogCollector>();
+
+    public static async Task<WebhookTestHost> StartAsync(
+        WebhookSurface surface,
+        Action<ConvAiWebhookOptions>? configure = null,
+        bool kestrel = false,
+        Action<IConvAiWebhooksBuilder>? webhooks = null,
+        Action<IServiceCollection>? services = null,
+        Action<IEndpointConventionBuilder>? endpoint = null,
+        bool forwardedHeaders = false)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        if (kestrel)
+        {
+            builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddFakeLogging();
+        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(WebhookFixtures.Now));
+        builder.Services.AddSingleton<WebhookRecorder>();
+        var webhooksBuilder = builder.Services
+            .AddConvAiWebhooks(options =>
+            {
+                options.Secret = WebhookFixtures.Secret;
+                configure?.Invoke(options);
+            })
+            .AddHandler<RecordingWebhookHandler>();
+        webhooks?.Invoke(webhooksBuilder);
+        services?.Invoke(builder.Services);
+        if (surface == WebhookSurface.Controller)
+        {
+            builder.Services.AddControllers().AddApplicationPart(typeof(WebhookTestController).Assembly);
+        }
+
+        var app = builder.Build();
+        if (forwardedHeaders)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        switch (surface)
+        {
+            case WebhookSurface.Endpoint:
+                var mapped = app.MapConvAiWebhooks(EndpointPath);
+                endpoint?.Invoke(mapped);
+                break;
+            case WebhookSurface.Middleware:
+            case WebhookSurface.Controller:
+                // Stands in for the app's exception handler, which turns an exception into a 500.
+                app.Use(async (context, next) =>
+                {
+                    try
+                    {
+                        await next(context);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                    }
+                });
+                app.UseRouting();
+                app.UseConvAiWebhookVerification();
+                if (surface == WebhookSurface.Middleware)
+                {
+                    var minimal = app.MapPost(MiddlewarePath, (RequestDelegate)(async context =>
+                    {
+                        var recorder = context.RequestServices.GetRequiredService<WebhookRecorder>();
+                        await recorder.RecordAsync(context.GetConvAiWebhookEvent(), context.RequestAborted);
+                    })).RequireConvAiWebhookSignature();
+                    endpoint?.Invoke(minimal);
+                }
+                else
+                {
+                    app.MapControllers();
+                }
+
+                break;
+        }
+
+        await app.StartAsync();
+        HttpClient client;
+        if (kestrel)
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
+        }
+        else
+        {
+            client = app.GetTestClient();
+        }
+
+        return new WebhookTestHost(app, surface, client);
+    }
+
+    /// <summary>Posts a body with a signature header (omitted when null) and a content type (omitted when null).</summary>
+    public async Task<HttpStatusCode> PostAsync(byte[] body, string? signature, string? contentType = "application/json", bool chunked = false, int chunkSize = 8192)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path);
+        HttpContent content = chunked ? new ChunkedContent(body, chunkSize) : new ByteArrayContent(body);
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        request.Content = content;
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation(ConvAiWebhookSignature.HeaderName, signature);
+        }
+
+        using var response = await Client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>Content without a length (sent chunked), written in small pieces.</summary>
+    private sealed class ChunkedContent(byte[] body, int chunkSize) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            for (var offset = 0; offset < body.Length; offset += chunkSize)
+            {
+                await stream.WriteAsync(body.AsMemory(offset, Math.Min(chunkSize, body.Length - offset)));
+                await stream.FlushAsync();
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
+}
