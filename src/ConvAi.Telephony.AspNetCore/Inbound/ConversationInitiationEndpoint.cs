@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ConvAi.Telephony;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,10 @@ internal sealed class ConversationInitiationEndpoint(
                 timeProvider,
                 context.RequestAborted).ConfigureAwait(false);
             ArgumentNullException.ThrowIfNull(response);
+            if (response.DynamicVariables is { } variables)
+            {
+                DynamicVariables.Validate(variables.Keys, nameof(ConversationInitiationResponse.DynamicVariables));
+            }
         }
         catch (TimeoutException)
         {

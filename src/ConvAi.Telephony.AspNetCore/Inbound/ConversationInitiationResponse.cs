@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using ConvAi.Telephony;
 
 namespace ConvAi.Telephony.AspNetCore;
 
@@ -26,6 +27,10 @@ public sealed record ConversationInitiationResponse
     /// <summary>Gets the dynamic variables, each any JSON value (<c>["name"] = "Ana"</c>, <c>["visits"] = 3</c>).</summary>
     [JsonPropertyName("dynamic_variables")]
     public IDictionary<string, JsonNode?>? DynamicVariables { get; init; }
+
+    /// <summary>Gets the overrides of the agent's configuration for this conversation; each must be enabled on the agent.</summary>
+    [JsonPropertyName("conversation_config_override")]
+    public ConversationConfigOverride? ConversationConfigOverride { get; init; }
 
     /// <summary>Gets the end-user id recorded with the conversation (filterable in the conversation list).</summary>
     [JsonPropertyName("user_id")]

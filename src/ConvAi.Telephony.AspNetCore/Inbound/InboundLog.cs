@@ -19,9 +19,6 @@ internal static partial class InboundLog
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Twilio call {CallSid}: the call router failed; answering the fallback TwiML.")]
     public static partial void TwilioRouterFailed(ILogger logger, Exception exception, string callSid);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Twilio call {CallSid}: no agent was chosen (set ConvAi:Twilio:AgentId or route the call); answering the fallback TwiML.")]
-    public static partial void TwilioNoAgent(ILogger logger, string callSid);
-
     [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Twilio call {CallSid}: register-call for agent {AgentId} failed; answering the fallback TwiML.")]
     public static partial void TwilioRegisterCallFailed(ILogger logger, Exception exception, string callSid, string agentId);
 

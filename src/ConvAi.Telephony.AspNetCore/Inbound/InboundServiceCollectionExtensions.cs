@@ -49,6 +49,44 @@ public static class InboundServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers <see cref="TwilioInboundOptions"/> bound from the configuration section <c>ConvAi:Twilio</c>,
+    /// validated at startup. The endpoint also needs the core client: <c>services.AddConvAiTelephony(...)</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddTwilioInboundCalls(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddValidatedOptions<TwilioInboundOptions, TwilioInboundOptionsValidator>(services)
+            .BindConfiguration(TwilioInboundOptions.SectionName);
+        return services;
+    }
+
+    /// <summary>Registers <see cref="TwilioInboundOptions"/> bound from a configuration section, validated at startup.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding the options, usually <c>ConvAi:Twilio</c>.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddTwilioInboundCalls(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        AddValidatedOptions<TwilioInboundOptions, TwilioInboundOptionsValidator>(services).Bind(configuration);
+        return services;
+    }
+
+    /// <summary>Registers <see cref="TwilioInboundOptions"/> configured in code, validated at startup.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddTwilioInboundCalls(this IServiceCollection services, Action<TwilioInboundOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        AddValidatedOptions<TwilioInboundOptions, TwilioInboundOptionsValidator>(services).Configure(configure);
+        return services;
+    }
+
     private static OptionsBuilder<TOptions> AddValidatedOptions<
         [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions,
         [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(IServiceCollection services)
