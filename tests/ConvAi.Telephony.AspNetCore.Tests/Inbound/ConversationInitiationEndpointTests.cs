@@ -157,6 +157,21 @@ public class ConversationInitiationEndpointTests
     }
 
     [Test]
+    public async Task Post_HandlerReturnsReservedSystemVariable_AnswersDefaultResponse()
+    {
+        _handler = (_, _) => ValueTask.FromResult(new ConversationInitiationResponse
+        {
+            DynamicVariables = new Dictionary<string, JsonNode?> { ["customer_name"] = "Ana", ["system__caller_id"] = "+1" },
+        });
+        using var client = await StartAsync(o => o.DefaultDynamicVariables["customer_name"] = "there");
+
+        using var response = await client.SendAsync(Request(Json(JsonRequest)));
+
+        Assert.That(await response.Content.ReadAsStringAsync(),
+            Is.EqualTo("""{"type":"conversation_initiation_client_data","dynamic_variables":{"customer_name":"there"}}"""));
+    }
+
+    [Test]
     public async Task Post_HandlerSlowerThanTimeout_AnswersDefaultResponse()
     {
         var time = new FakeTimeProvider();

@@ -172,6 +172,20 @@ public class TwilioInboundEndpointTests
     }
 
     [Test]
+    public async Task Post_RouterSetsReservedSystemVariable_AnswersFallbackWithoutRegisterCall()
+    {
+        using var client = await StartAsync(router: (_, _) => ValueTask.FromResult(TwilioCallRoute.ToAgent(clientData: new ConversationInitiationClientData
+        {
+            DynamicVariables = new Dictionary<string, JsonNode?> { ["system__caller_id"] = "+1" },
+        })));
+
+        using var response = await client.SendAsync(SignedRequest("http://localhost" + Path));
+
+        await AssertTwiMLAsync(response, DefaultFallback);
+        Assert.That(_api.GetMatchCount(_registerCall), Is.Zero);
+    }
+
+    [Test]
     public async Task Post_RouterThrows_AnswersConfiguredFallbackTwiML()
     {
         var fallback = TwiML.Reject(busySignal: true);
