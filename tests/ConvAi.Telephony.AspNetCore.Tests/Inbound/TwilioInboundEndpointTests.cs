@@ -6,6 +6,7 @@ using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -336,6 +337,56 @@ public class TwilioInboundEndpointTests
             app => app.MapTwilioInboundCalls(Path),
             environment));
         Assert.That(exception!.Message, Does.Contain(expectedMessage));
+    }
+
+    [Test]
+    public void Start_PublicBaseUrlWithQuery_FailsNamingKey()
+    {
+        var exception = Assert.ThrowsAsync<OptionsValidationException>(() => InboundTestHost.StartAsync(
+            services => AddServices(services, o => o.PublicBaseUrl = new Uri("https://voice.example.com/?x=1"), time: null),
+            app => app.MapTwilioInboundCalls(Path)));
+        Assert.That(exception!.Message, Does.Contain("ConvAi:Twilio:PublicBaseUrl must be an absolute http or https URL"));
+    }
+
+    [Test]
+    public async Task Start_OptionsFromConfiguration_BindsTwilioSection()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConvAi:Twilio:AuthToken"] = AuthToken,
+            ["ConvAi:Twilio:PublicBaseUrl"] = "https://voice.example.com/app",
+            ["ConvAi:Twilio:AgentId"] = "agent_cfg",
+            ["ConvAi:Twilio:RegisterCallTimeout"] = "00:00:07",
+            ["ConvAi:Twilio:FallbackDialNumber"] = "+14155550123",
+        }).Build();
+        _app = await InboundTestHost.StartAsync(
+            services =>
+            {
+                services.AddConvAiTelephony(o => o.ApiKey = "test-api-key").HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(() => _api);
+                services.AddTwilioInboundCalls(configuration.GetSection(TwilioInboundOptions.SectionName));
+            },
+            app => app.MapTwilioInboundCalls(Path));
+
+        var options = _app.Services.GetRequiredService<IOptions<TwilioInboundOptions>>().Value;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.AuthToken, Is.EqualTo(AuthToken));
+            Assert.That(options.PublicBaseUrl, Is.EqualTo(new Uri("https://voice.example.com/app")));
+            Assert.That(options.AgentId, Is.EqualTo("agent_cfg"));
+            Assert.That(options.RegisterCallTimeout, Is.EqualTo(TimeSpan.FromSeconds(7)));
+            Assert.That(options.FallbackDialNumber, Is.EqualTo("+14155550123"));
+        });
+    }
+
+    [Test]
+    public async Task Post_PublicBaseUrlWithPath_PrefixesRequestPath()
+    {
+        using var client = await StartAsync(o => o.PublicBaseUrl = new Uri("https://example.com/voice/"));
+
+        using var response = await client.SendAsync(SignedRequest("https://example.com/voice" + Path));
+
+        await AssertTwiMLAsync(response, AgentTwiML);
     }
 
     [Test]
