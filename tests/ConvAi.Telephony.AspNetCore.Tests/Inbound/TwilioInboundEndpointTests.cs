@@ -73,6 +73,19 @@ public class TwilioInboundEndpointTests
         AssertJson(_registerBodies.Single(), """{"agent_id":"agent_fixed","from_number":"+14155550100","to_number":"+14155550199","direction":"inbound"}""");
     }
 
+    [TestCase("anonymous")]
+    [TestCase("Restricted")]
+    public async Task Post_CallerIdWithheld_StillReachesTheAgent(string from)
+    {
+        using var client = await StartAsync();
+        var form = new Dictionary<string, string>(CallForm) { ["From"] = from };
+
+        using var response = await client.SendAsync(SignedRequest("http://localhost" + Path, form: form));
+
+        await AssertTwiMLAsync(response, AgentTwiML);
+        AssertJson(_registerBodies.Single(), $$"""{"agent_id":"agent_fixed","from_number":"{{from}}","to_number":"+14155550199","direction":"inbound"}""");
+    }
+
     [Test]
     public async Task Post_RouterChoosesAgentWithClientData_SendsThemInRegisterCall()
     {
