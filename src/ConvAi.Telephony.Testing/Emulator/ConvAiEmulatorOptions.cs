@@ -1,0 +1,60 @@
+namespace ConvAi.Telephony.Testing;
+
+/// <summary>Settings of a <see cref="ConvAiEmulator"/>. They are read when the emulator is constructed.</summary>
+public sealed class ConvAiEmulatorOptions
+{
+    /// <summary>Gets or sets the API key the emulator accepts in the <c>xi-api-key</c> header. The default is <c>emulator-key</c>.</summary>
+    public string ApiKey { get; set; } = "emulator-key";
+
+    /// <summary>
+    /// Gets or sets the URL that post-call webhooks are delivered to. When it is <see langword="null"/>, webhooks are
+    /// still built, signed and listed in <see cref="ConvAiEmulator.WebhookDeliveries"/>, but not sent.
+    /// </summary>
+    public Uri? WebhookUrl { get; set; }
+
+    /// <summary>Gets or sets the secret that signs the <c>ElevenLabs-Signature</c> header of each webhook.</summary>
+    public string WebhookSecret { get; set; } = "emulator-webhook-secret";
+
+    /// <summary>Gets or sets a value indicating whether a <c>post_call_audio</c> webhook follows each <c>post_call_transcription</c>.</summary>
+    public bool SendAudioWebhook { get; set; }
+
+    /// <summary>
+    /// Gets or sets the handler that webhook deliveries are sent through, for example an ASP.NET Core
+    /// <c>TestServer</c>'s handler. When it is <see langword="null"/>, webhooks go over the network to <see cref="WebhookUrl"/>.
+    /// The emulator does not dispose it.
+    /// </summary>
+    public HttpMessageHandler? WebhookHandler { get; set; }
+
+    /// <summary>
+    /// Gets the E.164 numbers that answer busy: a call to one of them ends <c>failed</c> and produces a
+    /// <c>call_initiation_failure</c> webhook with failure reason <c>busy</c>.
+    /// </summary>
+    public ISet<string> BusyNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the E.164 numbers that never answer: a call to one of them ends <c>failed</c> and produces a
+    /// <c>call_initiation_failure</c> webhook with failure reason <c>no-answer</c>.
+    /// </summary>
+    public ISet<string> NoAnswerNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the E.164 numbers whose calls complete but are analysed as unsuccessful
+    /// (<c>call_successful</c> is <c>failure</c>). Every other completed call is a <c>success</c>.
+    /// </summary>
+    public ISet<string> UnsuccessfulNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets the clock behind every timestamp and state transition. Pass a
+    /// <c>FakeTimeProvider</c> to move conversations forward deterministically. The default is <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Gets or sets the time each conversation spends in each state (<c>initiated</c>, <c>in-progress</c>,
+    /// <c>processing</c>) before it is <c>done</c>. The default is 20 milliseconds, so calls finish almost at once.
+    /// </summary>
+    public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Gets or sets the agent name reported for every agent id. The default is <c>Emulated agent</c>.</summary>
+    public string AgentName { get; set; } = "Emulated agent";
+}

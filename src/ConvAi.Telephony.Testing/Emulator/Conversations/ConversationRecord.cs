@@ -1,0 +1,308 @@
+using System.Text.Json.Nodes;
+
+namespace ConvAi.Telephony.Testing;
+
+/// <summary>
+/// One emulated conversation. Its status is a function of the clock: <c>initiated</c> at the start, then
+/// <c>in-progress</c>, <c>processing</c> and <c>done</c> one step apart (a busy or unanswered call is <c>failed</c> after one step),
+/// so a fake clock moves it deterministically. Mutable fields are guarded by the state lock.
+/// </summary>
+internal sealed class ConversationRecord
+{
+    public required string ConversationId { get; init; }
+
+    /// <summary>Gets the order of creation, which breaks ties between equal start times in lists.</summary>
+    public required long Sequence { get; init; }
+
+    public required string AgentId { get; init; }
+
+    public required string AgentName { get; init; }
+
+    /// <summary>Gets <c>twilio</c> or <c>sip_trunking</c> (the spelling of <c>metadata.phone_call.type</c>).</summary>
+    public required string CallType { get; init; }
+
+    public required string Direction { get; init; }
+
+    public required string? PhoneNumberId { get; init; }
+
+    public required string AgentNumber { get; init; }
+
+    public required string ExternalNumber { get; init; }
+
+    public required string CallSid { get; init; }
+
+    public required JsonObject? ClientData { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required TimeSpan Step { get; init; }
+
+    public required CallOutcome Outcome { get; init; }
+
+    public required IReadOnlyList<TranscriptTurn> Script { get; init; }
+
+    public string? BatchCallId { get; init; }
+
+    public string? BatchRecipientId { get; init; }
+
+    public string? Feedback { get; set; }
+
+    public string? UserId => ClientData?["user_id"] is JsonValue v && v.TryGetValue(out string? id) ? id : null;
+
+    public bool IsTwilio => CallType == "twilio";
+
+    /// <summary>Gets a value indicating whether the call never connects (busy or no answer).</summary>
+    public bool FailsToConnect => Outcome is CallOutcome.Busy or CallOutcome.NoAnswer;
+
+    /// <summary>Gets the <c>failure_reason</c> of a call that never connects: <c>busy</c> or <c>no-answer</c> (hyphen).</summary>
+    public string FailureReason => Outcome == CallOutcome.Busy ? "busy" : "no-answer";
+
+    /// <summary>Gets the moment the call reaches its final status.</summary>
+    public DateTimeOffset EndsAt => StartedAt + (FailsToConnect ? Step : Step * 3);
+
+    public long StartUnixSecs => StartedAt.ToUnixTimeSeconds();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the end timer has fired. A system timer may fire a little before the
+    /// wall clock reaches <see cref="EndsAt"/>; once the webhooks are out, the conversation reads as ended.
+    /// </summary>
+    public bool Ended { get; set; }
+
+    public string StatusAt(DateTimeOffset now)
+    {
+        if (Ended || now >= EndsAt)
+        {
+            return FailsToConnect ? ConversationStatuses.Failed : ConversationStatuses.Done;
+        }
+
+        if (FailsToConnect)
+        {
+            return ConversationStatuses.Initiated;
+        }
+
+        var elapsed = now - StartedAt;
+        return elapsed < Step ? ConversationStatuses.Initiated
+            : elapsed < Step * 2 ? ConversationStatuses.InProgress
+            : elapsed < Step * 3 ? ConversationStatuses.Processing
+            : ConversationStatuses.Done;
+    }
+
+    public static bool IsTerminal(string status) => status is ConversationStatuses.Done or ConversationStatuses.Failed;
+
+    public int DurationAt(string status) =>
+        status is ConversationStatuses.Processing or ConversationStatuses.Done ? TranscriptScript.CallDurationSecs : 0;
+
+    public string CallSuccessfulAt(string status) => status switch
+    {
+        ConversationStatuses.Done => Outcome == CallOutcome.Success ? "success" : "failure",
+        ConversationStatuses.Failed => "failure",
+        _ => "unknown",
+    };
+
+    public IReadOnlyList<TranscriptTurn> TranscriptAt(string status) => status switch
+    {
+        ConversationStatuses.InProgress => [Script[0]],
+        ConversationStatuses.Processing or ConversationStatuses.Done => Script,
+        _ => [],
+    };
+
+    public string TranscriptSummary => Outcome == CallOutcome.Success
+        ? "The agent reached the customer, confirmed their details and ended the call politely."
+        : "The agent reached the customer but the call did not reach its goal.";
+
+    public EmulatedConversation ToSnapshot(DateTimeOffset now)
+    {
+        var status = StatusAt(now);
+        return new EmulatedConversation(
+            ConversationId,
+            AgentId,
+            status,
+            PhoneNumberId,
+            AgentNumber,
+            ExternalNumber,
+            Direction,
+            CallSid,
+            UserId,
+            (ClientData?["dynamic_variables"] as JsonObject)?.DeepClone() as JsonObject,
+            TranscriptAt(status),
+            BatchCallId,
+            StartedAt);
+    }
+
+    /// <summary>The GET conversation response (§6.2), also the <c>data</c> of <c>post_call_transcription</c>.</summary>
+    public JsonObject ToJson(DateTimeOffset now)
+    {
+        var status = StatusAt(now);
+        var done = status == ConversationStatuses.Done;
+        var clientData = (JsonObject?)ClientData?.DeepClone() ?? [];
+        clientData["dynamic_variables"] ??= new JsonObject();
+        clientData["conversation_config_override"] ??= new JsonObject();
+        clientData["custom_llm_extra_body"] ??= new JsonObject();
+
+        var transcript = new JsonArray();
+        foreach (var turn in TranscriptAt(status))
+        {
+            transcript.Add((JsonNode)new JsonObject
+            {
+                ["role"] = turn.Role,
+                ["message"] = turn.Message,
+                ["tool_calls"] = new JsonArray(),
+                ["tool_results"] = new JsonArray(),
+                ["feedback"] = null,
+                ["time_in_call_secs"] = turn.TimeInCallSecs,
+                ["conversation_turn_metrics"] = null,
+                ["interrupted"] = false,
+                ["source_medium"] = "audio",
+            });
+        }
+
+        return new JsonObject
+        {
+            ["agent_id"] = AgentId,
+            ["agent_name"] = AgentName,
+            ["conversation_id"] = ConversationId,
+            ["status"] = status,
+            ["user_id"] = UserId,
+            ["transcript"] = transcript,
+            ["metadata"] = Metadata(status),
+            ["analysis"] = done
+                ? new JsonObject
+                {
+                    ["evaluation_criteria_results"] = new JsonObject(),
+                    ["data_collection_results"] = new JsonObject(),
+                    ["call_successful"] = CallSuccessfulAt(status),
+                    ["transcript_summary"] = TranscriptSummary,
+                    ["call_summary_title"] = "Emulated call",
+                }
+                : null,
+            ["conversation_initiation_client_data"] = clientData,
+            ["has_audio"] = done,
+            ["has_user_audio"] = done,
+            ["has_response_audio"] = done,
+            ["has_auxiliary_audio"] = false,
+            ["conversation_product"] = "agent",
+            ["environment"] = "production",
+            ["tag_ids"] = new JsonArray(),
+        };
+    }
+
+    /// <summary>One element of the conversation list (§6.1 <c>ConversationSummaryResponseModel</c>).</summary>
+    public JsonObject ToSummaryJson(DateTimeOffset now, bool includeSummary)
+    {
+        var status = StatusAt(now);
+        return new JsonObject
+        {
+            ["agent_id"] = AgentId,
+            ["agent_name"] = AgentName,
+            ["conversation_id"] = ConversationId,
+            ["start_time_unix_secs"] = StartUnixSecs,
+            ["call_duration_secs"] = DurationAt(status),
+            ["message_count"] = TranscriptAt(status).Count,
+            ["status"] = status,
+            ["call_successful"] = CallSuccessfulAt(status),
+            ["transcript_summary"] = includeSummary && status == ConversationStatuses.Done ? TranscriptSummary : null,
+            ["call_summary_title"] = status == ConversationStatuses.Done ? "Emulated call" : null,
+            ["direction"] = Direction,
+            ["termination_reason"] = TerminationReason(status),
+            ["main_language"] = "en",
+            ["conversation_initiation_source"] = IsTwilio ? "twilio" : "sip_trunk",
+            ["rating"] = null,
+            ["tag_ids"] = new JsonArray(),
+        };
+    }
+
+    /// <summary>The <c>call_initiation_failure</c> webhook's <c>data.metadata</c> (§8.5) for a busy or unanswered callee.</summary>
+    public JsonObject FailureMetadata(DateTimeOffset now)
+    {
+        if (IsTwilio)
+        {
+            return new JsonObject
+            {
+                ["type"] = "twilio",
+                ["body"] = new JsonObject
+                {
+                    ["AccountSid"] = "AC00000000000000000000000000000000",
+                    ["CallSid"] = CallSid,
+                    ["CallStatus"] = FailureReason,
+                    ["SipResponseCode"] = Outcome == CallOutcome.Busy ? "486" : "487",
+                    ["Direction"] = "outbound-api",
+                    ["From"] = AgentNumber,
+                    ["To"] = ExternalNumber,
+                    ["Timestamp"] = now.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+                },
+            };
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "sip",
+            ["body"] = new JsonObject
+            {
+                ["sip_status_code"] = Outcome == CallOutcome.Busy ? 486 : 480,
+                ["error_reason"] = Outcome == CallOutcome.Busy
+                    ? "INVITE failed: sip status: 486: Busy here (SIP 486)"
+                    : "INVITE failed: sip status: 480: Temporarily Unavailable (SIP 480)",
+                ["call_sid"] = CallSid,
+                ["sip_status"] = Outcome == CallOutcome.Busy ? "Busy here" : "Temporarily Unavailable",
+                ["twirp_code"] = "unavailable",
+            },
+        };
+    }
+
+    private string TerminationReason(string status) => status switch
+    {
+        ConversationStatuses.Done => "Call ended by the agent.",
+        ConversationStatuses.Failed => "Call initiation failed: " + FailureReason + ".",
+        _ => string.Empty,
+    };
+
+    private JsonObject Metadata(string status)
+    {
+        var phoneCall = new JsonObject
+        {
+            ["type"] = CallType,
+            ["direction"] = Direction,
+            ["phone_number_id"] = PhoneNumberId,
+            ["agent_number"] = AgentNumber,
+            ["external_number"] = ExternalNumber,
+            ["call_sid"] = CallSid,
+        };
+        if (IsTwilio)
+        {
+            phoneCall["stream_sid"] = "MZ" + CallSid[2..];
+        }
+        else
+        {
+            phoneCall["call_id"] = CallSid;
+        }
+
+        var duration = DurationAt(status);
+        return new JsonObject
+        {
+            ["start_time_unix_secs"] = StartUnixSecs,
+            ["accepted_time_unix_secs"] = FailsToConnect ? null : StartUnixSecs,
+            ["call_duration_secs"] = duration,
+            ["cost"] = duration * 10,
+            ["cost_fiat"] = null,
+            ["termination_reason"] = TerminationReason(status),
+            ["error"] = status == ConversationStatuses.Failed
+                ? new JsonObject { ["code"] = Outcome == CallOutcome.Busy ? 486 : 480, ["reason"] = FailureReason }
+                : null,
+            ["phone_call"] = phoneCall,
+            ["batch_call"] = BatchCallId is null
+                ? null
+                : new JsonObject { ["batch_call_id"] = BatchCallId, ["batch_call_recipient_id"] = BatchRecipientId },
+            ["feedback"] = new JsonObject
+            {
+                ["type"] = "thumbs",
+                ["overall_score"] = Feedback,
+                ["likes"] = Feedback == "like" ? 1 : 0,
+                ["dislikes"] = Feedback == "dislike" ? 1 : 0,
+            },
+            ["authorization_method"] = "authorization_header",
+            ["main_language"] = "en",
+            ["conversation_initiation_source"] = IsTwilio ? "twilio" : "sip_trunk",
+            ["text_only"] = false,
+        };
+    }
+}

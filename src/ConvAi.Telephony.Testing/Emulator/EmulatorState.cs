@@ -1,0 +1,191 @@
+using System.Text.Json.Nodes;
+
+namespace ConvAi.Telephony.Testing;
+
+/// <summary>
+/// Everything the emulator holds: phone numbers, conversations and batch calls, guarded by one lock, plus the
+/// clock, the webhook dispatcher and the timers that end calls.
+/// </summary>
+internal sealed class EmulatorState : IDisposable
+{
+    private readonly List<ITimer> _timers = [];
+    private readonly HashSet<string> _busyNumbers;
+    private readonly HashSet<string> _noAnswerNumbers;
+    private readonly HashSet<string> _unsuccessfulNumbers;
+    private bool _disposed;
+    private long _sequence;
+
+    public EmulatorState(ConvAiEmulatorOptions options)
+    {
+        Options = options;
+        TimeProvider = options.TimeProvider;
+        Webhooks = new WebhookDispatcher(options);
+        _busyNumbers = new HashSet<string>(options.BusyNumbers, StringComparer.Ordinal);
+        _noAnswerNumbers = new HashSet<string>(options.NoAnswerNumbers, StringComparer.Ordinal);
+        _unsuccessfulNumbers = new HashSet<string>(options.UnsuccessfulNumbers, StringComparer.Ordinal);
+    }
+
+    /// <summary>Gets the lock that guards every collection and record below.</summary>
+    public object Gate { get; } = new();
+
+    public ConvAiEmulatorOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public WebhookDispatcher Webhooks { get; }
+
+    public List<PhoneNumberRecord> PhoneNumbers { get; } = [];
+
+    public List<ConversationRecord> Conversations { get; } = [];
+
+    public List<BatchCallRecord> BatchCalls { get; } = [];
+
+    public DateTimeOffset Now => TimeProvider.GetUtcNow();
+
+    public PhoneNumberRecord? FindPhoneNumber(string id) => PhoneNumbers.Find(p => p.PhoneNumberId == id);
+
+    public ConversationRecord? FindConversation(string id) => Conversations.Find(c => c.ConversationId == id);
+
+    public BatchCallRecord? FindBatchCall(string id) => BatchCalls.Find(b => b.Id == id);
+
+    /// <summary>
+    /// Places a call (Twilio or SIP, outbound or registered inbound): creates its conversation and schedules its end,
+    /// which sends the post-call webhooks. Call under <see cref="Gate"/>.
+    /// </summary>
+    public ConversationRecord PlaceCall(
+        string agentId,
+        string callType,
+        string direction,
+        string? phoneNumberId,
+        string agentNumber,
+        string externalNumber,
+        JsonObject? clientData,
+        string? batchCallId = null,
+        string? batchRecipientId = null)
+    {
+        var outcome = direction == "outbound" && _busyNumbers.Contains(externalNumber) ? CallOutcome.Busy
+            : direction == "outbound" && _noAnswerNumbers.Contains(externalNumber) ? CallOutcome.NoAnswer
+            : _unsuccessfulNumbers.Contains(externalNumber) ? CallOutcome.Unsuccessful
+            : CallOutcome.Success;
+        var conversation = new ConversationRecord
+        {
+            ConversationId = EmulatorIds.New("conv_"),
+            Sequence = ++_sequence,
+            AgentId = agentId,
+            AgentName = Options.AgentName,
+            CallType = callType,
+            Direction = direction,
+            PhoneNumberId = phoneNumberId,
+            AgentNumber = agentNumber,
+            ExternalNumber = externalNumber,
+            CallSid = callType == "twilio" ? EmulatorIds.TwilioCallSid() : Guid.NewGuid().ToString(),
+            ClientData = clientData,
+            StartedAt = Now,
+            Step = Options.StepDelay,
+            Outcome = outcome,
+            Script = TranscriptScript.Write(clientData),
+            BatchCallId = batchCallId,
+            BatchRecipientId = batchRecipientId,
+        };
+        Conversations.Add(conversation);
+        Schedule(conversation.EndsAt - conversation.StartedAt, () => OnCallEnded(conversation));
+        return conversation;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once after <paramref name="dueTime"/> by the emulator's clock, then forgets the timer.
+    /// Call under <see cref="Gate"/>.
+    /// </summary>
+    public void Schedule(TimeSpan dueTime, Action action)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        ITimer? timer = null;
+        var fired = false;
+        timer = TimeProvider.CreateTimer(
+            _ =>
+            {
+                action();
+                lock (Gate)
+                {
+                    // A timer due at once may fire before CreateTimer returns; then it is never added below.
+                    fired = true;
+                    if (timer is not null && _timers.Remove(timer))
+                    {
+                        timer.Dispose();
+                    }
+                }
+            },
+            null,
+            dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime,
+            Timeout.InfiniteTimeSpan);
+        if (fired)
+        {
+            timer.Dispose();
+        }
+        else
+        {
+            _timers.Add(timer);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            _disposed = true;
+            foreach (var timer in _timers)
+            {
+                timer.Dispose();
+            }
+
+            _timers.Clear();
+        }
+
+        Webhooks.Dispose();
+    }
+
+    private void OnCallEnded(ConversationRecord conversation)
+    {
+        lock (Gate)
+        {
+            if (_disposed || !Conversations.Contains(conversation))
+            {
+                return;
+            }
+
+            conversation.Ended = true;
+
+            if (conversation.FailsToConnect)
+            {
+                var failure = new JsonObject
+                {
+                    ["agent_id"] = conversation.AgentId,
+                    ["conversation_id"] = conversation.ConversationId,
+                    ["failure_reason"] = conversation.FailureReason,
+                    ["metadata"] = conversation.FailureMetadata(conversation.EndsAt),
+                };
+                Webhooks.Send(conversation.ConversationId, ("call_initiation_failure", failure));
+                return;
+            }
+
+            var transcription = conversation.ToJson(conversation.EndsAt);
+            if (!Options.SendAudioWebhook)
+            {
+                Webhooks.Send(conversation.ConversationId, ("post_call_transcription", transcription));
+                return;
+            }
+
+            var audio = new JsonObject
+            {
+                ["agent_id"] = conversation.AgentId,
+                ["conversation_id"] = conversation.ConversationId,
+                ["full_audio"] = Convert.ToBase64String(EmulatedAudio.Mp3),
+            };
+            Webhooks.Send(conversation.ConversationId, ("post_call_transcription", transcription), ("post_call_audio", audio));
+        }
+    }
+}
