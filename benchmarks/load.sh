@@ -55,7 +55,7 @@ run_load() {
     "$@" --urls "http://127.0.0.1:$PORT" >"$OUT/$name-server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 150); do
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
     sleep 0.1
   done
   # Signed just now, so every timestamp is fresh; each delivery has its own signature.

@@ -37,7 +37,7 @@ dotnet "$SERVERS_DLL" --target api --urls "http://127.0.0.1:$PORT" >"$OUT/api-se
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
-  curl -s -o /dev/null -H 'xi-api-key: x' "http://127.0.0.1:$PORT/v1/convai/conversations/conv_1" && break
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
   sleep 0.1
 done
 COLD="$OUT/cold-start.tsv"
