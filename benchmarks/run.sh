@@ -4,6 +4,7 @@
 # Usage: benchmarks/run.sh            (about 5 minutes on 2 cores)
 # Env:   BENCH_FILTER  BenchmarkDotNet filter (default '*')   COLD_RUNS  processes per cold-start mode (default 10)
 #        BENCH_PORT    loopback port of the local API server (default 5791)
+#        COLD_START_R2R=1  also time the cold start of a ReadyToRun publish of the same program (adds ~2 minutes)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -56,6 +57,22 @@ for mode in "${MODES[@]}"; do dotnet "$BENCH_DLL" --cold-start "$mode" "http://1
 for _ in $(seq 1 "$COLD_RUNS"); do
   for mode in "${MODES[@]}"; do run_cold "$mode"; done
 done
+if [ "${COLD_START_R2R:-0}" = "1" ]; then
+  echo "== cold start, ReadyToRun publish (every assembly precompiled, as 'dotnet publish -p:PublishReadyToRun=true' ships it)" >&2
+  dotnet publish "$BENCH_PROJECT" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$OUT/r2r" \
+    -v quiet -nologo >>"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
+  run_cold_r2r() {
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$OUT/rss" "$OUT/r2r/ConvAi.Telephony.Benchmarks" --cold-start "$1" "http://127.0.0.1:$PORT/" >/dev/null
+    end=$(date +%s%N)
+    echo "r2r-$1 $(((end - start) / 1000000)) $(tail -1 "$OUT/rss")" >>"$COLD"
+  }
+  for mode in "${MODES[@]}"; do "$OUT/r2r/ConvAi.Telephony.Benchmarks" --cold-start "$mode" "http://127.0.0.1:$PORT/" >/dev/null; done
+  for _ in $(seq 1 "$COLD_RUNS"); do
+    for mode in "${MODES[@]}"; do run_cold_r2r "$mode"; done
+  done
+fi
 kill "$SERVER_PID" 2>/dev/null || true
 
 echo "== results (ratios from one run; absolute times are informational)" >&2
