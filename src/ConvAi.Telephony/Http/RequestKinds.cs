@@ -34,6 +34,19 @@ internal static class RequestKinds
             && GetPath(request.RequestUri).EndsWith("/v1/convai/phone-numbers", StringComparison.Ordinal);
     }
 
+    /// <summary>The <c>convai.operation.kind</c> of a call-placing request.</summary>
+    public const string CallPlacing = "call_placing";
+
+    /// <summary>The <c>convai.operation.kind</c> of the phone-number import.</summary>
+    public const string PhoneNumberImport = "phone_number_import";
+
+    /// <summary>The <c>convai.operation.kind</c> of every request that is safe to repeat.</summary>
+    public const string RetrySafe = "retry_safe";
+
+    /// <summary>Returns the kind of a request, as used in telemetry tags and logs.</summary>
+    public static string GetKind(HttpRequestMessage request)
+        => IsCallPlacing(request) ? CallPlacing : IsPhoneNumberImport(request) ? PhoneNumberImport : RetrySafe;
+
     /// <summary>Returns true for requests that are safe to repeat after an ambiguous failure (GET, DELETE, PATCH, and the other POSTs such as cancel and feedback).</summary>
     public static bool IsRetrySafe(HttpRequestMessage request) => !IsCallPlacing(request) && !IsPhoneNumberImport(request);
 
