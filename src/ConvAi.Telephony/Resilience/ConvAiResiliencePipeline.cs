@@ -12,8 +12,8 @@ using Polly.Timeout;
 namespace ConvAi.Telephony;
 
 /// <summary>
-/// Builds the client's resilience pipeline (outermost first): start stamp, total timeout, optional concurrency limiter,
-/// retry, circuit breaker, attempt timeout. The same code serves the container and the <c>new ConvAiTelephonyClient(options)</c> path.
+/// Builds the client's resilience pipeline (outermost first): start stamp, total timeout, retry, optional concurrency
+/// limiter, circuit breaker, attempt timeout. The same code serves the container and the <c>new ConvAiTelephonyClient(options)</c> path.
 /// </summary>
 /// <remarks>
 /// What is retried depends on the request kind (<see cref="RequestKinds"/>): requests that are safe to repeat are retried on
@@ -44,25 +44,6 @@ internal static class ConvAiResiliencePipeline
         builder.AddStrategy(context => new StartStampStrategy(context.TimeProvider));
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "TotalTimeout", Timeout = totalTimeout });
 
-        if (options.MaxConcurrentRequests is { } permits)
-        {
-            builder.AddRateLimiter(new RateLimiterStrategyOptions
-            {
-                Name = "ConcurrencyLimiter",
-                DefaultRateLimiterOptions = new ConcurrencyLimiterOptions
-                {
-                    PermitLimit = permits,
-                    QueueLimit = options.MaxQueuedRequests,
-                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                },
-                OnRejected = _ =>
-                {
-                    Log.ConcurrencyQueueFull(logger);
-                    return default;
-                },
-            });
-        }
-
         if (options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -83,6 +64,27 @@ internal static class ConvAiResiliencePipeline
                     telemetry.Retries.Add(1, ConvAiTelemetry.Tags(kind, status));
                     Log.RetryScheduled(
                         logger, kind, request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath, Describe(args.Outcome), args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds);
+                    return default;
+                },
+            });
+        }
+
+        // Inside the retry: each attempt holds a slot only while it is in flight, not while it waits to retry,
+        // so the limit matches what the API counts (requests in flight).
+        if (options.MaxConcurrentRequests is { } permits)
+        {
+            builder.AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                Name = "ConcurrencyLimiter",
+                DefaultRateLimiterOptions = new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = permits,
+                    QueueLimit = options.MaxQueuedRequests,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                },
+                OnRejected = _ =>
+                {
+                    Log.ConcurrencyQueueFull(logger);
                     return default;
                 },
             });
