@@ -97,7 +97,11 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         });
         httpClientBuilder.AddHttpMessageHandler(sp => new AttemptTelemetryHandler(sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp)));
 
-        // HttpClientFactory logs request headers at Trace level: only known-harmless values are shown, xi-api-key never.
+        // HttpClientFactory's default logging puts raw header values (xi-api-key) in its structured state even when
+        // RedactLoggedHeaders hides them in the message, and logs full URIs: replace it with a logger of method, path and status.
+        // RedactLoggedHeaders stays for apps that add the default logger back (AddDefaultLogger).
+        httpClientBuilder.RemoveAllLoggers();
+        httpClientBuilder.AddLogger(sp => new ConvAiHttpClientLogger(GetLogger(sp)));
         httpClientBuilder.RedactLoggedHeaders(static name => !ConvAiTransport.IsLoggableHeader(name));
 
         services.TryAddSingleton(sp => new ConvAiTelemetry(sp.GetService<IMeterFactory>()));

@@ -34,4 +34,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1016, Level = LogLevel.Debug, Message = "The ElevenLabs API answered 429 to {OperationKind} {Method} {Path} (concurrent requests {Current} of {Maximum}).")]
     public static partial void RateLimited(ILogger logger, string operationKind, string method, string? path, string? current, string? maximum);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Debug, Message = "Sending {Method} {Path}.")]
+    public static partial void AttemptStarted(ILogger logger, string method, string? path);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Debug, Message = "{Method} {Path} answered {StatusCode} after {ElapsedMs} ms.")]
+    public static partial void AttemptAnswered(ILogger logger, string method, string? path, int statusCode, double elapsedMs);
+
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Debug, Message = "{Method} {Path} failed after {ElapsedMs} ms: {Error}.")]
+    public static partial void AttemptFailed(ILogger logger, string method, string? path, string error, double elapsedMs);
 }
