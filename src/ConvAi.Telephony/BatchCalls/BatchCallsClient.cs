@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace ConvAi.Telephony;
 
 /// <summary>Submits, lists, inspects, cancels, retries, exports and deletes batch calls. Methods are virtual so you can mock them.</summary>
@@ -79,27 +77,16 @@ public class BatchCallsClient
     /// <param name="cancellationToken">A token to stop the enumeration.</param>
     /// <returns>The batches in server order.</returns>
     /// <exception cref="ConvAiApiException">The API refused a page request.</exception>
-    public virtual async IAsyncEnumerable<BatchCall> ListAllAsync(
+    public virtual IAsyncEnumerable<BatchCall> ListAllAsync(
         BatchCallListOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
-        var current = options ?? new BatchCallListOptions();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await ListAsync(current, cancellationToken).ConfigureAwait(false);
-            foreach (var batch in page.BatchCalls ?? [])
-            {
-                yield return batch;
-            }
-
-            if (!page.HasMore || string.IsNullOrEmpty(page.NextDoc) || page.NextDoc == current.LastDoc)
-            {
-                yield break;
-            }
-
-            current = current with { LastDoc = page.NextDoc };
-        }
+        var first = options ?? new BatchCallListOptions();
+        return CursorPaging.EnumerateAsync(
+            first.LastDoc,
+            (cursor, ct) => ListAsync(first with { LastDoc = cursor }, ct),
+            page => (page.BatchCalls, page.HasMore, page.NextDoc),
+            cancellationToken);
     }
 
     /// <summary>Gets a batch with its recipients (<c>GET /v1/convai/batch-calling/{batch_id}</c>).</summary>

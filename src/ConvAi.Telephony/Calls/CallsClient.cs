@@ -36,14 +36,8 @@ public class CallsClient
     public virtual async Task<TwilioCallResult> StartTwilioCallAsync(StartTwilioCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var body = request with
-        {
-            AgentId = _context.ResolveAgentId(request.AgentId, $"{nameof(request)}.{nameof(request.AgentId)}"),
-            AgentPhoneNumberId = _context.ResolvePhoneNumberId(request.AgentPhoneNumberId, $"{nameof(request)}.{nameof(request.AgentPhoneNumberId)}"),
-            ToNumber = E164.Normalize(request.ToNumber, $"{nameof(request)}.{nameof(request.ToNumber)}"),
-        };
-        Guard.CheckClientData(body.ConversationInitiationClientData, $"{nameof(request)}.{nameof(request.ConversationInitiationClientData)}");
-        var placement = new CallPlacement("StartTwilioCall", body.AgentId, body.AgentPhoneNumberId, body.ToNumber, body.ConversationInitiationClientData?.UserId);
+        var placement = PrepareOutboundCall("StartTwilioCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
+        var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
         var result = await _context.PlaceCallAsync(placement, ct => _api.StartTwilioCallAsync(body, ct), cancellationToken).ConfigureAwait(false);
         return result.Success ? result : throw Rejected(body.AgentId, result.Message, result.ConversationId);
     }
@@ -59,14 +53,8 @@ public class CallsClient
     public virtual async Task<SipTrunkCallResult> StartSipTrunkCallAsync(StartSipTrunkCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var body = request with
-        {
-            AgentId = _context.ResolveAgentId(request.AgentId, $"{nameof(request)}.{nameof(request.AgentId)}"),
-            AgentPhoneNumberId = _context.ResolvePhoneNumberId(request.AgentPhoneNumberId, $"{nameof(request)}.{nameof(request.AgentPhoneNumberId)}"),
-            ToNumber = E164.Normalize(request.ToNumber, $"{nameof(request)}.{nameof(request.ToNumber)}"),
-        };
-        Guard.CheckClientData(body.ConversationInitiationClientData, $"{nameof(request)}.{nameof(request.ConversationInitiationClientData)}");
-        var placement = new CallPlacement("StartSipTrunkCall", body.AgentId, body.AgentPhoneNumberId, body.ToNumber, body.ConversationInitiationClientData?.UserId);
+        var placement = PrepareOutboundCall("StartSipTrunkCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
+        var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
         var result = await _context.PlaceCallAsync(placement, ct => _api.StartSipTrunkCallAsync(body, ct), cancellationToken).ConfigureAwait(false);
         return result.Success ? result : throw Rejected(body.AgentId, result.Message, result.ConversationId);
     }
@@ -93,6 +81,17 @@ public class CallsClient
         Guard.CheckClientData(body.ConversationInitiationClientData, $"{nameof(request)}.{nameof(request.ConversationInitiationClientData)}");
         var placement = new CallPlacement("RegisterTwilioCall", body.AgentId, null, body.ToNumber, body.ConversationInitiationClientData?.UserId);
         return _context.PlaceCallAsync(placement, ct => _api.RegisterTwilioCallAsync(body, ct), cancellationToken);
+    }
+
+    /// <summary>Resolves the default ids, normalizes the number and checks the variables of an outbound call; nothing is sent on failure.</summary>
+    private CallPlacement PrepareOutboundCall(string operation, string? agentId, string? phoneNumberId, string? toNumber, ConversationInitiationClientData? data)
+    {
+        const string request = "request";
+        var resolvedAgent = _context.ResolveAgentId(agentId, $"{request}.{nameof(StartTwilioCallRequest.AgentId)}");
+        var resolvedNumberId = _context.ResolvePhoneNumberId(phoneNumberId, $"{request}.{nameof(StartTwilioCallRequest.AgentPhoneNumberId)}");
+        var normalized = E164.Normalize(toNumber, $"{request}.{nameof(StartTwilioCallRequest.ToNumber)}");
+        Guard.CheckClientData(data, $"{request}.{nameof(StartTwilioCallRequest.ConversationInitiationClientData)}");
+        return new CallPlacement(operation, resolvedAgent, resolvedNumberId, normalized, data?.UserId);
     }
 
     private ConvAiCallRejectedException Rejected(string? agentId, string? message, string? conversationId)

@@ -14,6 +14,7 @@ namespace ConvAi.Telephony;
 [JsonSerializable(typeof(IReadOnlyList<PhoneNumber>))]
 [JsonSerializable(typeof(ImportTwilioPhoneNumberRequest))]
 [JsonSerializable(typeof(ImportSipTrunkPhoneNumberRequest))]
+[JsonSerializable(typeof(ImportExotelPhoneNumberRequest))]
 [JsonSerializable(typeof(UpdatePhoneNumberRequest))]
 [JsonSerializable(typeof(ImportPhoneNumberResult))]
 [JsonSerializable(typeof(StartTwilioCallRequest))]

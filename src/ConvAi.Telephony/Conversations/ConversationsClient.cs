@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace ConvAi.Telephony;
 
 /// <summary>Reads, pages, deletes and rates conversations and downloads their audio. Methods are virtual so you can mock them.</summary>
@@ -30,27 +28,16 @@ public class ConversationsClient
     /// <param name="cancellationToken">A token to stop the enumeration.</param>
     /// <returns>The conversations in server order.</returns>
     /// <exception cref="ConvAiApiException">The API refused a page request.</exception>
-    public virtual async IAsyncEnumerable<ConversationSummary> ListAllAsync(
+    public virtual IAsyncEnumerable<ConversationSummary> ListAllAsync(
         ConversationListOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
-        var current = options ?? new ConversationListOptions();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await ListAsync(current, cancellationToken).ConfigureAwait(false);
-            foreach (var conversation in page.Conversations ?? [])
-            {
-                yield return conversation;
-            }
-
-            if (!page.HasMore || string.IsNullOrEmpty(page.NextCursor) || page.NextCursor == current.Cursor)
-            {
-                yield break;
-            }
-
-            current = current with { Cursor = page.NextCursor };
-        }
+        var first = options ?? new ConversationListOptions();
+        return CursorPaging.EnumerateAsync(
+            first.Cursor,
+            (cursor, ct) => ListAsync(first with { Cursor = cursor }, ct),
+            page => (page.Conversations, page.HasMore, page.NextCursor),
+            cancellationToken);
     }
 
     /// <summary>Gets a conversation with its transcript, metadata and analysis (<c>GET /v1/convai/conversations/{conversation_id}</c>).</summary>

@@ -12,6 +12,9 @@ internal interface IPhoneNumbersApi
     [Post("/v1/convai/phone-numbers")]
     Task<ImportPhoneNumberResult> ImportSipTrunkAsync([Body] ImportSipTrunkPhoneNumberRequest request, CancellationToken cancellationToken);
 
+    [Post("/v1/convai/phone-numbers")]
+    Task<ImportPhoneNumberResult> ImportExotelAsync([Body] ImportExotelPhoneNumberRequest request, CancellationToken cancellationToken);
+
     [Get("/v1/convai/phone-numbers")]
     Task<IReadOnlyList<PhoneNumber>> ListAsync(
         [AliasAs("provider")] string? provider,

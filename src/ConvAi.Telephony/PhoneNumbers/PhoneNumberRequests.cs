@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ConvAi.Telephony;
@@ -234,4 +235,63 @@ public sealed record ImportPhoneNumberResult
     /// <summary>Gets the id of the imported number.</summary>
     [JsonPropertyName("phone_number_id")]
     public string PhoneNumberId { get; init; } = string.Empty;
+
+    /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
+}
+
+/// <summary>The body of <c>POST /v1/convai/phone-numbers</c> for an Exotel number.</summary>
+public sealed record ImportExotelPhoneNumberRequest
+{
+    /// <summary>Gets the provider discriminator, always <c>exotel</c> (always sent).</summary>
+    [JsonPropertyName("provider")]
+    public PhoneNumberProvider Provider => PhoneNumberProvider.Exotel;
+
+    /// <summary>Gets the number in E.164 format (normalized before sending).</summary>
+    [JsonPropertyName("phone_number")]
+    public string PhoneNumber { get; init; } = string.Empty;
+
+    /// <summary>Gets the label shown in the dashboard.</summary>
+    [JsonPropertyName("label")]
+    public string Label { get; init; } = string.Empty;
+
+    /// <summary>Gets the Exotel account SID.</summary>
+    [JsonPropertyName("account_sid")]
+    public string AccountSid { get; init; } = string.Empty;
+
+    /// <summary>Gets the Exotel API key. It is never logged.</summary>
+    [JsonPropertyName("api_key")]
+    public string ApiKey { get; init; } = string.Empty;
+
+    /// <summary>Gets the Exotel API token. It is never logged.</summary>
+    [JsonPropertyName("api_token")]
+    public string ApiToken { get; init; } = string.Empty;
+
+    /// <summary>Gets the Exotel app id.</summary>
+    [JsonPropertyName("app_id")]
+    public string AppId { get; init; } = string.Empty;
+
+    /// <summary>Gets the Exotel API host: <c>api.exotel.com</c> or <c>api.in.exotel.com</c>.</summary>
+    [JsonPropertyName("api_subdomain")]
+    public string ApiSubdomain { get; init; } = "api.exotel.com";
+
+    /// <summary>Gets the applet URL.</summary>
+    [JsonPropertyName("applet_url")]
+    public string? AppletUrl { get; init; }
+
+    /// <summary>Gets the agent to assign on import.</summary>
+    [JsonPropertyName("agent_id")]
+    public string? AgentId { get; init; }
+
+    /// <summary>Gets whether the number accepts inbound calls (deprecated by the API).</summary>
+    [JsonPropertyName("supports_inbound")]
+    public bool? SupportsInbound { get; init; }
+
+    /// <summary>Gets whether the number can place outbound calls (deprecated by the API).</summary>
+    [JsonPropertyName("supports_outbound")]
+    public bool? SupportsOutbound { get; init; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"ImportExotelPhoneNumberRequest {{ PhoneNumber = {PhoneNumber}, Label = {Label} }}";
 }

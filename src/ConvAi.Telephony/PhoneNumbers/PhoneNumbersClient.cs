@@ -47,6 +47,25 @@ public class PhoneNumbersClient
         return _api.ImportSipTrunkAsync(body, cancellationToken);
     }
 
+    /// <summary>Imports an Exotel number (<c>POST /v1/convai/phone-numbers</c> with <c>provider: exotel</c>).</summary>
+    /// <param name="request">The number, label and Exotel credentials.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The id of the imported number.</returns>
+    /// <exception cref="ArgumentException">The number is not E.164, or a required field is empty.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request.</exception>
+    public virtual Task<ImportPhoneNumberResult> ImportExotelAsync(ImportExotelPhoneNumberRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = request with { PhoneNumber = E164.Normalize(request.PhoneNumber, $"{nameof(request)}.{nameof(request.PhoneNumber)}") };
+        Guard.RequireText(request.Label, $"{nameof(request)}.{nameof(request.Label)}");
+        Guard.RequireText(request.AccountSid, $"{nameof(request)}.{nameof(request.AccountSid)}");
+        Guard.RequireText(request.ApiKey, $"{nameof(request)}.{nameof(request.ApiKey)}");
+        Guard.RequireText(request.ApiToken, $"{nameof(request)}.{nameof(request.ApiToken)}");
+        Guard.RequireText(request.AppId, $"{nameof(request)}.{nameof(request.AppId)}");
+        Guard.RequireText(request.ApiSubdomain, $"{nameof(request)}.{nameof(request.ApiSubdomain)}");
+        return _api.ImportExotelAsync(body, cancellationToken);
+    }
+
     /// <summary>Lists the imported numbers (<c>GET /v1/convai/phone-numbers</c>; the API does not page this list).</summary>
     /// <param name="options">Optional filters by provider, agent or branch.</param>
     /// <param name="cancellationToken">A token to cancel the request.</param>

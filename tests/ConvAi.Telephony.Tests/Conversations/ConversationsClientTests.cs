@@ -199,6 +199,42 @@ public class ConversationsClientTests
     }
 
     [Test]
+    public void ListAllAsync_CancelledThroughWithCancellation_DoesNotRequestSecondPage()
+    {
+        var first = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("");
+        first.RespondResource("Conversations/list-page1.json");
+        var second = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath)).WithQueryString("cursor", "cursor_page_2");
+        second.RespondResource("Conversations/list-page2.json");
+        using var cts = new CancellationTokenSource();
+
+        Assert.That(async () =>
+        {
+            await foreach (var unused in _fixture.Client.Conversations.ListAllAsync().WithCancellation(cts.Token))
+            {
+                await cts.CancelAsync();
+            }
+        }, Throws.InstanceOf<OperationCanceledException>());
+
+        Assert.That(_fixture.Mock.GetMatchCount(second), Is.Zero);
+    }
+
+    [Test]
+    public async Task ListAllAsync_StartCursorGiven_StartsThere()
+    {
+        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("cursor=cursor_page_2");
+        mocked.RespondResource("Conversations/list-page2.json");
+
+        var ids = new List<string>();
+        await foreach (var conversation in _fixture.Client.Conversations.ListAllAsync(new ConversationListOptions { Cursor = "cursor_page_2" }))
+        {
+            ids.Add(conversation.ConversationId);
+        }
+
+        Assert.That(ids, Is.EqualTo(new[] { "conv_3" }));
+        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task GetAsync_FullConversation_ParsesEveryField()
     {
         var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1")).WithExactQueryString("");

@@ -167,4 +167,17 @@ public class ApiErrorTests
         Assert.That(ex.ResponseBody, Does.Not.Contain(ClientFixture.ApiKey));
         Assert.That(ex.ServerMessage, Does.Not.Contain(ClientFixture.ApiKey));
     }
+
+    [TestCase("{\"agent_id\":")]
+    [TestCase("<html>oops</html>")]
+    [TestCase("{\"agent_id\":\"a\",\"status\":42}")]
+    public void GetAsync_200WithUnreadableBody_ThrowsConvAiException(string body)
+    {
+        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(HttpStatusCode.OK, "application/json", body);
+
+        var ex = Assert.ThrowsAsync<ConvAiException>(() => _fixture.Client.Conversations.GetAsync("conv_1"));
+
+        Assert.That(ex!.InnerException, Is.InstanceOf<System.Text.Json.JsonException>());
+        Assert.That(ex.Message, Does.Contain("could not read"));
+    }
 }

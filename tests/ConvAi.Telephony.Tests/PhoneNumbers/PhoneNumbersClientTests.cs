@@ -80,6 +80,32 @@ public class PhoneNumbersClientTests
     }
 
     [Test]
+    public async Task ImportExotelAsync_ValidRequest_PostsProviderAndCredentials()
+    {
+        var captured = new CapturedRequest();
+        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/phone-numbers")).Capturing(captured);
+        mocked.RespondJson("""{"phone_number_id":"phnum_exotel"}""");
+
+        var result = await _fixture.Client.PhoneNumbers.ImportExotelAsync(new ImportExotelPhoneNumberRequest
+        {
+            PhoneNumber = "+91 98765 43210",
+            Label = "India line",
+            AccountSid = "acc_1",
+            ApiKey = "ex_key",
+            ApiToken = "ex_token",
+            AppId = "app_1",
+            ApiSubdomain = "api.in.exotel.com",
+        });
+
+        Assert.That(result.PhoneNumberId, Is.EqualTo("phnum_exotel"));
+        captured.AssertJsonBody("""
+            {"provider":"exotel","phone_number":"+919876543210","label":"India line","account_sid":"acc_1","api_key":"ex_key",
+             "api_token":"ex_token","app_id":"app_1","api_subdomain":"api.in.exotel.com"}
+            """);
+        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task ListAsync_BareArrayWithEveryProvider_ParsesAllWithoutThrowing()
     {
         var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/phone-numbers"))

@@ -1,0 +1,65 @@
+using System.Net;
+using ConvAi.Telephony.Tests.TestSupport;
+using RichardSzalay.MockHttp;
+
+namespace ConvAi.Telephony.Tests.Http;
+
+/// <summary>Every endpoint of api-reference §9 once: method, path, one <c>xi-api-key</c>, the User-Agent, exactly one request.</summary>
+public class EndpointTableTests
+{
+    private const string Batch = """{"id":"b1","status":"pending"}""";
+    private const string Number = """{"phone_number_id":"p1","phone_number":"+14155550100","label":"x","provider":"twilio"}""";
+
+    private static IEnumerable<TestCaseData> Endpoints()
+    {
+        yield return Case("POST", "/v1/convai/phone-numbers", """{"phone_number_id":"p1"}""", c => c.PhoneNumbers.ImportTwilioAsync(new ImportTwilioPhoneNumberRequest { PhoneNumber = "+14155550100", Label = "l", Sid = "AC", Token = "t" }));
+        yield return Case("GET", "/v1/convai/phone-numbers", "[]", c => c.PhoneNumbers.ListAsync());
+        yield return Case("GET", "/v1/convai/phone-numbers/p1", Number, c => c.PhoneNumbers.GetAsync("p1"));
+        yield return Case("PATCH", "/v1/convai/phone-numbers/p1", Number, c => c.PhoneNumbers.UpdateAsync("p1", new UpdatePhoneNumberRequest { Label = "y" }));
+        yield return Case("DELETE", "/v1/convai/phone-numbers/p1", "{}", c => c.PhoneNumbers.DeleteAsync("p1"));
+        yield return Case("POST", "/v1/convai/twilio/outbound-call", """{"success":true,"message":"ok","conversation_id":"c","callSid":"CA"}""", c => c.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { ToNumber = "+14155550100" }));
+        yield return Case("POST", "/v1/convai/sip-trunk/outbound-call", """{"success":true,"message":"ok","conversation_id":"c","sip_call_id":"s"}""", c => c.Calls.StartSipTrunkCallAsync(new StartSipTrunkCallRequest { ToNumber = "+14155550100" }));
+        yield return Case("POST", "/v1/convai/twilio/register-call", "<Response/>", c => c.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest { FromNumber = "+14155550111", ToNumber = "+14155550100" }));
+        yield return Case("GET", "/v1/convai/conversations", """{"conversations":[],"has_more":false}""", c => c.Conversations.ListAsync());
+        yield return Case("GET", "/v1/convai/conversations/c1", """{"agent_id":"a","conversation_id":"c1","status":"done"}""", c => c.Conversations.GetAsync("c1"));
+        yield return Case("DELETE", "/v1/convai/conversations/c1", "{}", c => c.Conversations.DeleteAsync("c1"));
+        yield return Case("GET", "/v1/convai/conversations/c1/audio", "ID3", async c => await (await c.Conversations.GetAudioAsync("c1")).DisposeAsync());
+        yield return Case("POST", "/v1/convai/conversations/c1/feedback", "{}", c => c.Conversations.SendFeedbackAsync("c1", ConversationFeedbackScore.Like));
+        yield return Case("POST", "/v1/convai/batch-calling/submit", Batch, c => c.BatchCalls.SubmitAsync(new SubmitBatchCallRequest { CallName = "n", Recipients = [new BatchCallRecipient { PhoneNumber = "+14155550100" }] }));
+        yield return Case("GET", "/v1/convai/batch-calling/workspace", """{"batch_calls":[]}""", c => c.BatchCalls.ListAsync());
+        yield return Case("GET", "/v1/convai/batch-calling/b1", Batch, c => c.BatchCalls.GetAsync("b1"));
+        yield return Case("DELETE", "/v1/convai/batch-calling/b1", null, c => c.BatchCalls.DeleteAsync("b1"));
+        yield return Case("POST", "/v1/convai/batch-calling/b1/cancel", Batch, c => c.BatchCalls.CancelAsync("b1"));
+        yield return Case("POST", "/v1/convai/batch-calling/b1/retry", Batch, c => c.BatchCalls.RetryAsync("b1"));
+        yield return Case("GET", "/v1/convai/batch-calling/b1/export", "a,b\n", async c => await (await c.BatchCalls.ExportAsync("b1")).DisposeAsync());
+    }
+
+    private static TestCaseData Case(string method, string path, string? body, Func<IConvAiTelephonyClient, Task> call)
+        => new TestCaseData(method, path, body, call).SetName($"{method} {path}");
+
+    [TestCaseSource(nameof(Endpoints))]
+    public async Task Endpoint_Call_SendsOneAuthenticatedRequest(string method, string path, string? body, Func<IConvAiTelephonyClient, Task> call)
+    {
+        using var fixture = new ClientFixture(o =>
+        {
+            o.DefaultAgentId = ClientFixture.AgentId;
+            o.DefaultPhoneNumberId = ClientFixture.PhoneNumberId;
+        });
+        var captured = new CapturedRequest();
+        var mocked = fixture.Mock.When(new HttpMethod(method), ClientFixture.Url(path)).Capturing(captured);
+        if (body is null)
+        {
+            mocked.Respond(HttpStatusCode.NoContent);
+        }
+        else
+        {
+            mocked.Respond(HttpStatusCode.OK, "application/json", body);
+        }
+
+        await call(fixture.Client);
+
+        Assert.That(fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(captured.Request!.Headers.GetValues("xi-api-key"), Is.EqualTo(new[] { ClientFixture.ApiKey }));
+        Assert.That(captured.Header("User-Agent"), Does.StartWith("ConvAi.Telephony/"));
+    }
+}
