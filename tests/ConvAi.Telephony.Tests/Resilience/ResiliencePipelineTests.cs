@@ -17,6 +17,7 @@ public class ResiliencePipelineTests
     private const string ConversationUrl = ClientFixture.BaseUrl + "/v1/convai/conversations/conv_1";
 
     private readonly List<IDisposable> _disposables = [];
+    private readonly List<ServiceProvider> _providers = [];
 
     [TearDown]
     public void TearDown()
@@ -27,6 +28,33 @@ public class ResiliencePipelineTests
         }
 
         _disposables.Clear();
+        _providers.Clear();
+    }
+
+    [Test]
+    public async Task AddConvAiTelephony_CalledTwice_BuildsOneChainWithOneResilienceHandler()
+    {
+        var (client, mock, recorder) = Build(configureBuilder: b => b.Services.AddConvAiTelephony(o => o.ApiKey = ClientFixture.ApiKey));
+        var failing = mock.When(HttpMethod.Get, ConversationUrl).Respond(HttpStatusCode.ServiceUnavailable);
+        var factory = _providers[^1].GetRequiredService<IHttpMessageHandlerFactory>();
+
+        var chain = new List<Type>();
+        for (HttpMessageHandler? handler = factory.CreateHandler("ConvAi.Telephony"); handler is not null; handler = (handler as DelegatingHandler)?.InnerHandler)
+        {
+            chain.Add(handler.GetType());
+        }
+
+        Assert.ThrowsAsync<ConvAiApiException>(() => client.Conversations.GetAsync("conv_1"));
+
+        var known = new[]
+        {
+            typeof(TelemetryHandler), typeof(ApiErrorHandler), typeof(ApiKeyHandler),
+            typeof(Microsoft.Extensions.Http.Resilience.ResilienceHandler), typeof(AttemptTelemetryHandler), typeof(MockHttpMessageHandler),
+        };
+        Assert.That(chain.Where(known.Contains), Is.EqualTo(known), "outermost first, each once");
+        Assert.That(mock.GetMatchCount(failing), Is.EqualTo(4), "3 retries, not nested pipelines");
+        Assert.That(recorder.Delays, Has.Count.EqualTo(3));
+        await Task.CompletedTask;
     }
 
     [Test]
@@ -284,6 +312,7 @@ public class ResiliencePipelineTests
         configureBuilder?.Invoke(builder);
         var provider = services.BuildServiceProvider();
         _disposables.Add(provider);
+        _providers.Add(provider);
         _disposables.Add(mock);
         return (provider.GetRequiredService<IConvAiTelephonyClient>(), mock, recorder);
     }
