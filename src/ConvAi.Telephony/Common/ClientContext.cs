@@ -63,7 +63,7 @@ internal sealed class ClientContext
         {
             throw OutcomeUnknown(placement, startedAt, ex.StatusCode, ex);
         }
-        catch (HttpRequestException ex) when (ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError))
+        catch (HttpRequestException ex) when (!RequestKinds.ProvesNotSent(ex))
         {
             throw OutcomeUnknown(placement, startedAt, null, ex);
         }

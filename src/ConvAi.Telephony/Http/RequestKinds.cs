@@ -50,5 +50,13 @@ internal static class RequestKinds
     /// <summary>Returns true for requests that are safe to repeat after an ambiguous failure (GET, DELETE, PATCH, and the other POSTs such as cancel and feedback).</summary>
     public static bool IsRetrySafe(HttpRequestMessage request) => !IsCallPlacing(request) && !IsPhoneNumberImport(request);
 
+    /// <summary>
+    /// Returns true for transport errors that prove the request never reached the server: <see cref="SocketsHttpHandler"/>
+    /// raises <see cref="HttpRequestError.ConnectionError"/> and <see cref="HttpRequestError.NameResolutionError"/> only
+    /// while connecting, before any byte of the request is sent. Any other transport error may come after sending.
+    /// </summary>
+    public static bool ProvesNotSent(Exception? exception)
+        => exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+
     private static string GetPath(Uri uri) => (uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0]).TrimEnd('/');
 }

@@ -41,7 +41,7 @@ internal static class ConvAiResiliencePipeline
         var totalTimeout = options.TotalTimeout;
 
         // Remember when the request started, so a Retry-After wait can be checked against the time left.
-        builder.AddStrategy(context => new StartStampStrategy(context.TimeProvider));
+        builder.AddStrategy(_ => new StartStampStrategy(timeProvider));
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "TotalTimeout", Timeout = totalTimeout });
 
         if (options.MaxRetryAttempts > 0)
@@ -126,10 +126,6 @@ internal static class ConvAiResiliencePipeline
         or HttpStatusCode.ServiceUnavailable
         or HttpStatusCode.GatewayTimeout;
 
-    /// <summary>Returns true for transport errors that prove the request never reached the server.</summary>
-    public static bool NeverLeft(Exception? exception)
-        => exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
-
     /// <summary>The retry decision for one attempt's outcome.</summary>
     internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)
     {
@@ -142,7 +138,7 @@ internal static class ConvAiResiliencePipeline
 
         return outcome.Exception switch
         {
-            _ when NeverLeft(outcome.Exception) => true,
+            _ when RequestKinds.ProvesNotSent(outcome.Exception) => true,
             HttpRequestException => retrySafe,
             TimeoutRejectedException => retrySafe,
             _ => false,
