@@ -108,7 +108,11 @@ public class ResilienceTelemetryTests
             Assert.That(categories, Has.Some.EqualTo("Polly"), "Polly's telemetry logging was captured");
             Assert.That(categories, Has.Some.EqualTo("ConvAi.Telephony"), "the client's own logging was captured");
             Assert.That(logText.ToString(), Does.Contain("Sending POST /v1/convai/twilio/outbound-call."), "HttpClient attempts were logged");
-            Assert.That(traceText.ToString(), Does.Contain(ConvAiTelephonyDiagnostics.ActivitySourceName));
+            var ours = activities.Where(a => a.Source.Name == ConvAiTelephonyDiagnostics.ActivitySourceName).ToList();
+            Assert.That(ours, Has.Count.EqualTo(3), "one activity per client request, retries included");
+            Assert.That(
+                ours.SelectMany(a => a.TagObjects.Select(t => t.Key)).Distinct(),
+                Is.SubsetOf(new[] { ConvAiTelephonyDiagnostics.OperationKindTag, ConvAiTelephonyDiagnostics.StatusCodeTag }));
             foreach (var secret in new[] { ClientFixture.ApiKey, TwilioToken, TranscriptText })
             {
                 Assert.That(logText.ToString(), Does.Not.Contain(secret), "logs");
