@@ -59,7 +59,7 @@ internal static class ConvAiResiliencePipeline
                 OnRetry = args =>
                 {
                     var request = args.Context.GetRequestMessage();
-                    var kind = request is null ? RequestKinds.RetrySafe : RequestKinds.GetKind(request);
+                    var kind = KindOf(request);
                     var status = args.Outcome.Result is { } response ? (int)response.StatusCode : default(int?);
                     telemetry.Retries.Add(1, ConvAiTelemetry.Tags(kind, status));
                     Log.RetryScheduled(
@@ -161,7 +161,7 @@ internal static class ConvAiResiliencePipeline
             {
                 Log.RetryAfterBeyondBudget(
                     logger,
-                    request is null ? RequestKinds.CallPlacing : RequestKinds.GetKind(request),
+                    KindOf(request),
                     request?.Method.Method ?? "?",
                     request?.RequestUri?.AbsolutePath,
                     wait.TotalMilliseconds,
@@ -194,6 +194,8 @@ internal static class ConvAiResiliencePipeline
         var left = totalTimeout - timeProvider.GetElapsedTime(startedAt);
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
+
+    private static string KindOf(HttpRequestMessage? request) => request is null ? RequestKinds.CallPlacing : RequestKinds.GetKind(request);
 
     /// <summary>Failures the circuit breaker counts: 5xx, 408, transport errors and timeouts. A 429 is the plan's limit, not an outage.</summary>
     private static bool IsServerFailure(Outcome<HttpResponseMessage> outcome) => outcome.Result is { } response

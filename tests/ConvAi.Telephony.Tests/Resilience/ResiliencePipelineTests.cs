@@ -172,6 +172,28 @@ public class ResiliencePipelineTests
     }
 
     [Test]
+    public async Task GetAsync_RetryAfterLongerThanMaxDelay_WaitsWhatTheServerAsked()
+    {
+        var (client, mock, recorder) = Build(r => r.MaxDelay = TimeSpan.FromSeconds(30));
+        var attempts = 0;
+        mock.When(HttpMethod.Get, ConversationUrl).Respond(() =>
+        {
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                var busy = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+                busy.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(45));
+                return Task.FromResult(busy);
+            }
+
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Resources.Read("Conversations/get.json")) });
+        });
+
+        await client.Conversations.GetAsync("conv_1");
+
+        Assert.That(recorder.Delays, Is.EqualTo(new[] { TimeSpan.FromSeconds(45) }), "Retry-After is capped by the time left of TotalTimeout, not by MaxDelay");
+    }
+
+    [Test]
     public void GetAsync_CallerCancels_IsNotRetried()
     {
         var (client, mock, recorder) = Build();
