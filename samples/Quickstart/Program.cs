@@ -32,6 +32,7 @@ try
     {
         Console.WriteLine($"Webhook listener: {listener.Url}{(settings.PublicWebhookUrl is { } publicUrl ? $" (ElevenLabs posts to {publicUrl})" : "")}");
         emulatorOptions.WebhookUrl = listener.Url;
+        listener.Stopping.Register(cancellation.Cancel); // its host takes SIGTERM and Ctrl+C: stop the flow too
     }
 
     await using var emulator = settings.UseEmulator ? new ConvAiEmulator(emulatorOptions) : null;

@@ -23,6 +23,13 @@ internal sealed class QuickstartFlow(IConvAiTelephonyClient client, QuickstartSe
         var conversationId = await PlaceCallAsync(phoneNumberId, cancellationToken);
         var conversation = await WaitForEndAsync(conversationId, cancellationToken);
         PrintConversation(conversation);
+        if (conversation.Status == ConversationStatus.Failed)
+        {
+            var metadata = conversation.Metadata;
+            throw new QuickstartException(
+                $"The call {conversationId} ended failed: {metadata?.Error?.Reason ?? metadata?.TerminationReason ?? "no reason given"}.");
+        }
+
         await ListRecentConversationsAsync(cancellationToken);
     }
 
@@ -143,7 +150,7 @@ internal sealed class QuickstartFlow(IConvAiTelephonyClient client, QuickstartSe
         output.WriteLine("Analysis:");
         if (conversation.Analysis is not { } analysis)
         {
-            output.WriteLine("  (none yet)");
+            output.WriteLine("  (none)");
         }
         else
         {

@@ -30,6 +30,9 @@ internal sealed class WebhookListener : IAsyncDisposable
     /// <summary>The local URL of the webhook endpoint.</summary>
     public Uri Url { get; }
 
+    /// <summary>Cancelled when the listener stops, e.g. on Ctrl+C or SIGTERM, which its host handles.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>
     /// Starts the listener on <paramref name="listenUrl"/>. The webhook secret comes from <c>WEBHOOK_SECRET</c> or
     /// <c>ConvAi:Webhooks:Secret</c>, unless <paramref name="secret"/> is given (the emulator's).
