@@ -62,7 +62,7 @@ public sealed record RegisterTwilioCallRequest
     [JsonPropertyName("agent_id")]
     public string? AgentId { get; init; }
 
-    /// <summary>Gets the caller's number (normalized to E.164 before sending).</summary>
+    /// <summary>Gets the caller's number (normalized to E.164 when it is a number; a withheld caller ID such as <c>anonymous</c> is sent unchanged on inbound calls).</summary>
     [JsonPropertyName("from_number")]
     public string FromNumber { get; init; } = string.Empty;
 

@@ -66,17 +66,28 @@ public class CallsClient
     /// <param name="request">The agent, the caller and called numbers, and per-call data.</param>
     /// <param name="cancellationToken">A token to cancel the request.</param>
     /// <returns>The TwiML document as text.</returns>
-    /// <exception cref="ArgumentException">A number is not E.164, the agent id is missing, or a dynamic variable uses a reserved name. Nothing was sent.</exception>
+    /// <remarks>
+    /// The Twilio number (<see cref="RegisterTwilioCallRequest.ToNumber"/> for inbound calls, <see cref="RegisterTwilioCallRequest.FromNumber"/>
+    /// for outbound ones) must be E.164. The other party's number is normalized when it is a phone number and sent unchanged otherwise,
+    /// because Twilio reports a withheld caller ID as <c>anonymous</c>, <c>Restricted</c> or a SIP URI.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The Twilio number is not E.164, the other party's number is empty, the agent id is missing, or a dynamic variable uses a reserved name. Nothing was sent.</exception>
     /// <exception cref="ConvAiOutcomeUnknownException">The call may or may not have been registered.</exception>
     /// <exception cref="ConvAiApiException">The API refused the request.</exception>
     public virtual Task<string> RegisterTwilioCallAsync(RegisterTwilioCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // Our side of the call (the Twilio number) must be E.164. The other party's caller ID may be withheld:
+        // Twilio then sends "anonymous", "Restricted" or a SIP URI, and the call must still reach the agent.
+        var outbound = request.Direction == TelephonyDirection.Outbound;
+        var fromParam = $"{nameof(request)}.{nameof(request.FromNumber)}";
+        var toParam = $"{nameof(request)}.{nameof(request.ToNumber)}";
         var body = request with
         {
             AgentId = _context.ResolveAgentId(request.AgentId, $"{nameof(request)}.{nameof(request.AgentId)}"),
-            FromNumber = E164.Normalize(request.FromNumber, $"{nameof(request)}.{nameof(request.FromNumber)}"),
-            ToNumber = E164.Normalize(request.ToNumber, $"{nameof(request)}.{nameof(request.ToNumber)}"),
+            FromNumber = outbound ? E164.Normalize(request.FromNumber, fromParam) : E164.NormalizeExternal(request.FromNumber, fromParam),
+            ToNumber = outbound ? E164.NormalizeExternal(request.ToNumber, toParam) : E164.Normalize(request.ToNumber, toParam),
         };
         Guard.CheckClientData(body.ConversationInitiationClientData, $"{nameof(request)}.{nameof(request.ConversationInitiationClientData)}");
         var placement = new CallPlacement("RegisterTwilioCall", body.AgentId, null, body.ToNumber, body.ConversationInitiationClientData?.UserId);

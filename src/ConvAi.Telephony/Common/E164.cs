@@ -20,6 +20,25 @@ internal static partial class E164
             paramName);
     }
 
+    /// <summary>
+    /// Normalizes the other party's number when it is a phone number and returns it trimmed but otherwise unchanged when it is not
+    /// (a withheld caller ID such as <c>anonymous</c>, or a SIP URI); throws an <see cref="ArgumentException"/> only when it is empty.
+    /// </summary>
+    public static string NormalizeExternal(string? value, string paramName)
+    {
+        if (TryNormalize(value, out var e164))
+        {
+            return e164;
+        }
+
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException("The other party's number is required; pass what Twilio sent (for example 'anonymous' when the caller ID is withheld).", paramName);
+        }
+
+        return value.Trim();
+    }
+
     /// <summary>Normalizes a number when it is valid.</summary>
     public static bool TryNormalize(string? value, [NotNullWhen(true)] out string? e164)
     {

@@ -204,15 +204,67 @@ public class CallsClientTests
     }
 
     [TestCaseSource(nameof(InvalidNumbers))]
-    public void RegisterTwilioCallAsync_InvalidFromNumber_ThrowsArgumentExceptionAndSendsNothing(string number)
+    public void RegisterTwilioCallAsync_InboundInvalidToNumber_ThrowsArgumentExceptionAndSendsNothing(string number)
     {
         var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
 
         var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.Calls.RegisterTwilioCallAsync(
-            new RegisterTwilioCallRequest { FromNumber = number, ToNumber = "+14155550100" }));
+            new RegisterTwilioCallRequest { FromNumber = "+14155550111", ToNumber = number }));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("request.ToNumber"));
+        Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+    }
+
+    [TestCaseSource(nameof(InvalidNumbers))]
+    public void RegisterTwilioCallAsync_OutboundInvalidFromNumber_ThrowsArgumentExceptionAndSendsNothing(string number)
+    {
+        var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.Calls.RegisterTwilioCallAsync(
+            new RegisterTwilioCallRequest { FromNumber = number, ToNumber = "+14155550100", Direction = TelephonyDirection.Outbound }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.FromNumber"));
         Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+    }
+
+    [TestCase("", null, "request.FromNumber")]
+    [TestCase("   ", "inbound", "request.FromNumber")]
+    [TestCase("", "outbound", "request.ToNumber")]
+    public void RegisterTwilioCallAsync_EmptyOtherParty_ThrowsArgumentExceptionAndSendsNothing(string number, string? direction, string paramName)
+    {
+        var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+        var outbound = direction == "outbound";
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest
+        {
+            FromNumber = outbound ? "+14155550100" : number,
+            ToNumber = outbound ? number : "+14155550100",
+            Direction = direction is null ? (TelephonyDirection?)null : new TelephonyDirection(direction),
+        }));
+
+        Assert.That(ex!.ParamName, Is.EqualTo(paramName));
+        Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+    }
+
+    // Twilio reports a withheld caller ID as "anonymous" or "Restricted", and SIP callers as a URI: the call must still be registered.
+    [TestCase("anonymous", "anonymous")]
+    [TestCase(" Restricted ", "Restricted")]
+    [TestCase("sip:alice@example.com", "sip:alice@example.com")]
+    [TestCase("+1 (415) 555-0111", "+14155550111")]
+    public async Task RegisterTwilioCallAsync_InboundCallerNotANumber_SendsItUnchanged(string from, string expected)
+    {
+        var captured = new CapturedRequest();
+        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(RegisterPath)).Capturing(captured)
+            .Respond(HttpStatusCode.OK, "text/html", "<Response/>");
+
+        await _fixture.Client.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest
+        {
+            AgentId = "agent_r",
+            FromNumber = from,
+            ToNumber = "+14155550100",
+        });
+
+        captured.AssertJsonBody($$"""{"agent_id":"agent_r","from_number":"{{expected}}","to_number":"+14155550100"}""");
     }
 
     [Test]

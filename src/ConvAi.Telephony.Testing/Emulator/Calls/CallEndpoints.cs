@@ -90,8 +90,9 @@ internal sealed class CallEndpoints(EmulatorState state)
 
         var root = RequestValidator.Loc("body");
         var agentId = validator.RequiredString(body, "agent_id", root);
-        var fromNumber = validator.RequiredPhoneNumber(body, "from_number", root);
-        var toNumber = validator.RequiredPhoneNumber(body, "to_number", root);
+        // The reference types both as plain strings: Twilio reports a withheld caller ID as "anonymous".
+        var fromNumber = validator.RequiredString(body, "from_number", root);
+        var toNumber = validator.RequiredString(body, "to_number", root);
         var direction = validator.CheckEnum(
             validator.OptionalString(body, "direction", root),
             RequestValidator.Append(root, "direction"),

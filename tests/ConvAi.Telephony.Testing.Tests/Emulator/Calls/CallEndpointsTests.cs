@@ -141,6 +141,18 @@ public class CallEndpointsTests
         });
     }
 
+    [Test]
+    public async Task RegisterCall_WithheldCallerId_RegistersTheCall()
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+        await harness.ImportTwilioNumberAsync("+14155550100");
+
+        var response = await harness.PostAsync(RegisterPath, """{"agent_id":"agent_1","from_number":"anonymous","to_number":"+14155550100"}""");
+
+        Assert.That(response.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(harness.Emulator.Conversations.Single().ExternalNumber, Is.EqualTo("anonymous"));
+    }
+
     [TestCase("""{"from_number":"+447700900123","to_number":"+14155550100"}""", "body.agent_id", "missing")]
     [TestCase("""{"agent_id":"a","to_number":"+14155550100"}""", "body.from_number", "missing")]
     [TestCase("""{"agent_id":"a","from_number":"+447700900123","to_number":"+14155550100","direction":"sideways"}""", "body.direction", "enum")]

@@ -1,0 +1,96 @@
+using ConvAi.Telephony.AspNetCore;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the inbound-call endpoints: the Twilio voice webhook and the conversation-initiation webhook.</summary>
+public static class InboundEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps a POST endpoint for ElevenLabs' conversation-initiation webhook that answers with the
+    /// <see cref="IConversationInitiationHandler"/> registered in DI (resolved per request).
+    /// Requires <c>services.AddConvAiConversationInitiation(...)</c>.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The route, for example <c>/webhooks/elevenlabs/initiation</c>.</param>
+    /// <returns>A builder to add conventions (authorization, rate limiting) to the endpoint.</returns>
+    public static IEndpointConventionBuilder MapConvAiConversationInitiation(this IEndpointRouteBuilder endpoints, string pattern) =>
+        MapConversationInitiation(endpoints, pattern, static (context, request, cancellationToken) =>
+            context.RequestServices.GetRequiredService<IConversationInitiationHandler>().HandleAsync(request, cancellationToken));
+
+    /// <summary>
+    /// Maps a POST endpoint for ElevenLabs' conversation-initiation webhook that answers with
+    /// <paramref name="handler"/>. Requires <c>services.AddConvAiConversationInitiation(...)</c>.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The route, for example <c>/webhooks/elevenlabs/initiation</c>.</param>
+    /// <param name="handler">Builds the initiation data of a call within the configured timeout.</param>
+    /// <returns>A builder to add conventions (authorization, rate limiting) to the endpoint.</returns>
+    public static IEndpointConventionBuilder MapConvAiConversationInitiation(
+        this IEndpointRouteBuilder endpoints,
+        string pattern,
+        Func<ConversationInitiationRequest, CancellationToken, ValueTask<ConversationInitiationResponse>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return MapConversationInitiation(endpoints, pattern, (_, request, cancellationToken) => handler(request, cancellationToken));
+    }
+
+    /// <summary>
+    /// Maps a POST endpoint for Twilio's voice webhook ("A call comes in"). It verifies
+    /// <c>X-Twilio-Signature</c> (403 otherwise), routes the call with the <see cref="ITwilioCallRouter"/>
+    /// registered in DI (or to <see cref="TwilioInboundOptions.AgentId"/> when none is), registers it with
+    /// ElevenLabs and answers the TwiML (<c>text/xml</c>). When routing or register-call fails, the caller
+    /// hears the fallback TwiML. Requires <c>services.AddConvAiTelephony(...)</c> and <c>services.AddTwilioInboundCalls(...)</c>.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The route, for example <c>/twilio/inbound</c>.</param>
+    /// <returns>A builder to add conventions to the endpoint.</returns>
+    public static IEndpointConventionBuilder MapTwilioInboundCalls(this IEndpointRouteBuilder endpoints, string pattern) =>
+        MapTwilioInbound(endpoints, pattern, static (context, call, cancellationToken) =>
+            context.RequestServices.GetService<ITwilioCallRouter>() is { } router
+                ? router.RouteAsync(call, cancellationToken)
+                : ValueTask.FromResult(TwilioCallRoute.ToAgent()));
+
+    /// <summary>
+    /// Maps a POST endpoint for Twilio's voice webhook that routes each call with <paramref name="router"/>;
+    /// otherwise as <see cref="MapTwilioInboundCalls(IEndpointRouteBuilder, string)"/>.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The route, for example <c>/twilio/inbound</c>.</param>
+    /// <param name="router">Chooses the agent and client data of a call, or answers TwiML of its own.</param>
+    /// <returns>A builder to add conventions to the endpoint.</returns>
+    public static IEndpointConventionBuilder MapTwilioInboundCalls(
+        this IEndpointRouteBuilder endpoints,
+        string pattern,
+        Func<TwilioInboundCall, CancellationToken, ValueTask<TwilioCallRoute>> router)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        return MapTwilioInbound(endpoints, pattern, (_, call, cancellationToken) => router(call, cancellationToken));
+    }
+
+    private static IEndpointConventionBuilder MapTwilioInbound(
+        IEndpointRouteBuilder endpoints,
+        string pattern,
+        Func<HttpContext, TwilioInboundCall, CancellationToken, ValueTask<TwilioCallRoute>> router)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        var endpoint = new TwilioInboundEndpoint(router);
+        return endpoints.MapPost(pattern, (RequestDelegate)endpoint.HandleAsync)
+            .WithDisplayName("ConvAi Twilio inbound calls");
+    }
+
+    private static IEndpointConventionBuilder MapConversationInitiation(
+        IEndpointRouteBuilder endpoints,
+        string pattern,
+        Func<HttpContext, ConversationInitiationRequest, CancellationToken, ValueTask<ConversationInitiationResponse>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        var endpoint = new ConversationInitiationEndpoint(handler);
+        return endpoints.MapPost(pattern, (RequestDelegate)endpoint.HandleAsync)
+            .WithDisplayName("ConvAi conversation initiation");
+    }
+}
