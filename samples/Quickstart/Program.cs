@@ -20,7 +20,7 @@ try
     Console.WriteLine("ConvAi.Telephony Quickstart");
     Console.WriteLine(settings.UseEmulator
         ? "No ELEVENLABS_API_KEY set: running against the in-process emulator (ConvAi.Telephony.Testing). No account, no real phone call."
-        : $"ELEVENLABS_API_KEY set: running against the ElevenLabs API{(configuration["ConvAi:BaseAddress"] is { Length: > 0 } b ? $" at {b}" : "")}. This places a real call to {settings.CallToNumber}.");
+        : $"API key set: running against the ElevenLabs API{(configuration["ConvAi:BaseAddress"] is { Length: > 0 } b ? $" at {b}" : "")}. This places a real call to {settings.CallToNumber}.");
 
     // The emulator signs its webhooks with its own secret and posts them to the listener, so the listener starts first.
     var emulatorOptions = new ConvAiEmulatorOptions();
