@@ -23,19 +23,23 @@ try
         : $"API key set: running against the ElevenLabs API{(configuration["ConvAi:BaseAddress"] is { Length: > 0 } b ? $" at {b}" : "")}. This places a real call to {settings.CallToNumber}.");
 
     // The emulator signs its webhooks with its own secret and posts them to the listener, so the listener starts first.
-    var emulatorOptions = new ConvAiEmulatorOptions();
+    var emulatorOptions = settings.UseEmulator ? new ConvAiEmulatorOptions() : null;
     step = "starting the webhook listener";
     await using var listener = settings.ReceivesWebhooks
-        ? await WebhookListener.StartAsync(settings.WebhookListenUrl, settings.UseEmulator ? emulatorOptions.WebhookSecret : null, cancellation.Token)
+        ? await WebhookListener.StartAsync(settings.WebhookListenUrl, emulatorOptions?.WebhookSecret, cancellation.Token)
         : null;
     if (listener is not null)
     {
         Console.WriteLine($"Webhook listener: {listener.Url}{(settings.PublicWebhookUrl is { } publicUrl ? $" (ElevenLabs posts to {publicUrl})" : "")}");
-        emulatorOptions.WebhookUrl = listener.Url;
         listener.Stopping.Register(cancellation.Cancel); // its host takes SIGTERM and Ctrl+C: stop the flow too
     }
 
-    await using var emulator = settings.UseEmulator ? new ConvAiEmulator(emulatorOptions) : null;
+    if (emulatorOptions is not null)
+    {
+        emulatorOptions.WebhookUrl = listener?.Url;
+    }
+
+    await using var emulator = emulatorOptions is null ? null : new ConvAiEmulator(emulatorOptions);
 
     var services = new ServiceCollection().AddLogging();
     var telephony = services.AddConvAiTelephony(configuration.GetSection(ConvAiTelephonyOptions.SectionName));
