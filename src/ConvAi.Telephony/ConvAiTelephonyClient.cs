@@ -12,7 +12,7 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
 {
     /// <summary>
     /// Initializes a new instance of the <see cref="ConvAiTelephonyClient"/> class without a DI container,
-    /// with the same pipeline as the container builds (API key, User-Agent, error mapping). Create it once and reuse it.
+    /// with the same pipeline as the container builds (API key, User-Agent, error mapping, resilience, telemetry). Create it once and reuse it.
     /// </summary>
     /// <param name="options">The settings; they are validated like at startup.</param>
     /// <param name="handler">The innermost handler, e.g. a test handler or a configured <see cref="SocketsHttpHandler"/>; null uses a default one.</param>
@@ -22,9 +22,9 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
         ConvAiTelephonyOptionsValidator.ThrowIfInvalid(options);
         var timeProvider = TimeProvider.System;
         var logger = NullLogger.Instance;
-        var apiKey = options.ApiKey;
+        var telemetry = ConvAiTelemetry.Shared;
         HttpMessageHandler pipeline = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        var handlers = ConvAiTransport.CreateHandlers(() => apiKey, timeProvider, logger);
+        var handlers = ConvAiTransport.CreateStandaloneHandlers(options, timeProvider, logger, telemetry);
         for (var i = handlers.Length - 1; i >= 0; i--)
         {
             handlers[i].InnerHandler = pipeline;
@@ -34,7 +34,7 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
         var httpClient = new HttpClient(pipeline, disposeHandler: handler is null);
         ConvAiTransport.Configure(httpClient, options);
         var settings = ConvAiTransport.CreateRefitSettings();
-        var context = new ClientContext(options, timeProvider, logger);
+        var context = new ClientContext(options, timeProvider, logger, telemetry);
         PhoneNumbers = new PhoneNumbersClient(RestService.ForGenerated<IPhoneNumbersApi>(httpClient, settings));
         Calls = new CallsClient(RestService.ForGenerated<ICallsApi>(httpClient, settings), context);
         Conversations = new ConversationsClient(RestService.ForGenerated<IConversationsApi>(httpClient, settings));

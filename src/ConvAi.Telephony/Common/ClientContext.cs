@@ -1,16 +1,18 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Polly.Timeout;
 
 namespace ConvAi.Telephony;
 
 /// <summary>What every sub-client shares: options (defaults), the clock and the logger.</summary>
 internal sealed class ClientContext
 {
-    public ClientContext(ConvAiTelephonyOptions options, TimeProvider timeProvider, ILogger logger)
+    public ClientContext(ConvAiTelephonyOptions options, TimeProvider timeProvider, ILogger logger, ConvAiTelemetry telemetry)
     {
         Options = options;
         TimeProvider = timeProvider;
         Logger = logger;
+        Telemetry = telemetry;
     }
 
     public ConvAiTelephonyOptions Options { get; }
@@ -18,6 +20,8 @@ internal sealed class ClientContext
     public TimeProvider TimeProvider { get; }
 
     public ILogger Logger { get; }
+
+    public ConvAiTelemetry Telemetry { get; }
 
     /// <summary>Returns the given agent id, else the configured default; throws when neither is set.</summary>
     public string ResolveAgentId(string? agentId, string paramName)
@@ -46,6 +50,7 @@ internal sealed class ClientContext
     /// <summary>
     /// Sends a call-placing request. An ambiguous failure (5xx, 408, timeout, or a transport error other than
     /// a refused connection or failed name resolution) becomes a <see cref="ConvAiOutcomeUnknownException"/>.
+    /// The resilience pipeline has already declined to retry these (see <see cref="ConvAiResiliencePipeline"/>).
     /// </summary>
     public async Task<T> PlaceCallAsync<T>(CallPlacement placement, Func<CancellationToken, Task<T>> send, CancellationToken cancellationToken)
     {
@@ -58,8 +63,13 @@ internal sealed class ClientContext
         {
             throw OutcomeUnknown(placement, startedAt, ex.StatusCode, ex);
         }
-        catch (HttpRequestException ex) when (ex.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError))
+        catch (HttpRequestException ex) when (!RequestKinds.ProvesNotSent(ex))
         {
+            throw OutcomeUnknown(placement, startedAt, null, ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            // An attempt or total timeout of the resilience pipeline: the request may have been sent.
             throw OutcomeUnknown(placement, startedAt, null, ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -71,6 +81,7 @@ internal sealed class ClientContext
     private ConvAiOutcomeUnknownException OutcomeUnknown(CallPlacement placement, DateTimeOffset startedAt, HttpStatusCode? status, Exception inner)
     {
         Log.OutcomeUnknown(Logger, placement.Operation, placement.AgentId, inner);
+        Telemetry.OutcomeUnknown.Add(1, ConvAiTelemetry.Tags(RequestKinds.CallPlacing, status is null ? null : (int)status));
         return new ConvAiOutcomeUnknownException(
             placement.Operation, placement.AgentId, placement.PhoneNumberId, placement.ToNumber, placement.UserId, startedAt, status, inner);
     }

@@ -98,6 +98,15 @@ internal sealed class ConvAiTelephonyOptionsValidator : IValidateOptions<ConvAiT
             failures.Add($"{r}BaseDelay must not be negative.");
         }
 
+        if (resilience.MaxDelay <= TimeSpan.Zero)
+        {
+            failures.Add($"{r}MaxDelay must be positive.");
+        }
+        else if (resilience.MaxDelay < resilience.BaseDelay)
+        {
+            failures.Add($"{r}MaxDelay must not be less than {r}BaseDelay.");
+        }
+
         if (resilience.CircuitBreakerFailureRatio is <= 0 or > 1 || double.IsNaN(resilience.CircuitBreakerFailureRatio))
         {
             failures.Add($"{r}CircuitBreakerFailureRatio must be greater than 0 and at most 1.");
@@ -121,6 +130,11 @@ internal sealed class ConvAiTelephonyOptionsValidator : IValidateOptions<ConvAiT
         if (resilience.MaxConcurrentRequests is < 1)
         {
             failures.Add($"{r}MaxConcurrentRequests must be at least 1 when set.");
+        }
+
+        if (resilience.MaxQueuedRequests < 0)
+        {
+            failures.Add($"{r}MaxQueuedRequests must not be negative.");
         }
 
         return failures;

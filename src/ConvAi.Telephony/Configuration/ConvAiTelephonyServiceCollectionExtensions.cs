@@ -1,4 +1,5 @@
 using ConvAi.Telephony;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -70,18 +71,42 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         // Configure the named client's pipeline once; configuring it per interface would nest the handlers.
         httpClientBuilder.ConfigureHttpClient((sp, client) =>
             ConvAiTransport.Configure(client, sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue));
+        // Outermost first: telemetry, error mapping, API key; then the resilience handler; then the per-attempt telemetry.
         httpClientBuilder.ConfigureAdditionalHttpMessageHandlers((handlers, sp) =>
         {
             var monitor = sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>();
-            var created = ConvAiTransport.CreateHandlers(() => monitor.CurrentValue.ApiKey, GetTimeProvider(sp), GetLogger(sp));
+            var created = ConvAiTransport.CreateHandlers(() => monitor.CurrentValue.ApiKey, GetTimeProvider(sp), GetLogger(sp), sp.GetRequiredService<ConvAiTelemetry>());
             for (var i = 0; i < created.Length; i++)
             {
                 handlers.Insert(i, created[i]);
             }
         });
+        httpClientBuilder.AddResilienceHandler(ConvAiResiliencePipeline.HandlerName, static (pipeline, context) =>
+        {
+            var sp = context.ServiceProvider;
+            context.EnableReloads<ConvAiTelephonyOptions>();
+            pipeline.TimeProvider = GetTimeProvider(sp);
+            if (sp.GetService<ConvAiResiliencePipelineReplacement>() is { } replacement)
+            {
+                replacement.Configure(pipeline, context);
+                return;
+            }
 
+            var options = context.GetOptions<ConvAiTelephonyOptions>();
+            ConvAiResiliencePipeline.Configure(pipeline, options.Resilience, sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp));
+        });
+        httpClientBuilder.AddHttpMessageHandler(sp => new AttemptTelemetryHandler(sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp)));
+
+        // HttpClientFactory's default logging puts raw header values (xi-api-key) in its structured state even when
+        // RedactLoggedHeaders hides them in the message, and logs full URIs: replace it with a logger of method, path and status.
+        // RedactLoggedHeaders stays for apps that add the default logger back (AddDefaultLogger).
+        httpClientBuilder.RemoveAllLoggers();
+        httpClientBuilder.AddLogger(sp => new ConvAiHttpClientLogger(GetLogger(sp)));
+        httpClientBuilder.RedactLoggedHeaders(static name => !ConvAiTransport.IsLoggableHeader(name));
+
+        services.TryAddSingleton(sp => new ConvAiTelemetry(sp.GetService<IMeterFactory>()));
         services.TryAddTransient(sp => new ClientContext(
-            sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue, GetTimeProvider(sp), GetLogger(sp)));
+            sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue, GetTimeProvider(sp), GetLogger(sp), sp.GetRequiredService<ConvAiTelemetry>()));
         services.TryAddTransient(sp => new PhoneNumbersClient(sp.GetRequiredService<IPhoneNumbersApi>()));
         services.TryAddTransient(sp => new CallsClient(sp.GetRequiredService<ICallsApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new ConversationsClient(sp.GetRequiredService<IConversationsApi>()));

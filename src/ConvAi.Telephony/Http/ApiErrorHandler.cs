@@ -65,7 +65,7 @@ internal sealed class ApiErrorHandler : DelegatingHandler
                 truncated,
                 GetIntHeader(response, "current-concurrent-requests"),
                 GetIntHeader(response, "maximum-concurrent-requests"),
-                GetRetryAfter(response));
+                RetryAfter.Get(response, _timeProvider));
         }
 
         return new ConvAiApiException(message, status, error.Code, error.Message, requestId, error.ValidationErrors, truncated);
@@ -202,23 +202,6 @@ internal sealed class ApiErrorHandler : DelegatingHandler
 
     private static int? GetIntHeader(HttpResponseMessage response, string name)
         => int.TryParse(GetHeader(response, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    private TimeSpan? GetRetryAfter(HttpResponseMessage response)
-    {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - _timeProvider.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
 
     private readonly record struct ParsedError(string? Code, string? Message, string? RequestId, IReadOnlyList<ValidationError>? ValidationErrors);
 }

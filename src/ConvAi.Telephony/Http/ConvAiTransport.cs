@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly;
 using Refit;
 
 namespace ConvAi.Telephony;
@@ -16,9 +18,33 @@ internal static class ConvAiTransport
             new ConvAiException("The ElevenLabs API answered with a body this client could not read.", exception)),
     };
 
-    /// <summary>Creates the handlers in order: error mapping (outermost), then the API key.</summary>
-    public static DelegatingHandler[] CreateHandlers(Func<string?> apiKey, TimeProvider timeProvider, ILogger logger)
-        => [new ApiErrorHandler(apiKey, timeProvider, logger), new ApiKeyHandler(apiKey)];
+    /// <summary>
+    /// Creates the handlers that wrap the resilience handler, outermost first: telemetry (one activity per request),
+    /// error mapping (so retries see raw answers), then the API key.
+    /// </summary>
+    public static DelegatingHandler[] CreateHandlers(Func<string?> apiKey, TimeProvider timeProvider, ILogger logger, ConvAiTelemetry telemetry)
+        => [new TelemetryHandler(telemetry, timeProvider), new ApiErrorHandler(apiKey, timeProvider, logger), new ApiKeyHandler(apiKey)];
+
+    /// <summary>Creates the whole handler chain for a client built without a container, outermost first, resilience included.</summary>
+    public static DelegatingHandler[] CreateStandaloneHandlers(ConvAiTelephonyOptions options, TimeProvider timeProvider, ILogger logger, ConvAiTelemetry telemetry)
+    {
+        var apiKey = options.ApiKey;
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = ConvAiTelephonyInfo.Name, TimeProvider = timeProvider };
+        ConvAiResiliencePipeline.Configure(builder, options.Resilience, telemetry, logger);
+        return [.. CreateHandlers(() => apiKey, timeProvider, logger, telemetry), new ResilienceHandler(builder.Build()), new AttemptTelemetryHandler(telemetry, logger)];
+    }
+
+    /// <summary>
+    /// Returns true for headers whose values HttpClientFactory may log. Every other value (<c>xi-api-key</c>, cookies,
+    /// authorization, anything unknown) is logged as <c>*</c>.
+    /// </summary>
+    public static bool IsLoggableHeader(string name) => LoggableHeaders.Contains(name);
+
+    private static readonly HashSet<string> LoggableHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Accept", "Content-Type", "Content-Length", "User-Agent", "Date", "Retry-After", "request-id", "x-request-id",
+        "current-concurrent-requests", "maximum-concurrent-requests",
+    };
 
     /// <summary>Applies the base address and timeout to an HttpClient.</summary>
     public static void Configure(HttpClient client, ConvAiTelephonyOptions options)

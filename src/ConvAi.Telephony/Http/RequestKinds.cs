@@ -34,8 +34,29 @@ internal static class RequestKinds
             && GetPath(request.RequestUri).EndsWith("/v1/convai/phone-numbers", StringComparison.Ordinal);
     }
 
+    /// <summary>The <c>convai.operation.kind</c> of a call-placing request.</summary>
+    public const string CallPlacing = "call_placing";
+
+    /// <summary>The <c>convai.operation.kind</c> of the phone-number import.</summary>
+    public const string PhoneNumberImport = "phone_number_import";
+
+    /// <summary>The <c>convai.operation.kind</c> of every request that is safe to repeat.</summary>
+    public const string RetrySafe = "retry_safe";
+
+    /// <summary>Returns the kind of a request, as used in telemetry tags and logs.</summary>
+    public static string GetKind(HttpRequestMessage request)
+        => IsCallPlacing(request) ? CallPlacing : IsPhoneNumberImport(request) ? PhoneNumberImport : RetrySafe;
+
     /// <summary>Returns true for requests that are safe to repeat after an ambiguous failure (GET, DELETE, PATCH, and the other POSTs such as cancel and feedback).</summary>
     public static bool IsRetrySafe(HttpRequestMessage request) => !IsCallPlacing(request) && !IsPhoneNumberImport(request);
+
+    /// <summary>
+    /// Returns true for transport errors that prove the request never reached the server: <see cref="SocketsHttpHandler"/>
+    /// raises <see cref="HttpRequestError.ConnectionError"/> and <see cref="HttpRequestError.NameResolutionError"/> only
+    /// while connecting, before any byte of the request is sent. Any other transport error may come after sending.
+    /// </summary>
+    public static bool ProvesNotSent(Exception? exception)
+        => exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 
     private static string GetPath(Uri uri) => (uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0]).TrimEnd('/');
 }

@@ -9,7 +9,8 @@ namespace ConvAi.Telephony.Tests.TestSupport;
 
 /// <summary>
 /// Builds the real DI container with <c>AddConvAiTelephony</c> and swaps only the primary handler for
-/// MockHttp, so auth, error mapping and serialization run as in production.
+/// MockHttp, so auth, error mapping and serialization run as in production. Retries are off by default here
+/// (each test maps one answer); the resilience pipeline has its own tests in <c>Resilience/</c>.
 /// </summary>
 internal sealed class ClientFixture : IDisposable
 {
@@ -25,6 +26,7 @@ internal sealed class ClientFixture : IDisposable
         var builder = services.AddConvAiTelephony(o =>
         {
             o.ApiKey = ApiKey;
+            o.Resilience.MaxRetryAttempts = 0;
             configure?.Invoke(o);
         });
         builder.HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(() => Mock);

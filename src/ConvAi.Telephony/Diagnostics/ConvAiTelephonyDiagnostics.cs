@@ -1,0 +1,32 @@
+namespace ConvAi.Telephony;
+
+/// <summary>
+/// Names of the client's telemetry, for <c>AddSource</c> / <c>AddMeter</c> in OpenTelemetry. Tags carry the operation
+/// kind and the HTTP status code only, never ids, numbers, secrets or transcript text.
+/// </summary>
+public static class ConvAiTelephonyDiagnostics
+{
+    /// <summary>The name of the <see cref="System.Diagnostics.ActivitySource"/>: one activity per client request, retries included.</summary>
+    public const string ActivitySourceName = "ConvAi.Telephony";
+
+    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/>.</summary>
+    public const string MeterName = "ConvAi.Telephony";
+
+    /// <summary>Histogram (seconds) of the duration of a client request, retries and waits included.</summary>
+    public const string RequestDurationInstrument = "convai.telephony.request.duration";
+
+    /// <summary>Counter of retries the resilience pipeline scheduled.</summary>
+    public const string RetriesInstrument = "convai.telephony.retries";
+
+    /// <summary>Counter of call-placing requests whose outcome is unknown (<see cref="ConvAiOutcomeUnknownException"/>).</summary>
+    public const string OutcomeUnknownInstrument = "convai.telephony.outcome_unknown";
+
+    /// <summary>Counter of 429 answers received from the API, one per attempt.</summary>
+    public const string RateLimitRejectionsInstrument = "convai.telephony.rate_limit.rejections";
+
+    /// <summary>The tag holding the request kind: <c>retry_safe</c>, <c>call_placing</c> or <c>phone_number_import</c>.</summary>
+    public const string OperationKindTag = "convai.operation.kind";
+
+    /// <summary>The tag holding the HTTP status code, when the API answered.</summary>
+    public const string StatusCodeTag = "http.response.status_code";
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace ConvAi.Telephony;
+
+/// <summary>
+/// Builds the client's resilience pipeline (outermost first): start stamp, total timeout, retry, optional concurrency
+/// limiter, circuit breaker, attempt timeout. The same code serves the container and the <c>new ConvAiTelephonyClient(options)</c> path.
+/// </summary>
+/// <remarks>
+/// What is retried depends on the request kind (<see cref="RequestKinds"/>): requests that are safe to repeat are retried on
+/// 408, 429, 500, 502, 503, 504, transport errors and attempt timeouts; call-placing requests and the phone-number import only
+/// on 429 and on transport errors that prove the request never left (<see cref="HttpRequestError.ConnectionError"/>,
+/// <see cref="HttpRequestError.NameResolutionError"/>).
+/// </remarks>
+internal static class ConvAiResiliencePipeline
+{
+    /// <summary>The name of the resilience handler on the named client.</summary>
+    public const string HandlerName = "pipeline";
+
+    private static readonly ResiliencePropertyKey<long> StartedAtKey = new("ConvAi.Telephony.StartedAt");
+
+    /// <summary>Adds the strategies to a builder.</summary>
+    /// <param name="builder">The builder; its <c>TimeProvider</c> is used for every wait.</param>
+    /// <param name="options">The validated settings.</param>
+    /// <param name="telemetry">The instruments.</param>
+    /// <param name="logger">The logger.</param>
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ConvAiResilienceOptions options, ConvAiTelemetry telemetry, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        var timeProvider = builder.TimeProvider ?? TimeProvider.System;
+        var totalTimeout = options.TotalTimeout;
+
+        // Remember when the request started, so a Retry-After wait can be checked against the time left.
+        builder.AddStrategy(_ => new StartStampStrategy(timeProvider));
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "TotalTimeout", Timeout = totalTimeout });
+
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                Name = "Retry",
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                UseJitter = options.UseJitter,
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome, args.Context, timeProvider, totalTimeout, logger)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(GetRetryAfterDelay(args.Outcome, args.Context, timeProvider, totalTimeout)),
+                OnRetry = args =>
+                {
+                    var request = args.Context.GetRequestMessage();
+                    var kind = KindOf(request);
+                    var status = args.Outcome.Result is { } response ? (int)response.StatusCode : default(int?);
+                    telemetry.Retries.Add(1, ConvAiTelemetry.Tags(kind, status));
+                    Log.RetryScheduled(
+                        logger, kind, request?.Method.Method ?? "?", request?.RequestUri?.AbsolutePath, Describe(args.Outcome), args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds);
+                    return default;
+                },
+            });
+        }
+
+        // Inside the retry: each attempt holds a slot only while it is in flight, not while it waits to retry,
+        // so the limit matches what the API counts (requests in flight).
+        if (options.MaxConcurrentRequests is { } permits)
+        {
+            builder.AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                Name = "ConcurrencyLimiter",
+                DefaultRateLimiterOptions = new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = permits,
+                    QueueLimit = options.MaxQueuedRequests,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                },
+                OnRejected = _ =>
+                {
+                    Log.ConcurrencyQueueFull(logger);
+                    return default;
+                },
+            });
+        }
+
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        {
+            Name = "CircuitBreaker",
+            FailureRatio = options.CircuitBreakerFailureRatio,
+            MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+            SamplingDuration = options.CircuitBreakerSamplingDuration,
+            BreakDuration = options.CircuitBreakerBreakDuration,
+            ShouldHandle = args => new ValueTask<bool>(IsServerFailure(args.Outcome)),
+            OnOpened = args =>
+            {
+                Log.CircuitOpened(logger, args.BreakDuration.TotalMilliseconds, Describe(args.Outcome));
+                return default;
+            },
+            OnHalfOpened = _ =>
+            {
+                Log.CircuitHalfOpened(logger);
+                return default;
+            },
+            OnClosed = _ =>
+            {
+                Log.CircuitClosed(logger);
+                return default;
+            },
+        });
+
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
+    }
+
+    /// <summary>Returns true for the answers that a request safe to repeat is retried on: 408, 429, 500, 502, 503, 504.</summary>
+    public static bool IsTransientStatus(HttpStatusCode status) => status is HttpStatusCode.RequestTimeout
+        or HttpStatusCode.TooManyRequests
+        or HttpStatusCode.InternalServerError
+        or HttpStatusCode.BadGateway
+        or HttpStatusCode.ServiceUnavailable
+        or HttpStatusCode.GatewayTimeout;
+
+    /// <summary>The retry decision for one attempt's outcome.</summary>
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)
+    {
+        // Without the request we cannot tell what it was: treat it as call-placing.
+        var retrySafe = request is not null && RequestKinds.IsRetrySafe(request);
+        if (outcome.Result is { } response)
+        {
+            return response.StatusCode == HttpStatusCode.TooManyRequests || (retrySafe && IsTransientStatus(response.StatusCode));
+        }
+
+        return outcome.Exception switch
+        {
+            _ when RequestKinds.ProvesNotSent(outcome.Exception) => true,
+            HttpRequestException => retrySafe,
+            TimeoutRejectedException => retrySafe,
+            _ => false,
+        };
+    }
+
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeProvider timeProvider, TimeSpan totalTimeout, ILogger logger)
+    {
+        var request = context.GetRequestMessage();
+        if (!ShouldRetry(outcome, request))
+        {
+            return false;
+        }
+
+        // A Retry-After longer than the time left would end in a timeout: surface the answer (and its Retry-After) now instead.
+        if (outcome.Result is { } response && RetryAfter.Get(response, timeProvider) is { } wait)
+        {
+            var remaining = Remaining(context, timeProvider, totalTimeout);
+            if (wait >= remaining)
+            {
+                Log.RetryAfterBeyondBudget(
+                    logger,
+                    KindOf(request),
+                    request?.Method.Method ?? "?",
+                    request?.RequestUri?.AbsolutePath,
+                    wait.TotalMilliseconds,
+                    remaining.TotalMilliseconds);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static TimeSpan? GetRetryAfterDelay(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeProvider timeProvider, TimeSpan totalTimeout)
+    {
+        if (outcome.Result is not { } response || RetryAfter.Get(response, timeProvider) is not { } wait)
+        {
+            return null; // the exponential backoff
+        }
+
+        var remaining = Remaining(context, timeProvider, totalTimeout);
+        return wait < remaining ? wait : remaining;
+    }
+
+    private static TimeSpan Remaining(ResilienceContext context, TimeProvider timeProvider, TimeSpan totalTimeout)
+    {
+        if (!context.Properties.TryGetValue(StartedAtKey, out var startedAt))
+        {
+            return totalTimeout;
+        }
+
+        var left = totalTimeout - timeProvider.GetElapsedTime(startedAt);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private static string KindOf(HttpRequestMessage? request) => request is null ? RequestKinds.CallPlacing : RequestKinds.GetKind(request);
+
+    /// <summary>Failures the circuit breaker counts: 5xx, 408, transport errors and timeouts. A 429 is the plan's limit, not an outage.</summary>
+    private static bool IsServerFailure(Outcome<HttpResponseMessage> outcome) => outcome.Result is { } response
+        ? (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout
+        : outcome.Exception is HttpRequestException or TimeoutRejectedException;
+
+    /// <summary>Describes an outcome for logs: the status code or the exception type and transport error, never a message or body.</summary>
+    private static string Describe(Outcome<HttpResponseMessage> outcome) => outcome.Result is { } response
+        ? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)
+        : outcome.Exception switch
+        {
+            HttpRequestException http => $"{nameof(HttpRequestException)} ({http.HttpRequestError})",
+            { } other => other.GetType().Name,
+            null => "no result",
+        };
+
+    /// <summary>Stamps the start of the whole request (before any retry) on the resilience context.</summary>
+    private sealed class StartStampStrategy(TimeProvider timeProvider) : ResilienceStrategy<HttpResponseMessage>
+    {
+        protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+            Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback, ResilienceContext context, TState state)
+        {
+            context.Properties.Set(StartedAtKey, timeProvider.GetTimestamp());
+            return callback(context, state);
+        }
+    }
+}
