@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -34,6 +35,7 @@ public sealed class ConvAiWebhookSignature
     /// <param name="secret">The webhook secret shown by ElevenLabs when the webhook was created.</param>
     /// <param name="timeProvider">The clock used for the timestamp check; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentException">The secret is null, empty or white space.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their required parameters (one secret vs secrets and tolerances), so no call is ambiguous; both shipped together.")]
     public ConvAiWebhookSignature(string secret, TimeProvider? timeProvider = null)
         : this([secret], DefaultTolerance, DefaultFutureTolerance, timeProvider)
     {
@@ -45,6 +47,7 @@ public sealed class ConvAiWebhookSignature
     /// <param name="futureTolerance">How far in the future a signed timestamp may be (clock skew).</param>
     /// <param name="timeProvider">The clock used for the timestamp check; <see cref="TimeProvider.System"/> when null.</param>
     /// <exception cref="ArgumentException">No usable secret, or a negative tolerance.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their required parameters (one secret vs secrets and tolerances), so no call is ambiguous; both shipped together.")]
     public ConvAiWebhookSignature(
         IEnumerable<string> secrets,
         TimeSpan tolerance,

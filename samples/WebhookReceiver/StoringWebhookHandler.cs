@@ -1,0 +1,73 @@
+using ConvAi.Telephony.AspNetCore;
+
+namespace WebhookReceiver;
+
+/// <summary>
+/// Receives ElevenLabs' post-call webhooks after <c>MapConvAiWebhooks</c> has verified their signature and dropped
+/// duplicates, and stores what they carry.
+/// </summary>
+internal sealed class StoringWebhookHandler(CallResultStore store, ILogger<StoringWebhookHandler> logger) : ConvAiWebhookHandler
+{
+    public override Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken = default)
+    {
+        store.SaveTranscription(webhookEvent.Data);
+        Log.TranscriptionStored(logger, webhookEvent.Data.ConversationId);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnPostCallAudioAsync(PostCallAudioEvent webhookEvent, CancellationToken cancellationToken = default)
+    {
+        // The audio is decoded while it is copied; read it before returning. A real app would write it to blob storage.
+        var counter = new CountingStream();
+        await webhookEvent.CopyAudioToAsync(counter, cancellationToken);
+        store.SaveAudioSize(webhookEvent.ConversationId!, counter.Length);
+        Log.AudioStored(logger, webhookEvent.ConversationId, counter.Length);
+    }
+
+    public override Task OnCallInitiationFailureAsync(CallInitiationFailureEvent webhookEvent, CancellationToken cancellationToken = default)
+    {
+        if (webhookEvent.Data.ConversationId is not null)
+        {
+            store.SaveFailure(webhookEvent.Data);
+        }
+
+        Log.CallNotConnected(logger, webhookEvent.ConversationId, webhookEvent.Data.FailureReason?.ToString());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A write-only stream that counts bytes, so the sample stores the audio's size without keeping it.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _length;
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _length += buffer.Length;
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>Ids only: never transcript text or secrets.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Stored the transcription of {ConversationId}")]
+    public static partial void TranscriptionStored(ILogger logger, string conversationId);
+
+    [LoggerMessage(2, LogLevel.Information, "Stored {Bytes} bytes of audio for {ConversationId}")]
+    public static partial void AudioStored(ILogger logger, string? conversationId, long bytes);
+
+    [LoggerMessage(3, LogLevel.Warning, "Call {ConversationId} did not connect: {Reason}")]
+    public static partial void CallNotConnected(ILogger logger, string? conversationId, string? reason);
+}
