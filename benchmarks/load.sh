@@ -51,13 +51,18 @@ trap stop_server EXIT
 # name, wrap (0|1), command... : starts the server, sends fresh signed bodies with wrk, prints "RESULT ..." into $OUT/<name>.txt
 run_load() {
   local name="$1" wrap="$2"; shift 2
-  WEBHOOK_SECRET=whsec_benchmark_secret Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
+  # The sample also maps the conversation-initiation webhook, which needs its own secret to start.
+  WEBHOOK_SECRET=whsec_benchmark_secret ConvAi__ConversationInitiation__Secret=load-test-initiation-secret \
+    Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
     "$@" --urls "http://127.0.0.1:$PORT" >"$OUT/$name-server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 150); do
     (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
     sleep 0.1
   done
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "the $name server did not start:" >&2; tail -20 "$OUT/$name-server.log" >&2; exit 1
+  fi
   # Signed just now, so every timestamp is fresh; each delivery has its own signature.
   dotnet "$BENCH_PROJECT/bin/Release/net10.0/ConvAi.Telephony.Benchmarks.dll" --make-load-bodies "$BODIES" "$DELIVERIES" "$OUT/bodies.txt"
   # Warm-up (JIT, connection pools) with a small separate set of deliveries, then the measured run.
