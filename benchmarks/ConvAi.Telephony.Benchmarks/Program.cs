@@ -1,3 +1,22 @@
+using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Running;
+using ConvAi.Telephony.Benchmarks.Tools;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Tool modes run without touching BenchmarkDotNet, so the cold-start processes load only what they use.
+return args switch
+{
+    ["--cold-start", var mode, var baseAddress] => await ColdStart.RunAsync(mode, new Uri(baseAddress)),
+    ["--make-load-bodies", var bodies, var deliveries, var path] => LoadBodies.Write(Number(bodies), Number(deliveries), path, "conv_load_"),
+    ["--make-load-bodies", var bodies, var deliveries, var path, var idPrefix] => LoadBodies.Write(Number(bodies), Number(deliveries), path, idPrefix),
+    ["--report", var resultsDirectory, .. var extra] => ResultsReport.Print(resultsDirectory, extra),
+    _ => RunBenchmarks(args),
+};
+
+[MethodImpl(MethodImplOptions.NoInlining)]
+static int RunBenchmarks(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    return 0;
+}
+
+static int Number(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);

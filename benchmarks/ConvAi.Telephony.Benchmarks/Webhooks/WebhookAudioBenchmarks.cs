@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using ConvAi.Telephony.AspNetCore;
@@ -6,20 +5,21 @@ using ConvAi.Telephony.AspNetCore;
 namespace ConvAi.Telephony.Benchmarks.Webhooks;
 
 /// <summary>
-/// Memory to get the MP3 out of a 5 MB-audio <c>post_call_audio</c> body: the library's chunked decoder against a
+/// Memory to get the MP3 out of a 10 MiB-audio <c>post_call_audio</c> body: the library's chunked decoder against a
 /// naive parse (JsonDocument, base64 string, <c>Convert.FromBase64String</c>).
 /// </summary>
 [MemoryDiagnoser]
 public class WebhookAudioBenchmarks
 {
+    /// <summary>The size of the decoded audio: 10 MiB.</summary>
+    public const int AudioBytes = 10 * 1024 * 1024;
+
     private byte[] _body = [];
 
     [GlobalSetup]
     public void Setup()
     {
-        var audio = new byte[5 * 1024 * 1024];
-        new Random(1).NextBytes(audio);
-        _body = Encoding.UTF8.GetBytes($$$"""{"type":"post_call_audio","event_timestamp":1739537297,"data":{"agent_id":"xyz","conversation_id":"abc","full_audio":"{{{Convert.ToBase64String(audio)}}}"}}""");
+        _body = Payloads.AudioWebhook(AudioBytes);
     }
 
     [Benchmark(Baseline = true, Description = "naive: JsonDocument + string + FromBase64String")]

@@ -8,11 +8,13 @@ namespace ConvAi.Telephony.AspNetCore;
 /// </summary>
 public sealed class InMemoryWebhookDeliveryStore : IWebhookDeliveryStore
 {
-    private const int SweepEvery = 256;
+    // Expired claims are swept at most once a minute: a sweep walks every claim, so sweeping every N claims
+    // costs O(claims held) per N requests and slowed busy receivers down as the store filled.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _claims = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
-    private int _claimCount;
+    private long _nextSweepTicks;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="timeProvider">The clock used for expiry; <see cref="TimeProvider.System"/> when null.</param>
@@ -26,7 +28,9 @@ public sealed class InMemoryWebhookDeliveryStore : IWebhookDeliveryStore
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var now = _timeProvider.GetUtcNow();
-        if (Interlocked.Increment(ref _claimCount) % SweepEvery == 0)
+        var nextSweep = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks >= nextSweep
+            && Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepInterval).UtcTicks, nextSweep) == nextSweep)
         {
             RemoveExpired(now);
         }
@@ -64,6 +68,9 @@ public sealed class InMemoryWebhookDeliveryStore : IWebhookDeliveryStore
         _claims.TryRemove(key, out _);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The number of claims held, expired ones not yet swept included (for tests).</summary>
+    internal int Count => _claims.Count;
 
     private void RemoveExpired(DateTimeOffset now)
     {

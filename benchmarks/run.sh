@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs every benchmark case beside its baseline (BenchmarkDotNet short job, Release) plus the cold-start check,
+# then prints one line per case with its ratio, allocation and whether the target is met.
+# Usage: benchmarks/run.sh            (about 5 minutes on 2 cores)
+# Env:   BENCH_FILTER  BenchmarkDotNet filter (default '*')   COLD_RUNS  processes per cold-start mode (default 10)
+#        BENCH_PORT    loopback port of the local API server (default 5791)
+#        COLD_START_R2R=1  also time the cold start of a ReadyToRun publish of the same program (adds ~2 minutes)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BENCH_PROJECT="$HERE/ConvAi.Telephony.Benchmarks"
+SERVERS_PROJECT="$HERE/ConvAi.Telephony.Benchmarks.Servers"
+FILTER="${BENCH_FILTER:-*}"
+COLD_RUNS="${COLD_RUNS:-10}"
+PORT="${BENCH_PORT:-5791}"
+OUT="$(mktemp -d "${TMPDIR:-/tmp}/convai-bench.XXXXXX")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ ! -x /usr/bin/time ]; then
+  echo "installing GNU time (Debian package 'time') for peak-memory measurement" >&2
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq time >/dev/null
+fi
+
+echo "== build (Release)" >&2
+dotnet build "$BENCH_PROJECT" -c Release -v quiet -nologo >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; exit 1; }
+dotnet build "$SERVERS_PROJECT" -c Release -v quiet -nologo >>"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; exit 1; }
+BENCH_DLL="$BENCH_PROJECT/bin/Release/net10.0/ConvAi.Telephony.Benchmarks.dll"
+SERVERS_DLL="$SERVERS_PROJECT/bin/Release/net10.0/ConvAi.Telephony.Benchmarks.Servers.dll"
+CORE_DLL="$HERE/../src/ConvAi.Telephony/bin/Release/net10.0/ConvAi.Telephony.dll"
+
+echo "== BenchmarkDotNet (job short, memory diagnoser); full log in $OUT/bdn.log" >&2
+(cd "$BENCH_PROJECT" && dotnet "$BENCH_DLL" --filter "$FILTER" --job short --iterationCount 10 --exporters json --artifacts "$OUT/bdn" >"$OUT/bdn.log" 2>&1) \
+  || { tail -50 "$OUT/bdn.log"; exit 1; }
+
+echo "== cold start: $COLD_RUNS processes per mode against a local API server on 127.0.0.1:$PORT" >&2
+dotnet "$SERVERS_DLL" --target api --urls "http://127.0.0.1:$PORT" >"$OUT/api-server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  sleep 0.1
+done
+COLD="$OUT/cold-start.tsv"
+: >"$COLD"
+run_cold() {  # mode -> appends "mode wall_ms max_rss_kb"
+  local start end rss
+  start=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$OUT/rss" dotnet "$BENCH_DLL" --cold-start "$1" "http://127.0.0.1:$PORT/" >/dev/null
+  end=$(date +%s%N)
+  rss=$(tail -1 "$OUT/rss")
+  echo "$1 $(((end - start) / 1000000)) $rss" >>"$COLD"
+}
+# One unrecorded run of each warms the disk cache; then alternate the modes so drift hits both alike.
+MODES=(client client-noDI handwritten)
+for mode in "${MODES[@]}"; do dotnet "$BENCH_DLL" --cold-start "$mode" "http://127.0.0.1:$PORT/" >/dev/null; done
+for _ in $(seq 1 "$COLD_RUNS"); do
+  for mode in "${MODES[@]}"; do run_cold "$mode"; done
+done
+if [ "${COLD_START_R2R:-0}" = "1" ]; then
+  echo "== cold start, ReadyToRun publish (every assembly precompiled, as 'dotnet publish -p:PublishReadyToRun=true' ships it)" >&2
+  dotnet publish "$BENCH_PROJECT" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$OUT/r2r" \
+    -v quiet -nologo >>"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
+  run_cold_r2r() {
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$OUT/rss" "$OUT/r2r/ConvAi.Telephony.Benchmarks" --cold-start "$1" "http://127.0.0.1:$PORT/" >/dev/null
+    end=$(date +%s%N)
+    echo "r2r-$1 $(((end - start) / 1000000)) $(tail -1 "$OUT/rss")" >>"$COLD"
+  }
+  for mode in "${MODES[@]}"; do "$OUT/r2r/ConvAi.Telephony.Benchmarks" --cold-start "$mode" "http://127.0.0.1:$PORT/" >/dev/null; done
+  for _ in $(seq 1 "$COLD_RUNS"); do
+    for mode in "${MODES[@]}"; do run_cold_r2r "$mode"; done
+  done
+fi
+kill "$SERVER_PID" 2>/dev/null || true
+
+echo "== results (ratios from one run; absolute times are informational)" >&2
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), .NET $(dotnet --version) SDK"
+dotnet "$BENCH_DLL" --report "$OUT/bdn/results" --cold-start "$COLD" --assembly "$CORE_DLL"
+echo "BenchmarkDotNet tables: $OUT/bdn/results/*-report-github.md" >&2

@@ -1,0 +1,41 @@
+using ConvAi.Telephony.AspNetCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConvAi.Telephony.AspNetCore.Tests.Webhooks;
+
+/// <summary>Behaviour of the in-memory store beyond the shared contract: expired claims are swept on a clock.</summary>
+public class InMemoryWebhookDeliveryStoreTests
+{
+    [Test]
+    public async Task TryClaimAsync_ClaimsExpiredBeforeTheNextSweep_RemovedOnceTheMinuteHasPassed()
+    {
+        var time = new FakeTimeProvider(WebhookFixtures.Now);
+        var store = new InMemoryWebhookDeliveryStore(time);
+        await store.TryClaimAsync("a", TimeSpan.FromSeconds(30));
+        await store.TryClaimAsync("b", TimeSpan.FromSeconds(30));
+
+        time.Advance(TimeSpan.FromSeconds(45));
+        await store.TryClaimAsync("c", TimeSpan.FromMinutes(5));
+        var beforeSweep = store.Count;
+
+        time.Advance(TimeSpan.FromSeconds(20));
+        await store.TryClaimAsync("d", TimeSpan.FromMinutes(5));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(beforeSweep, Is.EqualTo(3), "a and b expired, but the sweep is not due for a minute");
+            Assert.That(store.Count, Is.EqualTo(2), "the sweep a minute later removed a and b and kept c and d");
+        });
+    }
+
+    [Test]
+    public async Task TryClaimAsync_ExpiredClaimNotYetSwept_CanBeClaimedAgain()
+    {
+        var time = new FakeTimeProvider(WebhookFixtures.Now);
+        var store = new InMemoryWebhookDeliveryStore(time);
+        await store.TryClaimAsync("a", TimeSpan.FromSeconds(10));
+        time.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.That(await store.TryClaimAsync("a", TimeSpan.FromSeconds(10)), Is.True);
+    }
+}
