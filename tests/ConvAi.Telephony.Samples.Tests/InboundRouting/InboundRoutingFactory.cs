@@ -12,11 +12,13 @@ namespace ConvAi.Telephony.Samples.Tests.InboundRouting;
 /// Runs the InboundRouting sample's own Program.cs in memory in its no-key mode (register-call answered by the
 /// in-process emulator the sample creates), with a Twilio auth token, a VIP agent and a fake clock set inside the
 /// opening hours. <paramref name="settings"/> add or override configuration keys; <paramref name="emulator"/>, when
-/// given, answers register-call instead of the sample's own emulator, so a test can read what was registered.
+/// given, answers register-call instead of the sample's own emulator, so a test can read what was registered;
+/// <paramref name="now"/> sets the fake clock (default <see cref="OpenTime"/>).
 /// </summary>
 internal sealed class InboundRoutingFactory(
     IReadOnlyDictionary<string, string>? settings = null,
-    ConvAiEmulator? emulator = null) : WebApplicationFactory<RoutingOptions>
+    ConvAiEmulator? emulator = null,
+    DateTimeOffset? now = null) : WebApplicationFactory<RoutingOptions>
 {
     public const string AuthToken = "test-twilio-token";
 
@@ -30,7 +32,7 @@ internal sealed class InboundRoutingFactory(
     /// <summary>Monday 2 March 2026, 10:00 in London (GMT): inside the sample's opening hours.</summary>
     public static readonly DateTimeOffset OpenTime = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
 
-    public FakeTimeProvider Time { get; } = new(OpenTime);
+    public FakeTimeProvider Time { get; } = new(now ?? OpenTime);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
