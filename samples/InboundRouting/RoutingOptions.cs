@@ -1,7 +1,8 @@
 namespace InboundRouting;
 
 /// <summary>The routing rules, bound from the <c>Routing</c> configuration section.</summary>
-internal sealed class RoutingOptions
+/// <remarks>Public (with <see cref="OpeningHours"/>) only so tests can name this assembly in <c>WebApplicationFactory&lt;RoutingOptions&gt;</c>.</remarks>
+public sealed class RoutingOptions
 {
     public const string SectionName = "Routing";
 
@@ -25,7 +26,7 @@ internal sealed class RoutingOptions
 }
 
 /// <summary>Opening hours in one time zone.</summary>
-internal sealed class OpeningHours
+public sealed class OpeningHours
 {
     /// <summary>An IANA or Windows time zone id, e.g. <c>Europe/London</c>.</summary>
     public string TimeZone { get; set; } = "UTC";

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace WebhookReceiver;
 
 /// <summary>A customer the agent should greet by name. A real app would read its CRM.</summary>
-internal sealed class Customer
+/// <remarks>Public only so tests can name this assembly in <c>WebApplicationFactory&lt;Customer&gt;</c>.</remarks>
+public sealed class Customer
 {
     public string Name { get; set; } = "";
     public string Tier { get; set; } = "standard";
