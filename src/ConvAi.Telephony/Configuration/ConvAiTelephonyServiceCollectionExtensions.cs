@@ -67,6 +67,8 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.AddRefitGeneratedClient<ICallsApi>(_ => settings, ConvAiTelephonyInfo.Name);
         services.AddRefitGeneratedClient<IConversationsApi>(_ => settings, ConvAiTelephonyInfo.Name);
         services.AddRefitGeneratedClient<IBatchCallsApi>(_ => settings, ConvAiTelephonyInfo.Name);
+        services.AddRefitGeneratedClient<IWhatsAppApi>(_ => settings, ConvAiTelephonyInfo.Name);
+        services.AddRefitGeneratedClient<IWorkspaceWebhooksApi>(_ => settings, ConvAiTelephonyInfo.Name);
 
         // Configure the named client's pipeline once; configuring it per interface would nest the handlers.
         httpClientBuilder.ConfigureHttpClient((sp, client) =>
@@ -111,11 +113,15 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.TryAddTransient(sp => new CallsClient(sp.GetRequiredService<ICallsApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new ConversationsClient(sp.GetRequiredService<IConversationsApi>()));
         services.TryAddTransient(sp => new BatchCallsClient(sp.GetRequiredService<IBatchCallsApi>(), sp.GetRequiredService<ClientContext>()));
+        services.TryAddTransient(sp => new WhatsAppClient(sp.GetRequiredService<IWhatsAppApi>(), sp.GetRequiredService<ClientContext>()));
+        services.TryAddTransient(sp => new WorkspaceWebhooksClient(sp.GetRequiredService<IWorkspaceWebhooksApi>()));
         services.TryAddTransient(sp => new ConvAiTelephonyClient(
             sp.GetRequiredService<PhoneNumbersClient>(),
             sp.GetRequiredService<CallsClient>(),
             sp.GetRequiredService<ConversationsClient>(),
-            sp.GetRequiredService<BatchCallsClient>()));
+            sp.GetRequiredService<BatchCallsClient>(),
+            sp.GetRequiredService<WhatsAppClient>(),
+            sp.GetRequiredService<WorkspaceWebhooksClient>()));
         services.TryAddTransient<IConvAiTelephonyClient>(sp => sp.GetRequiredService<ConvAiTelephonyClient>());
         return builder;
     }

@@ -8,7 +8,7 @@ internal static class RequestKinds
 {
     private const string ConvAiPrefix = "/v1/convai/";
 
-    /// <summary>Returns true for the POSTs that place calls: Twilio and SIP-trunk outbound calls, register-call, batch submit and batch retry.</summary>
+    /// <summary>Returns true for the POSTs that place calls: Twilio, SIP-trunk, Exotel and WhatsApp outbound calls, WhatsApp outbound messages, register-call, batch submit and batch retry.</summary>
     public static bool IsCallPlacing(HttpRequestMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -20,18 +20,29 @@ internal static class RequestKinds
         var path = GetPath(request.RequestUri);
         return path.EndsWith("/v1/convai/twilio/outbound-call", StringComparison.Ordinal)
             || path.EndsWith("/v1/convai/sip-trunk/outbound-call", StringComparison.Ordinal)
+            || path.EndsWith("/v1/convai/exotel/outbound-call", StringComparison.Ordinal)
+            || path.EndsWith("/v1/convai/whatsapp/outbound-call", StringComparison.Ordinal)
+            || path.EndsWith("/v1/convai/whatsapp/outbound-message", StringComparison.Ordinal)
             || path.EndsWith("/v1/convai/twilio/register-call", StringComparison.Ordinal)
             || path.EndsWith("/v1/convai/batch-calling/submit", StringComparison.Ordinal)
             || (path.Contains(ConvAiPrefix + "batch-calling/", StringComparison.Ordinal) && path.EndsWith("/retry", StringComparison.Ordinal));
     }
 
-    /// <summary>Returns true for the phone-number import POST, which must not be repeated after a 5xx either.</summary>
+    /// <summary>
+    /// Returns true for the phone-number import POST, which must not be repeated after a 5xx either, and for the
+    /// workspace webhook creation, which would create a second webhook (with a second secret) the same way.
+    /// </summary>
     public static bool IsPhoneNumberImport(HttpRequestMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Method == HttpMethod.Post
-            && request.RequestUri is not null
-            && GetPath(request.RequestUri).EndsWith("/v1/convai/phone-numbers", StringComparison.Ordinal);
+        if (request.Method != HttpMethod.Post || request.RequestUri is null)
+        {
+            return false;
+        }
+
+        var path = GetPath(request.RequestUri);
+        return path.EndsWith("/v1/convai/phone-numbers", StringComparison.Ordinal)
+            || path.EndsWith("/v1/workspace/webhooks", StringComparison.Ordinal);
     }
 
     /// <summary>The <c>convai.operation.kind</c> of a call-placing request.</summary>
