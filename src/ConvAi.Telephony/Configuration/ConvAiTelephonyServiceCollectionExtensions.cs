@@ -95,7 +95,8 @@ public static class ConvAiTelephonyServiceCollectionExtensions
             }
 
             var options = context.GetOptions<ConvAiTelephonyOptions>();
-            ConvAiResiliencePipeline.Configure(pipeline, options.Resilience, sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp));
+            ConvAiResiliencePipeline.Configure(
+                pipeline, options.Resilience, sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp), sp.GetService<ConvAiConcurrencyLimiter>()?.Limiter);
         });
         httpClientBuilder.AddHttpMessageHandler(sp => new AttemptTelemetryHandler(sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp)));
 

@@ -6,13 +6,29 @@ namespace ConvAi.Telephony;
 /// Why a SIP call failed, as the trunk or ElevenLabs said it in the SIP messages: the final error response
 /// (e.g. <c>486 Busy Here</c>) or the error ElevenLabs recorded.
 /// </summary>
-/// <param name="StatusCode">The SIP status code, e.g. 486; null when only <see cref="ErrorMessage"/> is known.</param>
-/// <param name="ReasonPhrase">The reason phrase of the response, e.g. <c>Busy Here</c>.</param>
-/// <param name="ErrorMessage">The error ElevenLabs recorded with the message, if any.</param>
-/// <param name="Message">The SIP message the failure was read from.</param>
-public sealed record SipFailure(int? StatusCode, string? ReasonPhrase, string? ErrorMessage, SipMessage Message)
+public sealed class SipFailure
 {
     private const string StatusLinePrefix = "SIP/2.0 ";
+
+    private SipFailure(int? statusCode, string? reasonPhrase, string? errorMessage, SipMessage message)
+    {
+        StatusCode = statusCode;
+        ReasonPhrase = reasonPhrase;
+        ErrorMessage = errorMessage;
+        Message = message;
+    }
+
+    /// <summary>Gets the SIP status code, e.g. 486; null when only <see cref="ErrorMessage"/> is known.</summary>
+    public int? StatusCode { get; }
+
+    /// <summary>Gets the reason phrase of the response, e.g. <c>Busy Here</c>.</summary>
+    public string? ReasonPhrase { get; }
+
+    /// <summary>Gets the error ElevenLabs recorded with the message, if any.</summary>
+    public string? ErrorMessage { get; }
+
+    /// <summary>Gets the SIP message the failure was read from.</summary>
+    public SipMessage Message { get; }
 
     /// <summary>Gets a short description such as <c>486 Busy Here</c>.</summary>
     /// <returns>The status code and reason, else the recorded error.</returns>

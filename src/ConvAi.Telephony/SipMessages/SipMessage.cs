@@ -42,10 +42,6 @@ public sealed record SipMessage
     [JsonPropertyName("created_at_unix_micro")]
     public long CreatedAtUnixMicro { get; init; }
 
-    /// <summary>Gets when the message was logged.</summary>
-    [JsonIgnore]
-    public DateTimeOffset CreatedAt => DateTimeOffset.UnixEpoch.AddTicks(CreatedAtUnixMicro * 10);
-
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
     public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }

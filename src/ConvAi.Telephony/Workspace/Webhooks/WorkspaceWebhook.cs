@@ -50,10 +50,6 @@ public sealed record WorkspaceWebhook
     [JsonPropertyName("most_recent_failure_timestamp")]
     public long? MostRecentFailureTimestamp { get; init; }
 
-    /// <summary>Gets when the most recent delivery failed, if any.</summary>
-    [JsonIgnore]
-    public DateTimeOffset? MostRecentFailureAt => MostRecentFailureTimestamp is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : null;
-
     /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
     [JsonExtensionData]
     public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
