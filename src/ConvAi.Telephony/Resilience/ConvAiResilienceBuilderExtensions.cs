@@ -81,7 +81,13 @@ public static class ConvAiResilienceBuilderExtensions
         var options = new LiveCallCountLimiterOptions { PlanConcurrencyLimit = planConcurrencyLimit };
         configure?.Invoke(options);
         return builder.UseConcurrencyLimiter(sp => new LiveCallCountLimiter(
-            ct => sp.GetRequiredService<ConversationsClient>().GetLiveCountAsync(null, ct),
+            async ct =>
+            {
+                // The first read starts while the container is still creating this limiter (the client's pipeline needs it):
+                // yield so it runs after the limiter is built.
+                await Task.Yield();
+                return await sp.GetRequiredService<ConversationsClient>().GetLiveCountAsync(null, ct).ConfigureAwait(false);
+            },
             options,
             sp.GetService<TimeProvider>()));
     }

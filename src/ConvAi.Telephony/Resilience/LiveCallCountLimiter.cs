@@ -30,7 +30,7 @@ public sealed class LiveCallCountLimiter : RateLimiter
     private readonly CancellationTokenSource _disposing = new();
     private int _limit;
     private int _inUse;
-    private int _refreshing;
+    private Task<bool>? _refresh;
     private long _successfulLeases;
     private long _failedLeases;
     private DateTimeOffset? _idleSince;
@@ -85,16 +85,25 @@ public sealed class LiveCallCountLimiter : RateLimiter
         }
     }
 
-    /// <summary>Reads the live count now and resizes the limit; a failed read keeps the last limit.</summary>
-    /// <param name="cancellationToken">A token to cancel the read.</param>
+    /// <summary>Reads the live count now and resizes the limit; a failed read keeps the last limit. Joins a read already in progress.</summary>
+    /// <param name="cancellationToken">A token to cancel the read (when this call starts it).</param>
     /// <returns>True when the limit was updated from a fresh count.</returns>
-    public async Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
+    public Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _refreshing, 1) == 1)
+        lock (_gate)
         {
-            return false;
-        }
+            if (_refresh is { IsCompleted: false } running)
+            {
+                return running;
+            }
 
+            _refresh = ReadAndResizeAsync(cancellationToken);
+            return _refresh;
+        }
+    }
+
+    private async Task<bool> ReadAndResizeAsync(CancellationToken cancellationToken)
+    {
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
@@ -113,10 +122,6 @@ public sealed class LiveCallCountLimiter : RateLimiter
         {
             // Keep the last limit: a failed read must not stop or flood the client.
             return false;
-        }
-        finally
-        {
-            Volatile.Write(ref _refreshing, 0);
         }
     }
 
