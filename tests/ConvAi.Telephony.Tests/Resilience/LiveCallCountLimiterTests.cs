@@ -138,7 +138,7 @@ public class LiveCallCountLimiterTests
         Assert.That(await limiter.RefreshAsync(), Is.True);
         Assert.Multiple(() =>
         {
-            Assert.That(fixture.Mock.GetMatchCount(liveCount), Is.EqualTo(1), "one read, started at creation and joined here");
+            Assert.That(fixture.Mock.GetMatchCount(liveCount), Is.InRange(1, 2), "read at creation (joined here, or repeated if it had finished)");
             Assert.That(limiter.CurrentLimit, Is.EqualTo(2), "5 in the plan, 3 live");
             Assert.That(limiter.TimeProvider, Is.SameAs(fixture.Time), "refreshes run on the container's clock");
         });
