@@ -6,10 +6,10 @@ namespace ConvAi.Telephony;
 internal interface IWhatsAppApi
 {
     [Post("/v1/convai/whatsapp/outbound-call")]
-    Task<WhatsAppCallResult> StartCallAsync([Body] StartWhatsAppCallRequest request, CancellationToken cancellationToken);
+    Task<WhatsAppCallResult> StartCallAsync([Body] StartWhatsAppCallRequest request, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 
     [Post("/v1/convai/whatsapp/outbound-message")]
-    Task<WhatsAppMessageResult> SendMessageAsync([Body] SendWhatsAppMessageRequest request, CancellationToken cancellationToken);
+    Task<WhatsAppMessageResult> SendMessageAsync([Body] SendWhatsAppMessageRequest request, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 
     [Get("/v1/convai/whatsapp-accounts")]
     Task<WhatsAppAccountList> ListAccountsAsync([AliasAs("agent_id")] string? agentId, CancellationToken cancellationToken);

@@ -42,7 +42,7 @@ public class WhatsAppClient
         Guard.CheckClientData(request.ConversationInitiationClientData, $"{nameof(request)}.{nameof(request.ConversationInitiationClientData)}");
         var body = request with { AgentId = _context.ResolveAgentId(request.AgentId, $"{nameof(request)}.{nameof(request.AgentId)}") };
         var placement = new CallPlacement("StartWhatsAppCall", body.AgentId, body.WhatsAppPhoneNumberId, body.WhatsAppUserId, body.ConversationInitiationClientData?.UserId);
-        var result = await _context.PlaceCallAsync(placement, ct => _api.StartCallAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        var result = await _context.PlaceCallAsync(placement, ct => _api.StartCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
         return result.Success ? result : throw _context.Rejected(body.AgentId, result.Message, result.ConversationId);
     }
 
@@ -67,7 +67,7 @@ public class WhatsAppClient
             TemplateParams = request.TemplateParams ?? [],
         };
         var placement = new CallPlacement("SendWhatsAppMessage", body.AgentId, body.WhatsAppPhoneNumberId, body.WhatsAppUserId, body.ConversationInitiationClientData?.UserId);
-        return _context.PlaceCallAsync(placement, ct => _api.SendMessageAsync(body, ct), cancellationToken);
+        return _context.PlaceCallAsync(placement, ct => _api.SendMessageAsync(body, RequestKind.CallPlacing, ct), cancellationToken);
     }
 
     /// <summary>Lists the WhatsApp business accounts connected to the workspace (<c>GET /v1/convai/whatsapp-accounts</c>).</summary>

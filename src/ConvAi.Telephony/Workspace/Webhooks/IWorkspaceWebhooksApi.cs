@@ -10,7 +10,7 @@ internal interface IWorkspaceWebhooksApi
     Task<WorkspaceWebhookList> ListAsync([AliasAs("include_usages")] string? includeUsages, CancellationToken cancellationToken);
 
     [Post("/v1/workspace/webhooks")]
-    Task<CreateWorkspaceWebhookResult> CreateAsync([Body] CreateWorkspaceWebhookBody body, CancellationToken cancellationToken);
+    Task<CreateWorkspaceWebhookResult> CreateAsync([Body] CreateWorkspaceWebhookBody body, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 
     [Patch("/v1/workspace/webhooks/{webhookId}")]
     Task<JsonElement> UpdateAsync(string webhookId, [Body] UpdateWorkspaceWebhookRequest request, CancellationToken cancellationToken);
