@@ -20,7 +20,7 @@ namespace ConvAi.Telephony.Generators;
 public sealed class ExtensibleEnumGenerator : IIncrementalGenerator
 {
     private const string JsonConverterAttribute = "System.Text.Json.Serialization.JsonConverterAttribute";
-    private const string ConverterNamespace = "ConvAi.Telephony.Serialization";
+    private const string ConverterNamespace = "ConvAi.Telephony";
     private const string ConverterName = "ExtensibleEnumConverter";
 
     /// <inheritdoc/>
@@ -78,7 +78,7 @@ public sealed class ExtensibleEnumGenerator : IIncrementalGenerator
         }
 
         builder.Append($$"""
-            {{model.Accessibility}} readonly partial struct {{name}} : global::System.IEquatable<{{name}}>, global::ConvAi.Telephony.Serialization.IExtensibleEnum<{{name}}>
+            {{model.Accessibility}} readonly partial struct {{name}} : global::System.IEquatable<{{name}}>, global::ConvAi.Telephony.IExtensibleEnum<{{name}}>
             {
                 /// <summary>Initializes a new instance of the <see cref="{{name}}"/> struct.</summary>
                 /// <param name="value">The wire value.</param>
@@ -106,7 +106,7 @@ public sealed class ExtensibleEnumGenerator : IIncrementalGenerator
                 /// <returns>The value.</returns>
                 public static {{name}} FromString(string value) => new(value);
 
-                static {{name}} global::ConvAi.Telephony.Serialization.IExtensibleEnum<{{name}}>.Create(string value) => new(value);
+                static {{name}} global::ConvAi.Telephony.IExtensibleEnum<{{name}}>.Create(string value) => new(value);
 
                 /// <inheritdoc/>
                 public bool Equals({{name}} other) => string.Equals(Value, other.Value, global::System.StringComparison.Ordinal);

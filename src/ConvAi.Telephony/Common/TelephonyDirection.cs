@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using ConvAi.Telephony.Serialization;
 
 namespace ConvAi.Telephony;
 

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ConvAi.Telephony.Serialization;
+namespace ConvAi.Telephony;
 
 /// <summary>
 /// A server enum modelled as a string wrapper, so that unknown values round-trip. The enum structs of
