@@ -135,16 +135,7 @@ public class TwilioRequestValidatorUrlTests
         });
     }
 
-    private static NameValueCollection ToCollection(IEnumerable<KeyValuePair<string, string>> fields)
-    {
-        var collection = new NameValueCollection(StringComparer.Ordinal);
-        foreach (var (name, value) in fields)
-        {
-            collection.Add(name, value);
-        }
+    private static NameValueCollection ToCollection(IEnumerable<KeyValuePair<string, string>> fields) => TwilioRequestValidatorTests.ToCollection(fields);
 
-        return collection;
-    }
-
-    private static KeyValuePair<string, string> P(string name, string value) => new(name, value);
+    private static KeyValuePair<string, string> P(string name, string value) => TwilioRequestValidatorTests.P(name, value);
 }
