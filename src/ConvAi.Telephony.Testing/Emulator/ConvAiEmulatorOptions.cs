@@ -57,4 +57,10 @@ public sealed class ConvAiEmulatorOptions
 
     /// <summary>Gets or sets the agent name reported for every agent id. The default is <c>Emulated agent</c>.</summary>
     public string AgentName { get; set; } = "Emulated agent";
+
+    /// <summary>
+    /// Gets the WhatsApp business accounts the emulated workspace has connected. WhatsApp calls and messages need one
+    /// of these as <c>whatsapp_phone_number_id</c>; an unknown id answers 404 like the API.
+    /// </summary>
+    public IList<EmulatedWhatsAppAccount> WhatsAppAccounts { get; } = [];
 }

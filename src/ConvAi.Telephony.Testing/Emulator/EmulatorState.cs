@@ -40,6 +40,8 @@ internal sealed class EmulatorState : IDisposable
 
     public List<BatchCallRecord> BatchCalls { get; } = [];
 
+    public List<WorkspaceWebhookRecord> WorkspaceWebhooks { get; } = [];
+
     public DateTimeOffset Now => TimeProvider.GetUtcNow();
 
     public PhoneNumberRecord? FindPhoneNumber(string id) => PhoneNumbers.Find(p => p.PhoneNumberId == id);
@@ -47,6 +49,9 @@ internal sealed class EmulatorState : IDisposable
     public ConversationRecord? FindConversation(string id) => Conversations.Find(c => c.ConversationId == id);
 
     public BatchCallRecord? FindBatchCall(string id) => BatchCalls.Find(b => b.Id == id);
+
+    public EmulatedWhatsAppAccount? FindWhatsAppAccount(string phoneNumberId)
+        => Options.WhatsAppAccounts.FirstOrDefault(a => a.PhoneNumberId == phoneNumberId);
 
     /// <summary>
     /// Places a call (Twilio or SIP, outbound or registered inbound): creates its conversation and schedules its end,

@@ -24,7 +24,7 @@ public class BatchCallsClient
     /// <param name="request">The batch: name, agent, number and recipients.</param>
     /// <param name="cancellationToken">A token to cancel the request.</param>
     /// <returns>The created batch.</returns>
-    /// <exception cref="ArgumentException">A recipient number is not E.164, an id or the name is missing, or the recipient list is empty or too long. Nothing was sent.</exception>
+    /// <exception cref="ArgumentException">A recipient has neither a WhatsApp user id nor an E.164 number, the agent id or the name is missing, or the recipient list is empty or too long. Nothing was sent.</exception>
     /// <exception cref="ConvAiOutcomeUnknownException">The batch may or may not have been created.</exception>
     /// <exception cref="ConvAiApiException">The API refused the request (no batch was created).</exception>
     public virtual Task<BatchCall> SubmitAsync(SubmitBatchCallRequest request, CancellationToken cancellationToken = default)
@@ -55,8 +55,10 @@ public class BatchCallsClient
         var body = request with
         {
             AgentId = _context.ResolveAgentId(request.AgentId, $"{nameof(request)}.{nameof(request.AgentId)}"),
-            AgentPhoneNumberId = request.WhatsAppParams is null
-                ? _context.ResolvePhoneNumberId(request.AgentPhoneNumberId, $"{nameof(request)}.{nameof(request.AgentPhoneNumberId)}")
+            // Optional in the API (elevenlabs-python 2.59 and elevenlabs-js 2.56 both type it so): a phone batch falls back to
+            // the configured default, and without one the field is left out for the API to judge.
+            AgentPhoneNumberId = request.WhatsAppParams is null && string.IsNullOrWhiteSpace(request.AgentPhoneNumberId)
+                ? NullIfBlank(_context.Options.DefaultPhoneNumberId)
                 : request.AgentPhoneNumberId,
             Recipients = recipients,
         };
@@ -151,4 +153,6 @@ public class BatchCallsClient
         var response = await _api.ExportAsync(batchId, cancellationToken).ConfigureAwait(false);
         return await ResponseStream.CreateAsync(response, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

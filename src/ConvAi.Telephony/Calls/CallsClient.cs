@@ -1,7 +1,7 @@
 namespace ConvAi.Telephony;
 
 /// <summary>
-/// Places outbound calls through Twilio or a SIP trunk and registers inbound Twilio calls.
+/// Places outbound calls through Twilio, a SIP trunk or Exotel, and registers inbound Twilio calls.
 /// Methods are virtual so you can mock them.
 /// </summary>
 /// <remarks>
@@ -39,7 +39,7 @@ public class CallsClient
         var placement = PrepareOutboundCall("StartTwilioCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
         var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
         var result = await _context.PlaceCallAsync(placement, ct => _api.StartTwilioCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
-        return result.Success ? result : throw Rejected(body.AgentId, result.Message, result.ConversationId);
+        return result.Success ? result : throw _context.Rejected(body.AgentId, result.Message, result.ConversationId);
     }
 
     /// <summary>Calls a number through an imported SIP-trunk number (<c>POST /v1/convai/sip-trunk/outbound-call</c>).</summary>
@@ -56,7 +56,24 @@ public class CallsClient
         var placement = PrepareOutboundCall("StartSipTrunkCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
         var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
         var result = await _context.PlaceCallAsync(placement, ct => _api.StartSipTrunkCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
-        return result.Success ? result : throw Rejected(body.AgentId, result.Message, result.ConversationId);
+        return result.Success ? result : throw _context.Rejected(body.AgentId, result.Message, result.ConversationId);
+    }
+
+    /// <summary>Calls a number from an imported Exotel number (<c>POST /v1/convai/exotel/outbound-call</c>).</summary>
+    /// <param name="request">The agent, the number that calls, the number to call and per-call data.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The conversation id and Exotel call SID.</returns>
+    /// <exception cref="ArgumentException">A number is not E.164, an id is missing, or a dynamic variable uses a reserved name. Nothing was sent.</exception>
+    /// <exception cref="ConvAiCallRejectedException">The server answered <c>success: false</c>.</exception>
+    /// <exception cref="ConvAiOutcomeUnknownException">The call may or may not have been placed.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request (the call was not placed).</exception>
+    public virtual async Task<ExotelCallResult> StartExotelCallAsync(StartExotelCallRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var placement = PrepareOutboundCall("StartExotelCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
+        var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
+        var result = await _context.PlaceCallAsync(placement, ct => _api.StartExotelCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
+        return result.Success ? result : throw _context.Rejected(body.AgentId, result.Message, result.ConversationId);
     }
 
     /// <summary>
@@ -103,11 +120,5 @@ public class CallsClient
         var normalized = E164.Normalize(toNumber, $"{request}.{nameof(StartTwilioCallRequest.ToNumber)}");
         Guard.CheckClientData(data, $"{request}.{nameof(StartTwilioCallRequest.ConversationInitiationClientData)}");
         return new CallPlacement(operation, resolvedAgent, resolvedNumberId, normalized, data?.UserId);
-    }
-
-    private ConvAiCallRejectedException Rejected(string? agentId, string? message, string? conversationId)
-    {
-        Log.CallRejected(_context.Logger, agentId, conversationId);
-        return new ConvAiCallRejectedException(message, conversationId);
     }
 }

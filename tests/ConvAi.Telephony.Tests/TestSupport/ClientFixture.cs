@@ -19,7 +19,7 @@ internal sealed class ClientFixture : IDisposable
     public const string AgentId = "agent_default";
     public const string PhoneNumberId = "phnum_default";
 
-    public ClientFixture(Action<ConvAiTelephonyOptions>? configure = null)
+    public ClientFixture(Action<ConvAiTelephonyOptions>? configure = null, Action<IConvAiTelephonyBuilder>? configureBuilder = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
@@ -30,6 +30,7 @@ internal sealed class ClientFixture : IDisposable
             configure?.Invoke(o);
         });
         builder.HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(() => Mock);
+        configureBuilder?.Invoke(builder);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
