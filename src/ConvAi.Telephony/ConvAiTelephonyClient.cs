@@ -36,8 +36,8 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
         var settings = ConvAiTransport.CreateRefitSettings();
         var context = new ClientContext(options, timeProvider, logger, telemetry);
         PhoneNumbers = new PhoneNumbersClient(RestService.ForGenerated<IPhoneNumbersApi>(httpClient, settings));
-        Calls = new CallsClient(RestService.ForGenerated<ICallsApi>(httpClient, settings), context);
         Conversations = new ConversationsClient(RestService.ForGenerated<IConversationsApi>(httpClient, settings));
+        Calls = new CallsClient(RestService.ForGenerated<ICallsApi>(httpClient, settings), context, Conversations, new CallOutcomeTracker(timeProvider));
         BatchCalls = new BatchCallsClient(RestService.ForGenerated<IBatchCallsApi>(httpClient, settings), context);
         WhatsApp = new WhatsAppClient(RestService.ForGenerated<IWhatsAppApi>(httpClient, settings), context);
         WorkspaceWebhooks = new WorkspaceWebhooksClient(RestService.ForGenerated<IWorkspaceWebhooksApi>(httpClient, settings));

@@ -23,12 +23,14 @@ internal sealed class ConvAiWebhookReceiver
     private readonly IWebhookDeliveryStore _store;
     private readonly ILogger _logger;
     private readonly TimeSpan _claimExpiry;
+    private readonly ICallEventSink[] _callEventSinks;
 
     public ConvAiWebhookReceiver(
         IOptions<ConvAiWebhookOptions> options,
         IWebhookDeliveryStore store,
         TimeProvider timeProvider,
-        ILogger<ConvAiWebhookReceiver> logger)
+        ILogger<ConvAiWebhookReceiver> logger,
+        IEnumerable<ICallEventSink> callEventSinks)
     {
         _options = options.Value;
         _signature = new ConvAiWebhookSignature(
@@ -41,6 +43,7 @@ internal sealed class ConvAiWebhookReceiver
             : null;
         _store = store;
         _logger = logger;
+        _callEventSinks = callEventSinks.ToArray();
 
         // A replay older than the tolerance is rejected as stale, so claims need to live only that long.
         _claimExpiry = _options.TimestampTolerance + _options.FutureTimestampTolerance + TimeSpan.FromMinutes(1);
@@ -119,6 +122,7 @@ internal sealed class ConvAiWebhookReceiver
             }
 
             WebhookLog.Accepted(_logger, webhookEvent.Type.Value, webhookEvent.ConversationId);
+            CallEventPublisher.Publish(_callEventSinks, webhookEvent); // completes WaitForOutcomeAsync in this app
             return receipt.Accept(webhookEvent, claimKey);
         }
         catch

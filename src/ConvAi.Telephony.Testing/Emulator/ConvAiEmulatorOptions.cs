@@ -38,6 +38,20 @@ public sealed class ConvAiEmulatorOptions
     public ISet<string> NoAnswerNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Gets the E.164 numbers whose calls fail for another reason: a call to one of them ends <c>failed</c> (with
+    /// <c>metadata.error.reason</c> <c>unknown</c>) and produces a <c>call_initiation_failure</c> webhook with failure reason <c>unknown</c>.
+    /// </summary>
+    public ISet<string> FailedNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the E.164 numbers answered by voicemail: a call to one of them completes (<c>done</c>, analysed as
+    /// <c>failure</c>) with the agent's <c>voicemail_detection</c> system tool result (<c>result_type</c>
+    /// <c>voicemail_detection_success</c>) in the transcript, and produces a <c>post_call_transcription</c> webhook;
+    /// a batch recipient called there reads <c>voicemail</c>.
+    /// </summary>
+    public ISet<string> VoicemailNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Gets the E.164 numbers whose calls complete but are analysed as unsuccessful
     /// (<c>call_successful</c> is <c>failure</c>). Every other completed call is a <c>success</c>.
     /// </summary>

@@ -103,6 +103,28 @@ public class BatchCallsClient
         return _api.GetAsync(batchId, cancellationToken);
     }
 
+    /// <summary>
+    /// Streams the status changes of a batch's recipients until the batch ends (<c>completed</c>, <c>failed</c> or
+    /// <c>cancelled</c>), polling <c>GET /v1/convai/batch-calling/{batch_id}</c>: at once (every recipient is reported the
+    /// first time it is seen), then with delays that grow while nothing changes and start over when something does.
+    /// A 429's <c>Retry-After</c> stretches the next delay; transient failures are polled again later. Feeds a campaign dashboard.
+    /// </summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="options">The polling interval and backoff; null uses the defaults.</param>
+    /// <param name="cancellationToken">A token to stop watching.</param>
+    /// <returns>Each recipient whose status changed, in the server's recipient order within a poll.</returns>
+    /// <exception cref="ArgumentException">The id is empty or the options are out of range.</exception>
+    /// <exception cref="ConvAiApiException">A poll was refused for good, e.g. 404 for an unknown batch.</exception>
+    public virtual IAsyncEnumerable<BatchCallRecipientUpdate> WatchAsync(
+        string batchId,
+        BatchCallWatchOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
+        var backoff = (options ?? new BatchCallWatchOptions()).CreateBackoff(nameof(options));
+        return BatchCallWatch.WatchAsync(ct => GetAsync(batchId, ct), backoff, _context.TimeProvider, cancellationToken);
+    }
+
     /// <summary>Deletes a batch (<c>DELETE /v1/convai/batch-calling/{batch_id}</c>, answered with 204).</summary>
     /// <param name="batchId">The batch id.</param>
     /// <param name="cancellationToken">A token to cancel the request.</param>

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ConvAi.Telephony;
 
 /// <summary>
@@ -13,16 +15,20 @@ public class CallsClient
 {
     private readonly ICallsApi _api = null!;
     private readonly ClientContext _context = null!;
+    private readonly ConversationsClient _conversations = null!;
+    private readonly CallOutcomeTracker _tracker = null!;
 
     /// <summary>Initializes a new instance of the <see cref="CallsClient"/> class for mocking.</summary>
     protected CallsClient()
     {
     }
 
-    internal CallsClient(ICallsApi api, ClientContext context)
+    internal CallsClient(ICallsApi api, ClientContext context, ConversationsClient conversations, CallOutcomeTracker tracker)
     {
         _api = api;
         _context = context;
+        _conversations = conversations;
+        _tracker = tracker;
     }
 
     /// <summary>Calls a number from an imported Twilio number (<c>POST /v1/convai/twilio/outbound-call</c>).</summary>
@@ -109,6 +115,78 @@ public class CallsClient
         Guard.CheckClientData(body.ConversationInitiationClientData, $"{nameof(request)}.{nameof(request.ConversationInitiationClientData)}");
         var placement = new CallPlacement("RegisterTwilioCall", body.AgentId, null, body.ToNumber, body.ConversationInitiationClientData?.UserId);
         return _context.PlaceCallAsync(placement, ct => _api.RegisterTwilioCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until a call has ended and tells how: completed (with the conversation), voicemail, no answer, busy, failed,
+    /// or <see cref="CallOutcomeKind.TimedOut"/> when <see cref="CallOutcomeWaitOptions.Timeout"/> passes first.
+    /// </summary>
+    /// <param name="conversationId">The conversation id of the call.</param>
+    /// <param name="options">The timeout, polling interval and backoff, and whether to wait for the analysis; null uses the defaults.</param>
+    /// <param name="cancellationToken">A token to stop waiting.</param>
+    /// <returns>The outcome; a timeout is an outcome, not an exception.</returns>
+    /// <remarks>
+    /// Two sources answer, whichever is first, and both give the same outcome. When the ASP.NET Core add-on receives
+    /// post-call webhooks in the same app, its <c>post_call_transcription</c> and <c>call_initiation_failure</c> events
+    /// complete the wait through <see cref="CallOutcomeTracker"/>, also when they arrive before the wait starts (held for
+    /// <see cref="CallOutcomeTracker.Retention"/>). Unless <see cref="CallOutcomeWaitOptions.Poll"/> is false, the conversation
+    /// is also read (<c>GET /v1/convai/conversations/{conversation_id}</c>) at once and then with growing delays; a 429's
+    /// <c>Retry-After</c> stretches the next delay, and transient failures are polled again later. Polling tells
+    /// <see cref="CallOutcomeKind.Busy"/> and <see cref="CallOutcomeKind.NoAnswer"/> apart from <see cref="CallOutcomeKind.Failed"/>
+    /// only when the failed conversation's <c>metadata.error.reason</c> carries the webhook's reason (<c>busy</c>, <c>no-answer</c>).
+    /// </remarks>
+    /// <exception cref="ArgumentException">The id is empty or the options are out of range.</exception>
+    /// <exception cref="ConvAiApiException">A poll was refused for good, e.g. 404 for an unknown conversation.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their required first parameter (an id or a call result), so no call is ambiguous; all ship together.")]
+    public virtual Task<CallOutcome> WaitForOutcomeAsync(string conversationId, CallOutcomeWaitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(conversationId);
+        return WaitAsync(conversationId, null, options, cancellationToken);
+    }
+
+    /// <summary>Waits until a Twilio call placed with <see cref="StartTwilioCallAsync"/> has ended and tells how.</summary>
+    /// <param name="call">The answer of <see cref="StartTwilioCallAsync"/>; its call SID fills <see cref="CallOutcome.CallId"/> when the events do not.</param>
+    /// <param name="options">The timeout, polling interval and backoff, and whether to wait for the analysis; null uses the defaults.</param>
+    /// <param name="cancellationToken">A token to stop waiting.</param>
+    /// <returns>The outcome; a timeout is an outcome, not an exception.</returns>
+    /// <remarks>See <see cref="WaitForOutcomeAsync(string, CallOutcomeWaitOptions?, CancellationToken)"/>.</remarks>
+    /// <exception cref="ArgumentException">The result has no conversation id or the options are out of range.</exception>
+    /// <exception cref="ConvAiApiException">A poll was refused for good.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their required first parameter (an id or a call result), so no call is ambiguous; all ship together.")]
+    public virtual Task<CallOutcome> WaitForOutcomeAsync(TwilioCallResult call, CallOutcomeWaitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return WaitAsync(RequireConversationId(call.ConversationId), call.CallSid, options, cancellationToken);
+    }
+
+    /// <summary>Waits until a SIP-trunk call placed with <see cref="StartSipTrunkCallAsync"/> has ended and tells how.</summary>
+    /// <param name="call">The answer of <see cref="StartSipTrunkCallAsync"/>; its SIP call id fills <see cref="CallOutcome.CallId"/> when the events do not.</param>
+    /// <param name="options">The timeout, polling interval and backoff, and whether to wait for the analysis; null uses the defaults.</param>
+    /// <param name="cancellationToken">A token to stop waiting.</param>
+    /// <returns>The outcome; a timeout is an outcome, not an exception.</returns>
+    /// <remarks>See <see cref="WaitForOutcomeAsync(string, CallOutcomeWaitOptions?, CancellationToken)"/>.</remarks>
+    /// <exception cref="ArgumentException">The result has no conversation id or the options are out of range.</exception>
+    /// <exception cref="ConvAiApiException">A poll was refused for good.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their required first parameter (an id or a call result), so no call is ambiguous; all ship together.")]
+    public virtual Task<CallOutcome> WaitForOutcomeAsync(SipTrunkCallResult call, CallOutcomeWaitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return WaitAsync(RequireConversationId(call.ConversationId), call.SipCallId, options, cancellationToken);
+    }
+
+    private static string RequireConversationId(string? conversationId) =>
+        string.IsNullOrWhiteSpace(conversationId)
+            ? throw new ArgumentException("The call result has no conversation id to wait for.", "call")
+            : conversationId;
+
+    private Task<CallOutcome> WaitAsync(string conversationId, string? callId, CallOutcomeWaitOptions? options, CancellationToken cancellationToken)
+    {
+        options ??= new CallOutcomeWaitOptions();
+        var backoff = options.Validate(nameof(options));
+        return CallOutcomeWaiter.WaitAsync(_conversations, _tracker, _context.TimeProvider, conversationId, callId, options, backoff, cancellationToken);
     }
 
     /// <summary>Resolves the default ids, normalizes the number and checks the variables of an outbound call; nothing is sent on failure.</summary>

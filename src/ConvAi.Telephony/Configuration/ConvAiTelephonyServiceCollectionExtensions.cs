@@ -113,7 +113,10 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.TryAddTransient(sp => new ClientContext(
             sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue, GetTimeProvider(sp), GetLogger(sp), sp.GetRequiredService<ConvAiTelemetry>()));
         services.TryAddTransient(sp => new PhoneNumbersClient(sp.GetRequiredService<IPhoneNumbersApi>()));
-        services.TryAddTransient(sp => new CallsClient(sp.GetRequiredService<ICallsApi>(), sp.GetRequiredService<ClientContext>()));
+        services.TryAddSingleton(sp => new CallOutcomeTracker(GetTimeProvider(sp)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICallEventSink, CallOutcomeTracker>(sp => sp.GetRequiredService<CallOutcomeTracker>()));
+        services.TryAddTransient(sp => new CallsClient(
+            sp.GetRequiredService<ICallsApi>(), sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<ConversationsClient>(), sp.GetRequiredService<CallOutcomeTracker>()));
         services.TryAddTransient(sp => new ConversationsClient(sp.GetRequiredService<IConversationsApi>()));
         services.TryAddTransient(sp => new BatchCallsClient(sp.GetRequiredService<IBatchCallsApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new WhatsAppClient(sp.GetRequiredService<IWhatsAppApi>(), sp.GetRequiredService<ClientContext>()));
