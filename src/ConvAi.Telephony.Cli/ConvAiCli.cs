@@ -11,6 +11,7 @@ internal static class ConvAiCli
     /// <returns>The exit code: see <see cref="ExitCodes"/>.</returns>
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
+        var redactor = SecretRedactor.From(args, environment);
         var root = CreateRootCommand(environment);
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
@@ -18,7 +19,7 @@ internal static class ConvAiCli
             // Usage errors exit 2 (System.CommandLine's own default is 1, which here means "a check failed").
             foreach (var error in parseResult.Errors)
             {
-                await environment.Error.WriteLineAsync("error: " + error.Message);
+                await environment.Error.WriteLineAsync("error: " + redactor.Redact(error.Message));
             }
 
             await environment.Error.WriteLineAsync("Run 'convai --help' (or add --help to the command) for usage.");
@@ -38,19 +39,19 @@ internal static class ConvAiCli
         }
         catch (UsageException ex)
         {
-            await environment.Error.WriteLineAsync("error: " + ex.Message);
+            await environment.Error.WriteLineAsync("error: " + redactor.Redact(ex.Message));
             return ExitCodes.Usage;
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or ConvAiException or TaskCanceledException)
         {
             // Network, file and API failures: one line, never a stack trace, and never a header or secret (messages
             // of these exceptions carry URLs and status codes only).
-            await environment.Error.WriteLineAsync("failed: " + ex.Message);
+            await environment.Error.WriteLineAsync("failed: " + redactor.Redact(ex.Message));
             return ExitCodes.CheckFailed;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await environment.Error.WriteLineAsync($"failed: {ex.GetType().Name}: {ex.Message}");
+            await environment.Error.WriteLineAsync($"failed: {ex.GetType().Name}: {redactor.Redact(ex.Message)}");
             return ExitCodes.CheckFailed;
         }
     }

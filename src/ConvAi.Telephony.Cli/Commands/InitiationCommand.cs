@@ -97,12 +97,12 @@ internal static class InitiationCommand
                     problems.AddRange(InitiationResponseChecker.Check(body));
                 }
 
-                if (body?["dynamic_variables"] is JsonObject variables && variables.Count > 0)
+                if ((body as JsonObject)?["dynamic_variables"] is JsonObject variables && variables.Count > 0)
                 {
                     await output.WriteLineAsync("dynamic variables: " + string.Join(", ", variables.Select(v => v.Key + "=" + (v.Value?.ToJsonString() ?? "null"))));
                 }
 
-                if (body?["conversation_config_override"] is JsonObject overrides && overrides.Count > 0)
+                if ((body as JsonObject)?["conversation_config_override"] is JsonObject overrides && overrides.Count > 0)
                 {
                     await output.WriteLineAsync("overrides: " + string.Join(", ", overrides.Select(o => o.Key)) + " (each must be enabled in the agent's security settings)");
                 }

@@ -15,6 +15,10 @@ namespace ConvAi.Telephony.Cli.Commands;
 /// </summary>
 internal static class SignatureDiagnosis
 {
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+    private static readonly byte[] Utf16LittleEndianBom = [0xFF, 0xFE];
+    private static readonly byte[] Utf16BigEndianBom = [0xFE, 0xFF];
+
     /// <summary>The findings, in order, and whether the receiver's default verifier accepts the delivery.</summary>
     internal sealed record Result(bool Valid, IReadOnlyList<string> Findings);
 
@@ -160,7 +164,7 @@ internal static class SignatureDiagnosis
             yield return ([.. body, (byte)'\n'], "the body with a trailing newline: the newline the sender signed was stripped.");
         }
 
-        if (body.AsSpan().StartsWith("\xEF\xBB\xBF"u8))
+        if (body.AsSpan().StartsWith(Utf8Bom))
         {
             yield return (body[3..], "the body without its UTF-8 byte order mark: a BOM was added when the body was saved.");
         }
@@ -212,13 +216,13 @@ internal static class SignatureDiagnosis
     private static string DecodeText(byte[] body, out string? encodingNote)
     {
         encodingNote = null;
-        if (body.AsSpan().StartsWith("\xFF\xFE"u8))
+        if (body.AsSpan().StartsWith(Utf16LittleEndianBom))
         {
             encodingNote = "UTF-16 (little endian, with a BOM; PowerShell 5's default)";
             return Encoding.Unicode.GetString(body, 2, body.Length - 2);
         }
 
-        if (body.AsSpan().StartsWith("\xFE\xFF"u8))
+        if (body.AsSpan().StartsWith(Utf16BigEndianBom))
         {
             encodingNote = "UTF-16 (big endian, with a BOM)";
             return Encoding.BigEndianUnicode.GetString(body, 2, body.Length - 2);
