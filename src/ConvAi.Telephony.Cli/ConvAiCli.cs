@@ -42,12 +42,19 @@ internal static class ConvAiCli
             await environment.Error.WriteLineAsync("error: " + redactor.Redact(ex.Message));
             return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or ConvAiException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or ConvAiException
+            or TaskCanceledException { InnerException: TimeoutException })
         {
             // Network, file and API failures: one line, never a stack trace, and never a header or secret (messages
             // of these exceptions carry URLs and status codes only).
             await environment.Error.WriteLineAsync("failed: " + redactor.Redact(ex.Message));
             return ExitCodes.CheckFailed;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested || environment.HandleTermination)
+        {
+            // Ctrl+C or SIGTERM before the command finished (the emulator treats them as its normal stop instead).
+            await environment.Error.WriteLineAsync("interrupted.");
+            return ExitCodes.Interrupted;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

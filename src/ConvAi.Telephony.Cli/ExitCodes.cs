@@ -11,6 +11,9 @@ internal static class ExitCodes
 
     /// <summary>The command line is wrong: unknown command or option, missing or invalid value, missing API key, unreadable file.</summary>
     public const int Usage = 2;
+
+    /// <summary>Ctrl+C or SIGTERM stopped the command before it finished (128 + SIGINT, the shell convention).</summary>
+    public const int Interrupted = 130;
 }
 
 /// <summary>Thrown by a command when its input is unusable; the CLI prints the message and exits with <see cref="ExitCodes.Usage"/>.</summary>
