@@ -11,7 +11,8 @@ namespace ConvAi.Telephony.Testing;
 
 /// <summary>
 /// An in-process fake of the ElevenLabs telephony API for tests and local development. It serves the phone-number,
-/// outbound-call, register-call, conversation and batch-calling endpoints on Kestrel at <c>127.0.0.1</c> (random port),
+/// outbound-call, register-call, conversation and batch-calling endpoints on Kestrel at <c>127.0.0.1</c> (random port unless
+/// <see cref="ConvAiEmulatorOptions.Port"/> is set),
 /// validates requests like the real API (401, 422 <c>detail[]</c>, 404), moves each call's conversation through
 /// <c>initiated → in-progress → processing → done</c> by its <see cref="TimeProvider"/>, delivers signed post-call
 /// webhooks, and injects faults on demand.
@@ -43,6 +44,9 @@ public sealed class ConvAiEmulator : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(_options.WebhookSecret, "options.WebhookSecret");
         ArgumentNullException.ThrowIfNull(_options.TimeProvider, "options.TimeProvider");
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.StepDelay, TimeSpan.Zero, "options.StepDelay");
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Port, IPEndPoint.MinPort, "options.Port");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.Port, IPEndPoint.MaxPort, "options.Port");
+        ArgumentNullException.ThrowIfNull(_options.ListenAddress, "options.ListenAddress");
         _state = new EmulatorState(_options);
         Faults = new FaultQueue(_options.TimeProvider);
     }
@@ -143,7 +147,7 @@ public sealed class ConvAiEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts serving on a random loopback port. Calling it again returns the same start.</summary>
+    /// <summary>Starts serving on <see cref="ConvAiEmulatorOptions.Port"/> (by default a random loopback port). Calling it again returns the same start.</summary>
     /// <param name="cancellationToken">Stops waiting for the start; the start itself goes on for other callers.</param>
     /// <returns>A task that completes when <see cref="BaseAddress"/> is available.</returns>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -238,7 +242,7 @@ public sealed class ConvAiEmulator : IAsyncDisposable
         // The empty builder reads no appsettings.json, environment variables or command line, so nothing in the
         // host test project (such as Kestrel endpoints) leaks into the emulator; it also registers no loggers.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(ConvAiEmulator).Assembly.GetName().Name });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(_options.ListenAddress, _options.Port));
         builder.Services.AddRoutingCore();
         var app = builder.Build();
 
@@ -269,7 +273,10 @@ public sealed class ConvAiEmulator : IAsyncDisposable
 
         _app = app;
         await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _baseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var host = _options.ListenAddress.Equals(IPAddress.Any) ? IPAddress.Loopback.ToString()
+            : _options.ListenAddress.Equals(IPAddress.IPv6Any) ? "[::1]"
+            : address.Host;
+        _baseAddress = new UriBuilder(address.Scheme, host, address.Port, "/").Uri;
     }
 }

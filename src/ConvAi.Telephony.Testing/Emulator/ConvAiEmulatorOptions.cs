@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace ConvAi.Telephony.Testing;
 
 /// <summary>Settings of a <see cref="ConvAiEmulator"/>. They are read when the emulator is constructed.</summary>
@@ -5,6 +7,19 @@ public sealed class ConvAiEmulatorOptions
 {
     /// <summary>Gets or sets the API key the emulator accepts in the <c>xi-api-key</c> header. The default is <c>emulator-key</c>.</summary>
     public string ApiKey { get; set; } = "emulator-key";
+
+    /// <summary>
+    /// Gets or sets the TCP port the emulator listens on. The default, 0, takes a free port chosen by the system
+    /// (read it from <see cref="ConvAiEmulator.BaseAddress"/>); set a fixed port to run the emulator as a standalone server.
+    /// </summary>
+    public int Port { get; set; }
+
+    /// <summary>
+    /// Gets or sets the address the emulator listens on. The default is <see cref="IPAddress.Loopback"/>; use
+    /// <see cref="IPAddress.Any"/> to reach it from other machines or containers (it has no TLS and one fixed API key, so
+    /// only on a trusted network). <see cref="ConvAiEmulator.BaseAddress"/> names the loopback address when it listens on any.
+    /// </summary>
+    public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
 
     /// <summary>
     /// Gets or sets the URL that post-call webhooks are delivered to. When it is <see langword="null"/>, webhooks are

@@ -172,31 +172,18 @@ internal sealed class EmulatorState : IDisposable
 
             if (conversation.FailsToConnect)
             {
-                var failure = new JsonObject
-                {
-                    ["agent_id"] = conversation.AgentId,
-                    ["conversation_id"] = conversation.ConversationId,
-                    ["failure_reason"] = conversation.FailureReason,
-                    ["metadata"] = conversation.FailureMetadata(conversation.EndsAt),
-                };
-                Webhooks.Send(conversation.ConversationId, ("call_initiation_failure", failure));
+                Webhooks.Send(conversation.ConversationId, conversation.WebhookEvent(EmulatedWebhookPayload.CallInitiationFailure));
                 return;
             }
 
-            var transcription = conversation.ToJson(conversation.EndsAt);
+            var transcription = conversation.WebhookEvent(EmulatedWebhookPayload.PostCallTranscription);
             if (!Options.SendAudioWebhook)
             {
-                Webhooks.Send(conversation.ConversationId, ("post_call_transcription", transcription));
+                Webhooks.Send(conversation.ConversationId, transcription);
                 return;
             }
 
-            var audio = new JsonObject
-            {
-                ["agent_id"] = conversation.AgentId,
-                ["conversation_id"] = conversation.ConversationId,
-                ["full_audio"] = Convert.ToBase64String(EmulatedAudio.Mp3),
-            };
-            Webhooks.Send(conversation.ConversationId, ("post_call_transcription", transcription), ("post_call_audio", audio));
+            Webhooks.Send(conversation.ConversationId, transcription, conversation.WebhookEvent(EmulatedWebhookPayload.PostCallAudio));
         }
     }
 }

@@ -205,6 +205,29 @@ internal sealed class ConversationRecord
         };
     }
 
+    /// <summary>
+    /// The <c>data</c> of one of the webhooks this conversation produces when it ends (§8.3–8.5): the conversation at its
+    /// end for <c>post_call_transcription</c>, the recording for <c>post_call_audio</c>, the failure for <c>call_initiation_failure</c>.
+    /// </summary>
+    public (string EventType, JsonObject Data) WebhookEvent(string eventType) => (eventType, eventType switch
+    {
+        EmulatedWebhookPayload.PostCallTranscription => ToJson(EndsAt),
+        EmulatedWebhookPayload.PostCallAudio => new JsonObject
+        {
+            ["agent_id"] = AgentId,
+            ["conversation_id"] = ConversationId,
+            ["full_audio"] = Convert.ToBase64String(EmulatedAudio.Mp3),
+        },
+        EmulatedWebhookPayload.CallInitiationFailure => new JsonObject
+        {
+            ["agent_id"] = AgentId,
+            ["conversation_id"] = ConversationId,
+            ["failure_reason"] = FailureReason,
+            ["metadata"] = FailureMetadata(EndsAt),
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "Not a webhook type the emulator sends."),
+    });
+
     /// <summary>One element of the conversation list (§6.1 <c>ConversationSummaryResponseModel</c>).</summary>
     public JsonObject ToSummaryJson(DateTimeOffset now, bool includeSummary)
     {

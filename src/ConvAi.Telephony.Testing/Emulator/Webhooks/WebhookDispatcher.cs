@@ -108,8 +108,7 @@ internal sealed class WebhookDispatcher : IDisposable
     private async Task DeliverAsync(string eventType, string conversationId, JsonObject data)
     {
         var now = _timeProvider.GetUtcNow();
-        var payload = new JsonObject { ["type"] = eventType, ["event_timestamp"] = now.ToUnixTimeSeconds(), ["data"] = data };
-        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        var body = EmulatedWebhookPayload.Envelope(eventType, data, now);
         var signature = ConvAiWebhookSignature.CreateHeader(_secret, body, now);
         int? statusCode = null;
         string? error = null;
