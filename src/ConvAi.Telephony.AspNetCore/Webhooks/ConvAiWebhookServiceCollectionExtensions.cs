@@ -3,6 +3,7 @@ using ConvAi.Telephony.AspNetCore;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -81,6 +82,21 @@ public static class ConvAiWebhookServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Uses <typeparamref name="TInbox"/> (singleton) to hold deliveries until the handler processed them, replacing the
+    /// in-memory inbox (e.g. a Redis Streams inbox shared by several instances).
+    /// </summary>
+    /// <typeparam name="TInbox">The inbox type.</typeparam>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <returns>The same builder.</returns>
+    public static IConvAiWebhooksBuilder UseInbox<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TInbox>(this IConvAiWebhooksBuilder builder)
+        where TInbox : class, IConvAiWebhookInbox
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IConvAiWebhookInbox, TInbox>());
+        return builder;
+    }
+
+    /// <summary>
     /// Uses Redis to remember accepted deliveries, so several instances behind a load balancer dispatch each delivery
     /// once. Uses an <c>IConnectionMultiplexer</c> registered in DI when there is one, otherwise connects with
     /// <see cref="RedisCacheOptions"/> (as configured for <c>AddStackExchangeRedisCache</c>, or by <paramref name="configure"/>).
@@ -109,8 +125,21 @@ public static class ConvAiWebhookServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ConvAiWebhookOptions>, WebhookSecretFallback>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConvAiWebhookOptions>, ConvAiWebhookOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IWebhookDeliveryStore>(services => new InMemoryWebhookDeliveryStore(services.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IWebhookDeliveryStore>(services => new InMemoryWebhookDeliveryStore(
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptions<ConvAiWebhookOptions>>().Value.DeliveryStoreCapacity));
+        services.TryAddSingleton<IConvAiWebhookInbox>(services =>
+        {
+            var options = services.GetRequiredService<IOptions<ConvAiWebhookOptions>>().Value;
+            return new InMemoryWebhookInbox(
+                services.GetRequiredService<TimeProvider>(),
+                options.InboxCapacity,
+                options.InboxSpoolThreshold,
+                string.IsNullOrWhiteSpace(options.InboxSpoolDirectory) ? null : options.InboxSpoolDirectory);
+        });
+        services.TryAddSingleton<WebhookDispatcher>();
         services.TryAddSingleton<ConvAiWebhookReceiver>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookInboxProcessor>());
         return new ConvAiWebhooksBuilder(services);
     }
 
