@@ -237,6 +237,21 @@ public sealed class WebhookTestHost : IAsyncDisposable
         return response.StatusCode;
     }
 
+    /// <summary>
+    /// Waits (up to 10 s of real time, polling) until <paramref name="condition"/> holds, for work the inbox processor
+    /// does in the background; the caller asserts afterwards, so a timeout shows as a failed assertion, not a hang.
+    /// </summary>
+    public static async Task EventuallyAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Waits until the app recorded at least <paramref name="count"/> events (see <see cref="EventuallyAsync"/>).</summary>
+    public Task WaitForEventsAsync(int count) => EventuallyAsync(() => Recorder.Events.Count >= count);
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
