@@ -91,6 +91,6 @@ public class ConversationsClient
     public virtual async Task SendFeedbackAsync(string conversationId, ConversationFeedbackScore? feedback, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(conversationId);
-        await _api.SendFeedbackAsync(conversationId, new ConversationFeedbackRequest { Feedback = feedback }, cancellationToken).ConfigureAwait(false);
+        await _api.SendFeedbackAsync(conversationId, new ConversationFeedbackRequest { Feedback = feedback }, RequestKind.RetrySafe, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -19,5 +19,5 @@ internal interface IConversationsApi
     Task<HttpResponseMessage> GetAudioAsync(string conversationId, CancellationToken cancellationToken);
 
     [Post("/v1/convai/conversations/{conversationId}/feedback")]
-    Task<JsonElement> SendFeedbackAsync(string conversationId, [Body] ConversationFeedbackRequest request, CancellationToken cancellationToken);
+    Task<JsonElement> SendFeedbackAsync(string conversationId, [Body] ConversationFeedbackRequest request, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 }
