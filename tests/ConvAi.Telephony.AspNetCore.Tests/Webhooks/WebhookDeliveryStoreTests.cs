@@ -50,6 +50,15 @@ public class WebhookDeliveryStoreTests(string kind)
 
     private static string NewKey() => "test:" + Guid.NewGuid().ToString("N");
 
+    private async Task WaitUntilRedisExpiredAsync(string key)
+    {
+        var database = _connection!.GetDatabase();
+        for (var i = 0; i < 100 && await database.KeyExistsAsync(key); i++)
+        {
+            await Task.Delay(20);
+        }
+    }
+
     [Test]
     public async Task TryClaimAsync_NewKey_Claims()
     {
@@ -94,11 +103,7 @@ public class WebhookDeliveryStoreTests(string kind)
         {
             // Redis keeps its own clock: use its real expiry and wait for the key to vanish.
             await _store.TryClaimAsync(key, TimeSpan.FromMilliseconds(50));
-            var database = _connection!.GetDatabase();
-            for (var i = 0; i < 100 && await database.KeyExistsAsync(key); i++)
-            {
-                await Task.Delay(20);
-            }
+            await WaitUntilRedisExpiredAsync(key);
         }
         else
         {
@@ -149,11 +154,7 @@ public class WebhookDeliveryStoreTests(string kind)
         if (kind == "redis")
         {
             await _store.MarkProcessedAsync(key, TimeSpan.FromMilliseconds(50));
-            var database = _connection!.GetDatabase();
-            for (var i = 0; i < 100 && await database.KeyExistsAsync(key); i++)
-            {
-                await Task.Delay(20);
-            }
+            await WaitUntilRedisExpiredAsync(key);
         }
         else
         {
