@@ -7,7 +7,7 @@ namespace ConvAi.Telephony;
 internal interface IConversationsApi
 {
     [Get("/v1/convai/conversations")]
-    Task<ConversationPage> ListAsync([Query] ConversationListQuery query, CancellationToken cancellationToken);
+    Task<ConversationPage> ListAsync([Query, QueryConverter(typeof(ConversationListQuery))] ConversationListOptions? options, CancellationToken cancellationToken);
 
     [Get("/v1/convai/conversations/{conversationId}")]
     Task<Conversation> GetAsync(string conversationId, [AliasAs("format")] string? format, CancellationToken cancellationToken);
