@@ -10,11 +10,14 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ConvAiWebhookEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps a POST endpoint that verifies the <c>ElevenLabs-Signature</c>, parses the webhook, skips duplicate
-    /// deliveries and dispatches to the registered <see cref="ConvAiWebhookHandler"/>. Answers 200 (handled, ignored or
-    /// duplicate), 400 (bad JSON or envelope), 401 (missing, malformed, stale or wrong signature), 403 (source IP not
-    /// allowed), 413 (body over the limit), 415 (not JSON), 503 when the delivery store fails, and 500 only when the
-    /// handler throws.
+    /// Maps a POST endpoint that verifies the <c>ElevenLabs-Signature</c>, reads the webhook, skips duplicate
+    /// deliveries (same event type and conversation, however re-signed) and dispatches to the registered
+    /// <see cref="ConvAiWebhookHandler"/>: before answering in <see cref="ConvAiWebhookMode.Inline"/> mode, through the
+    /// inbox in <see cref="ConvAiWebhookMode.Queued"/> mode. Answers 200 (handled, queued, ignored or duplicate; also
+    /// when an inline handler threw and the delivery went to the inbox for retries), 400 (bad JSON or envelope), 401
+    /// (missing, malformed, stale or wrong signature), 403 (source IP not allowed), 413 (body over the limit), 415 (not
+    /// JSON), 503 when the delivery store fails or the inbox is full, and 500 only when an inline handler threw and the
+    /// inbox refused the delivery.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, e.g. <c>/webhooks/elevenlabs</c>.</param>
@@ -44,7 +47,9 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
     /// <summary>
     /// Adds middleware that verifies, parses and de-duplicates requests to endpoints marked with
     /// <see cref="ConvAiWebhookAttribute"/> (controllers, actions or endpoints), before they run; rejected requests
-    /// are answered like <see cref="MapConvAiWebhooks"/> does. The endpoint reads the event with
+    /// are answered like <see cref="MapConvAiWebhooks"/> does. The endpoint always runs inline (the mode and the inbox
+    /// apply to <see cref="MapConvAiWebhooks"/> only): when it throws or answers 5xx the claim is released, so the
+    /// delivery is processed only if the sender retries it; otherwise it is marked processed. The endpoint reads the event with
     /// <see cref="ConvAiWebhookHttpContextExtensions.GetConvAiWebhookEvent"/>. Call it after routing.
     /// </summary>
     /// <param name="app">The application pipeline.</param>
@@ -75,7 +80,7 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
 
     private static async Task HandleAsync(HttpContext context, ConvAiWebhookReceiver receiver)
     {
-        using var receipt = await receiver.ReceiveAsync(context).ConfigureAwait(false);
+        using var receipt = await receiver.ReceiveAsync(context, queue: receiver.IsQueued).ConfigureAwait(false);
         if (receipt.Event is not { } webhookEvent)
         {
             context.Response.StatusCode = receipt.StatusCode;
@@ -87,15 +92,15 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         {
             await handler.DispatchAsync(webhookEvent, context.RequestAborted).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // Any handler failure becomes a 500 so that ElevenLabs retries the delivery.
+#pragma warning disable CA1031 // Any handler failure hands the delivery to the inbox for retries instead of losing it.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            await receiver.ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            context.Response.StatusCode = await receiver.QueueAfterFailureAsync(receipt, exception).ConfigureAwait(false);
             return;
         }
 
+        await receiver.MarkProcessedAsync(receipt).ConfigureAwait(false);
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
@@ -129,6 +134,9 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         if (context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
         {
             await receiver.ReleaseAfterFailureAsync(receipt, exception: null).ConfigureAwait(false);
+            return;
         }
+
+        await receiver.MarkProcessedAsync(receipt).ConfigureAwait(false);
     }
 }

@@ -41,6 +41,13 @@ public sealed record PostCallTranscriptionEvent : ConvAiWebhookEvent
 {
     /// <summary>The conversation, in the same model as <c>GET /v1/convai/conversations/{id}</c>.</summary>
     public Conversation Data { get; init; } = null!;
+
+    /// <summary>
+    /// True when no webhook delivered this event: the reconciler found the finished conversation unprocessed after the
+    /// grace period, fetched it with the API client and dispatched it (<see cref="ConvAiWebhookEvent.EventTimestamp"/>
+    /// is then null).
+    /// </summary>
+    public bool IsReconciled { get; init; }
 }
 
 /// <summary>A <c>call_initiation_failure</c> webhook: an outbound call that could not be connected.</summary>

@@ -20,18 +20,26 @@ internal static class ConvAiWebhookEventParser
         [NotNullWhen(false)] out string? error)
     {
         webhookEvent = null;
+        return TryReadEnvelope(body.Span, out var envelope, out error)
+            && TryParse(body, envelope, lease, out webhookEvent, out error);
+    }
+
+    /// <summary>Types the <c>data</c> of an envelope read by <see cref="TryReadEnvelope"/>.</summary>
+    public static bool TryParse(
+        ReadOnlyMemory<byte> body,
+        in WebhookEnvelope envelope,
+        WebhookBodyLease? lease,
+        [NotNullWhen(true)] out ConvAiWebhookEvent? webhookEvent,
+        [NotNullWhen(false)] out string? error)
+    {
+        webhookEvent = null;
         try
         {
-            if (!TryReadEnvelope(body.Span, out var type, out var timestamp, out var dataStart, out var dataLength, out error))
-            {
-                return false;
-            }
-
-            var data = dataStart >= 0 ? body.Slice(dataStart, dataLength) : default;
-            webhookEvent = type.Value switch
+            var data = envelope.DataStart >= 0 ? body.Slice(envelope.DataStart, envelope.DataLength) : default;
+            webhookEvent = envelope.Type.Value switch
             {
                 "post_call_transcription" => ParseTranscription(data.Span, out error),
-                "post_call_audio" => ParseAudio(body, dataStart, dataLength, lease, out error),
+                "post_call_audio" => ParseAudio(body, envelope.DataStart, envelope.DataLength, lease, out error),
                 "call_initiation_failure" => ParseInitiationFailure(data.Span, out error),
                 _ => ParseUnknown(body.Span, out error),
             };
@@ -41,7 +49,12 @@ internal static class ConvAiWebhookEventParser
                 return false;
             }
 
-            webhookEvent = webhookEvent with { Type = type, EventTimestamp = timestamp };
+            webhookEvent = webhookEvent with
+            {
+                Type = envelope.Type,
+                EventTimestamp = envelope.Timestamp,
+                ConversationId = webhookEvent.ConversationId ?? envelope.ConversationId,
+            };
             error = null;
             return true;
         }
@@ -57,19 +70,32 @@ internal static class ConvAiWebhookEventParser
         }
     }
 
-    private static bool TryReadEnvelope(
-        ReadOnlySpan<byte> body,
-        out ConvAiWebhookEventType type,
-        out DateTimeOffset? timestamp,
-        out int dataStart,
-        out int dataLength,
-        [NotNullWhen(false)] out string? error)
+    /// <summary>
+    /// Reads the envelope (<c>type</c>, <c>event_timestamp</c>, where <c>data</c> is, and <c>data.conversation_id</c>)
+    /// without binding <c>data</c>, and proves the whole body is well-formed JSON.
+    /// </summary>
+    public static bool TryReadEnvelope(ReadOnlySpan<byte> body, out WebhookEnvelope envelope, [NotNullWhen(false)] out string? error)
     {
-        type = default;
-        timestamp = null;
-        dataStart = -1;
-        dataLength = 0;
+        envelope = default;
+        try
+        {
+            return TryReadEnvelopeCore(body, out envelope, out error);
+        }
+        catch (JsonException exception)
+        {
+            error = $"The webhook body is not valid JSON (line {exception.LineNumber}, byte {exception.BytePositionInLine}).";
+            return false;
+        }
+    }
+
+    private static bool TryReadEnvelopeCore(ReadOnlySpan<byte> body, out WebhookEnvelope envelope, [NotNullWhen(false)] out string? error)
+    {
+        envelope = default;
+        DateTimeOffset? timestamp = null;
+        var dataStart = -1;
+        var dataLength = 0;
         string? typeValue = null;
+        string? conversationId = null;
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -93,7 +119,7 @@ internal static class ConvAiWebhookEventParser
             {
                 reader.Read();
                 dataStart = (int)reader.TokenStartIndex;
-                reader.Skip();
+                conversationId = ReadConversationId(ref reader);
                 dataLength = (int)reader.BytesConsumed - dataStart;
                 continue;
             }
@@ -116,15 +142,43 @@ internal static class ConvAiWebhookEventParser
             return false;
         }
 
-        type = new ConvAiWebhookEventType(typeValue);
+        var type = new ConvAiWebhookEventType(typeValue);
         if (dataStart < 0 && IsKnown(type))
         {
             error = "The webhook body has no 'data'.";
             return false;
         }
 
+        envelope = new WebhookEnvelope(type, timestamp, conversationId, dataStart, dataLength);
         error = null;
         return true;
+    }
+
+    /// <summary>Reads past the <c>data</c> value the reader is on, returning its top-level <c>conversation_id</c> string.</summary>
+    private static string? ReadConversationId(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? conversationId = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isId = reader.ValueTextEquals("conversation_id"u8);
+            reader.Read();
+            if (isId && reader.TokenType == JsonTokenType.String)
+            {
+                conversationId = reader.GetString();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return conversationId;
     }
 
     private static bool IsKnown(ConvAiWebhookEventType type) =>
@@ -260,13 +314,15 @@ internal static class ConvAiWebhookEventParser
     {
         // Deserializing to JsonElement copies it out of the (pooled) request buffer.
         var payload = JsonSerializer.Deserialize(body, WebhookJsonContext.Default.JsonElement);
-        var conversationId = payload.TryGetProperty("data", out var data)
-            && data.ValueKind == JsonValueKind.Object
-            && data.TryGetProperty("conversation_id", out var id)
-            && id.ValueKind == JsonValueKind.String
-                ? id.GetString()
-                : null;
         error = null;
-        return new UnknownWebhookEvent { Payload = payload, ConversationId = conversationId };
+        return new UnknownWebhookEvent { Payload = payload };
     }
 }
+
+/// <summary>A webhook's envelope: what the ack path reads without binding <c>data</c>.</summary>
+internal readonly record struct WebhookEnvelope(
+    ConvAiWebhookEventType Type,
+    DateTimeOffset? Timestamp,
+    string? ConversationId,
+    int DataStart,
+    int DataLength);

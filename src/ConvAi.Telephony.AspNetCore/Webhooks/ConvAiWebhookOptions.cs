@@ -62,6 +62,49 @@ public sealed class ConvAiWebhookOptions
     /// <summary>The prefix of duplicate-delivery keys in the delivery store (e.g. Redis). Default <c>convai:webhook:</c>.</summary>
     public string DeliveryKeyPrefix { get; set; } = "convai:webhook:";
 
+    /// <summary>
+    /// When <c>MapConvAiWebhooks</c> answers (<c>ConvAi:Webhooks:Mode</c>): <see cref="ConvAiWebhookMode.Inline"/>
+    /// (default; after the handler) or <see cref="ConvAiWebhookMode.Queued"/> (after appending to the inbox).
+    /// </summary>
+    public ConvAiWebhookMode Mode { get; set; } = ConvAiWebhookMode.Inline;
+
+    /// <summary>
+    /// How long a delivery's "processed" mark is kept, during which a redelivery or reconciliation of the same event is
+    /// not dispatched again. Default 7 days; keep it longer than the reconciliation look-back.
+    /// </summary>
+    public TimeSpan ProcessedHorizon { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How long a claim lasts while a delivery is being processed (handler running, waiting in the inbox or for a
+    /// retry). A redelivery within it is acknowledged without dispatch. Default 1 hour; keep it longer than the retry
+    /// schedule (<see cref="MaxAttempts"/>, <see cref="RetryDelay"/>, <see cref="MaxRetryDelay"/>).
+    /// </summary>
+    public TimeSpan ClaimLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How many handler calls a queued delivery gets before it is dead-lettered. Default 8.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The wait before the first retry; each further retry waits twice as long, up to <see cref="MaxRetryDelay"/>. Default 5 seconds.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait between retries. Default 5 minutes (the default schedule spans about 16 minutes).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many deliveries the inbox processor dispatches at once. Default 4.</summary>
+    public int ProcessorConcurrency { get; set; } = 4;
+
+    /// <summary>The most deliveries the in-memory inbox holds (<c>ConvAi:Webhooks:InboxCapacity</c>); beyond it deliveries are answered 503. Default 10,000.</summary>
+    public int InboxCapacity { get; set; } = InMemoryWebhookInbox.DefaultCapacity;
+
+    /// <summary>Bodies larger than this many bytes are spooled to a temp file by the in-memory inbox. Default 1 MiB.</summary>
+    public int InboxSpoolThreshold { get; set; } = InMemoryWebhookInbox.DefaultSpoolThreshold;
+
+    /// <summary>Where the in-memory inbox spools large bodies; a new folder under the temp path when empty.</summary>
+    public string? InboxSpoolDirectory { get; set; }
+
+    /// <summary>The most keys the in-memory delivery store holds; the oldest are forgotten first beyond it. Default 100,000.</summary>
+    public int DeliveryStoreCapacity { get; set; } = InMemoryWebhookDeliveryStore.DefaultCapacity;
+
     /// <summary>All configured non-blank secrets: <see cref="Secret"/> first, then <see cref="Secrets"/>.</summary>
     internal IEnumerable<string> EffectiveSecrets =>
         Secrets.Prepend(Secret ?? string.Empty).Where(secret => !string.IsNullOrWhiteSpace(secret));

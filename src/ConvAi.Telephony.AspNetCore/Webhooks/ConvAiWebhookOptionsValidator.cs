@@ -31,6 +31,23 @@ internal sealed class ConvAiWebhookOptionsValidator : IValidateOptions<ConvAiWeb
             failures.Add($"'{ConvAiWebhookOptions.SectionName}:MaxRequestBodySize' must be positive and below 2 GB.");
         }
 
+        if (options.ProcessedHorizon <= TimeSpan.Zero || options.ClaimLifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"'{ConvAiWebhookOptions.SectionName}:ProcessedHorizon' and ':ClaimLifetime' must be positive.");
+        }
+
+        if (options.MaxAttempts < 1 || options.ProcessorConcurrency < 1 || options.InboxCapacity < 1 || options.DeliveryStoreCapacity < 1)
+        {
+            failures.Add(
+                $"'{ConvAiWebhookOptions.SectionName}:MaxAttempts', ':ProcessorConcurrency', ':InboxCapacity' and ':DeliveryStoreCapacity' must be at least 1.");
+        }
+
+        if (options.RetryDelay < TimeSpan.Zero || options.MaxRetryDelay < options.RetryDelay || options.InboxSpoolThreshold < 0)
+        {
+            failures.Add(
+                $"'{ConvAiWebhookOptions.SectionName}:RetryDelay' must not be negative nor above ':MaxRetryDelay', and ':InboxSpoolThreshold' must not be negative.");
+        }
+
         foreach (var entry in options.AllowedSourceIps)
         {
             if (!SourceIpAllowlist.TryParseEntry(entry, out _))

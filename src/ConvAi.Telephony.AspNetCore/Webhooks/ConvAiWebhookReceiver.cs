@@ -11,7 +11,7 @@ namespace ConvAi.Telephony.AspNetCore;
 /// <summary>
 /// The one place that turns a webhook request into an accepted event or a status: source-IP allowlist (403),
 /// content type (415), signature header (401), size limit while reading (413), signature (401), payload (400),
-/// duplicate delivery (200 without dispatch). Shared by <c>MapConvAiWebhooks</c> and the verification middleware.
+/// duplicate delivery (200 without dispatch), and in Queued mode the append to the inbox (200, or 503 when full). Shared by <c>MapConvAiWebhooks</c> and the verification middleware.
 /// </summary>
 internal sealed class ConvAiWebhookReceiver
 {
@@ -21,13 +21,17 @@ internal sealed class ConvAiWebhookReceiver
     private readonly ConvAiWebhookSignature _signature;
     private readonly SourceIpAllowlist? _allowlist;
     private readonly IWebhookDeliveryStore _store;
+    private readonly IConvAiWebhookInbox _inbox;
+    private readonly WebhookDispatcher _dispatcher;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly TimeSpan _claimExpiry;
     private readonly ICallEventSink[] _callEventSinks;
 
     public ConvAiWebhookReceiver(
         IOptions<ConvAiWebhookOptions> options,
         IWebhookDeliveryStore store,
+        IConvAiWebhookInbox inbox,
+        WebhookDispatcher dispatcher,
         TimeProvider timeProvider,
         ILogger<ConvAiWebhookReceiver> logger,
         IEnumerable<ICallEventSink> callEventSinks)
@@ -42,15 +46,22 @@ internal sealed class ConvAiWebhookReceiver
             ? new SourceIpAllowlist(_options.AllowedSourceIps.Count > 0 ? _options.AllowedSourceIps : ConvAiWebhookOptions.PublishedSourceIps)
             : null;
         _store = store;
+        _inbox = inbox;
+        _dispatcher = dispatcher;
+        _timeProvider = timeProvider;
         _logger = logger;
         _callEventSinks = callEventSinks.ToArray();
-
-        // A replay older than the tolerance is rejected as stale, so claims need to live only that long.
-        _claimExpiry = _options.TimestampTolerance + _options.FutureTimestampTolerance + TimeSpan.FromMinutes(1);
     }
 
-    /// <summary>Reads, verifies, parses and claims the request's webhook. Dispose the receipt when the request is done.</summary>
-    public async Task<WebhookReceipt> ReceiveAsync(HttpContext context)
+    /// <summary>Whether <c>MapConvAiWebhooks</c> queues deliveries instead of dispatching them before the answer.</summary>
+    public bool IsQueued => _options.Mode == ConvAiWebhookMode.Queued;
+
+    /// <summary>
+    /// Reads, verifies, parses and claims the request's webhook. With <paramref name="queue"/>, reads only the envelope and
+    /// appends the claimed delivery to the inbox instead (the receipt then only carries the status). Dispose the receipt
+    /// when the request is done.
+    /// </summary>
+    public async Task<WebhookReceipt> ReceiveAsync(HttpContext context, bool queue = false)
     {
         var request = context.Request;
         if (_allowlist is not null && !_allowlist.IsAllowed(context.Connection.RemoteIpAddress))
@@ -82,48 +93,63 @@ internal sealed class ConvAiWebhookReceiver
             return Reject(status, status == StatusCodes.Status413PayloadTooLarge ? "the body is larger than the limit" : "the body could not be read");
         }
 
-        var receipt = WebhookReceipt.ForBody(buffer);
+        var receipt = WebhookReceipt.ForBody(buffer, length);
         try
         {
-            var body = buffer.AsMemory(0, length);
-            Span<byte> digest = stackalloc byte[32];
-            var verification = _signature.Verify(body.Span, header, digest);
+            var body = receipt.Body;
+            var verification = _signature.Verify(body.Span, header);
             if (verification != WebhookSignatureResult.Valid)
             {
                 receipt.Dispose();
                 return Reject(StatusCodes.Status401Unauthorized, verification.ToString());
             }
 
-            if (!ConvAiWebhookEventParser.TryParse(body, receipt, out var webhookEvent, out var error))
+            if (!ConvAiWebhookEventParser.TryReadEnvelope(body.Span, out var envelope, out var error))
             {
                 receipt.Dispose();
                 return Reject(StatusCodes.Status400BadRequest, error);
             }
 
-            var claimKey = $"{_options.DeliveryKeyPrefix}{webhookEvent.Type}:{webhookEvent.ConversationId}:{Convert.ToHexString(digest)}";
+            // Inline: bind data before claiming, so that a bad payload is answered 400 without a claim to undo.
+            ConvAiWebhookEvent? webhookEvent = null;
+            if (!queue && !ConvAiWebhookEventParser.TryParse(body, envelope, receipt, out webhookEvent, out error))
+            {
+                receipt.Dispose();
+                return Reject(StatusCodes.Status400BadRequest, error);
+            }
+
+            var key = WebhookDeliveryKey.For(_options.DeliveryKeyPrefix, envelope.Type, envelope.ConversationId, body.Span);
             bool claimed;
             try
             {
-                claimed = await _store.TryClaimAsync(claimKey, _claimExpiry, context.RequestAborted).ConfigureAwait(false);
+                claimed = await _store.TryClaimAsync(key, _options.ClaimLifetime, context.RequestAborted).ConfigureAwait(false);
             }
             catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
             {
                 // Not the sender's fault: 503 makes ElevenLabs retry once the store is back.
                 receipt.Dispose();
-                WebhookLog.StoreUnavailable(_logger, webhookEvent.Type.Value, webhookEvent.ConversationId, exception.GetType().FullName!);
+                WebhookLog.StoreUnavailable(_logger, envelope.Type.Value, envelope.ConversationId, exception.GetType().FullName!);
                 return WebhookReceipt.Answer(StatusCodes.Status503ServiceUnavailable);
             }
 
             if (!claimed)
             {
                 receipt.Dispose();
-                WebhookLog.Duplicate(_logger, webhookEvent.Type.Value, webhookEvent.ConversationId);
+                WebhookLog.Duplicate(_logger, envelope.Type.Value, envelope.ConversationId);
                 return WebhookReceipt.Answer(StatusCodes.Status200OK);
             }
 
-            WebhookLog.Accepted(_logger, webhookEvent.Type.Value, webhookEvent.ConversationId);
+            receipt.Claim(key, envelope);
+            if (webhookEvent is null)
+            {
+                var queued = await EnqueueAsync(receipt, attempts: 0, failure: null, context.RequestAborted).ConfigureAwait(false);
+                receipt.Dispose();
+                return WebhookReceipt.Answer(queued);
+            }
+
+            WebhookLog.Accepted(_logger, envelope.Type.Value, envelope.ConversationId);
             CallEventPublisher.Publish(_callEventSinks, webhookEvent); // completes WaitForOutcomeAsync in this app
-            return receipt.Accept(webhookEvent, claimKey);
+            return receipt.Accept(webhookEvent);
         }
         catch
         {
@@ -132,18 +158,82 @@ internal sealed class ConvAiWebhookReceiver
         }
     }
 
-    /// <summary>Logs a failed dispatch (ids and exception type only) and forgets the delivery, so that ElevenLabs' retry is processed.</summary>
+    /// <summary>Records that the handler processed an accepted delivery, so that no redelivery or reconciliation dispatches it again.</summary>
+    public async Task MarkProcessedAsync(WebhookReceipt receipt)
+    {
+        if (receipt.ClaimKey is { } key)
+        {
+            await _dispatcher.MarkProcessedAsync(key, receipt.Envelope.ConversationId).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After the handler threw in <c>Inline</c> mode: hands the delivery to the inbox, which retries it (answer 200); when
+    /// the inbox refuses it, releases the claim (answer 500) so that a retry by the sender is processed.
+    /// </summary>
+    /// <returns>The status to answer.</returns>
+    public async Task<int> QueueAfterFailureAsync(WebhookReceipt receipt, Exception exception)
+    {
+        var status = await EnqueueAsync(receipt, attempts: 1, exception.GetType().FullName, CancellationToken.None).ConfigureAwait(false);
+        if (status == StatusCodes.Status200OK)
+        {
+            WebhookLog.HandlerFailedQueued(_logger, receipt.Envelope.Type.Value, receipt.Envelope.ConversationId, exception.GetType().FullName!);
+            return status;
+        }
+
+        await ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
+        return StatusCodes.Status500InternalServerError;
+    }
+
+    /// <summary>Logs a failed dispatch (ids and exception type only) and forgets the delivery, so that a sender's retry is processed.</summary>
     public async Task ReleaseAfterFailureAsync(WebhookReceipt receipt, Exception? exception)
     {
-        if (receipt is { Event: { } webhookEvent, ClaimKey: { } claimKey })
+        if (receipt.ClaimKey is { } claimKey)
         {
             WebhookLog.HandlerFailed(
                 _logger,
-                webhookEvent.Type.Value,
-                webhookEvent.ConversationId,
+                receipt.Envelope.Type.Value,
+                receipt.Envelope.ConversationId,
                 exception?.GetType().FullName ?? "status 500 or above");
             await _store.ReleaseAsync(claimKey, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Appends a claimed delivery to the inbox: 200 when stored; 503 (claim released) when the inbox is full or fails.</summary>
+    private async Task<int> EnqueueAsync(WebhookReceipt receipt, int attempts, string? failure, CancellationToken cancellationToken)
+    {
+        var envelope = receipt.Envelope;
+        var delivery = new ConvAiWebhookDelivery
+        {
+            DeliveryKey = receipt.ClaimKey!,
+            EventType = envelope.Type,
+            ConversationId = envelope.ConversationId,
+            EventTimestamp = envelope.Timestamp,
+            Body = receipt.Body,
+            ReceivedAt = _timeProvider.GetUtcNow(),
+            Attempts = attempts,
+            LastFailure = failure,
+            LastFailedAt = failure is null ? null : _timeProvider.GetUtcNow(),
+        };
+        string? refusal;
+        try
+        {
+            refusal = await _inbox.TryEnqueueAsync(delivery, cancellationToken).ConfigureAwait(false) ? null : "the inbox is full";
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            refusal = exception.GetType().FullName!;
+        }
+
+        if (refusal is null)
+        {
+            WebhookLog.Queued(_logger, envelope.Type.Value, envelope.ConversationId);
+            return StatusCodes.Status200OK;
+        }
+
+        WebhookLog.InboxRefused(_logger, envelope.Type.Value, envelope.ConversationId, refusal);
+        await _store.ReleaseAsync(receipt.ClaimKey!, CancellationToken.None).ConfigureAwait(false);
+        return StatusCodes.Status503ServiceUnavailable;
     }
 
     private static bool IsJson(string? contentType) =>

@@ -1,8 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -97,6 +99,49 @@ public static class ConvAiWebhookServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Adds the reconciler: a hosted service that, every <c>Interval</c>, lists the conversations of the configured agents
+    /// with the <see cref="IConvAiTelephonyClient"/> (register it with <c>AddConvAiTelephony</c>) and dispatches every
+    /// finished conversation that no webhook delivered within the grace period as a reconciled
+    /// <see cref="PostCallTranscriptionEvent"/>, once. Options are bound from <c>ConvAi:Webhooks:Reconcile</c> and then
+    /// <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="configure">Optionally sets the options in code.</param>
+    /// <returns>The same builder.</returns>
+    public static IConvAiWebhooksBuilder AddReconciliation(this IConvAiWebhooksBuilder builder, Action<ConvAiWebhookReconcileOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<ConvAiWebhookReconcileOptions>()
+            .Configure<IConfiguration>((options, configuration) => configuration.GetSection(ConvAiWebhookReconcileOptions.SectionName).Bind(options))
+            .Validate(
+                options => options.Interval > TimeSpan.Zero && options.GracePeriod >= TimeSpan.Zero && options.LookBack > TimeSpan.Zero,
+                $"'{ConvAiWebhookReconcileOptions.SectionName}:Interval' and ':LookBack' must be positive and ':GracePeriod' must not be negative.")
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookReconciler>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Uses <typeparamref name="TInbox"/> (singleton) to hold deliveries until the handler processed them, replacing the
+    /// in-memory inbox (e.g. a Redis Streams inbox shared by several instances).
+    /// </summary>
+    /// <typeparam name="TInbox">The inbox type.</typeparam>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <returns>The same builder.</returns>
+    public static IConvAiWebhooksBuilder UseInbox<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TInbox>(this IConvAiWebhooksBuilder builder)
+        where TInbox : class, IConvAiWebhookInbox
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IConvAiWebhookInbox, TInbox>());
+        return builder;
+    }
+
+    /// <summary>
     /// Uses Redis to remember accepted deliveries, so several instances behind a load balancer dispatch each delivery
     /// once. Uses an <c>IConnectionMultiplexer</c> registered in DI when there is one, otherwise connects with
     /// <see cref="RedisCacheOptions"/> (as configured for <c>AddStackExchangeRedisCache</c>, or by <paramref name="configure"/>).
@@ -124,8 +169,21 @@ public static class ConvAiWebhookServiceCollectionExtensions
         var options = FeatureRegistration.AddOptions<ConvAiWebhookOptions, ConvAiWebhookOptionsValidator>(services);
         FeatureRegistration.AddFallback<ConvAiWebhookOptions, WebhookSecretFallback>(services);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IWebhookDeliveryStore>(services => new InMemoryWebhookDeliveryStore(services.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IWebhookDeliveryStore>(services => new InMemoryWebhookDeliveryStore(
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<IOptions<ConvAiWebhookOptions>>().Value.DeliveryStoreCapacity));
+        services.TryAddSingleton<IConvAiWebhookInbox>(services =>
+        {
+            var options = services.GetRequiredService<IOptions<ConvAiWebhookOptions>>().Value;
+            return new InMemoryWebhookInbox(
+                services.GetRequiredService<TimeProvider>(),
+                options.InboxCapacity,
+                options.InboxSpoolThreshold,
+                string.IsNullOrWhiteSpace(options.InboxSpoolDirectory) ? null : options.InboxSpoolDirectory);
+        });
+        services.TryAddSingleton<WebhookDispatcher>();
         services.TryAddSingleton<ConvAiWebhookReceiver>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookInboxProcessor>());
         return options;
     }
 

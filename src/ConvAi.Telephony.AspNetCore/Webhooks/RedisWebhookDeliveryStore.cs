@@ -6,12 +6,17 @@ namespace ConvAi.Telephony.AspNetCore;
 
 /// <summary>
 /// An <see cref="IWebhookDeliveryStore"/> shared by several instances through Redis: a claim is
-/// <c>SET key 1 NX PX expiry</c>, atomic across instances; a release is <c>DEL key</c>. The connection comes from
+/// <c>SET key claimed NX PX expiry</c>, atomic across instances; a processed mark is <c>SET key processed PX horizon</c>
+/// (Redis expires it); a release deletes the key only while it holds a claim (one script, so a processed mark is kept). The connection comes from
 /// an <see cref="IConnectionMultiplexer"/> registered in DI or from <see cref="RedisCacheOptions"/> (the same
 /// settings as <c>AddStackExchangeRedisCache</c>), so Redis is configured once.
 /// </summary>
 public sealed class RedisWebhookDeliveryStore : IWebhookDeliveryStore, IAsyncDisposable
 {
+    private const string Claimed = "claimed";
+    private const string Processed = "processed";
+    private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
     private readonly Func<Task<IConnectionMultiplexer>> _connect;
     private readonly bool _ownsConnection;
     private Task<IConnectionMultiplexer>? _connection;
@@ -40,7 +45,7 @@ public sealed class RedisWebhookDeliveryStore : IWebhookDeliveryStore, IAsyncDis
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        return await database.StringSetAsync(key, 1, expiry, When.NotExists).ConfigureAwait(false);
+        return await database.StringSetAsync(key, Claimed, expiry, When.NotExists).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -48,7 +53,23 @@ public sealed class RedisWebhookDeliveryStore : IWebhookDeliveryStore, IAsyncDis
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        await database.KeyDeleteAsync(key).ConfigureAwait(false);
+        await database.ScriptEvaluateAsync(ReleaseScript, [key], [Claimed]).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask MarkProcessedAsync(string key, TimeSpan horizon, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        await database.StringSetAsync(key, Processed, horizon).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> IsProcessedAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        return await database.StringGetAsync(key).ConfigureAwait(false) == Processed;
     }
 
     /// <summary>Closes the connection when the store opened it.</summary>

@@ -9,6 +9,7 @@ namespace ConvAi.Telephony.AspNetCore;
 internal sealed class WebhookReceipt : WebhookBodyLease, IDisposable
 {
     private byte[]? _buffer;
+    private int _length;
 
     private WebhookReceipt(int statusCode)
     {
@@ -21,18 +22,29 @@ internal sealed class WebhookReceipt : WebhookBodyLease, IDisposable
     /// <summary>The accepted event to dispatch; null when the request is answered with <see cref="StatusCode"/> alone.</summary>
     public ConvAiWebhookEvent? Event { get; private set; }
 
-    /// <summary>The delivery-store key claimed for <see cref="Event"/>.</summary>
+    /// <summary>The delivery-store key claimed for the delivery; null until claimed.</summary>
     public string? ClaimKey { get; private set; }
+
+    /// <summary>The envelope of the claimed delivery.</summary>
+    public WebhookEnvelope Envelope { get; private set; }
+
+    /// <summary>The request body (empty once disposed).</summary>
+    public ReadOnlyMemory<byte> Body => _buffer is { } buffer ? buffer.AsMemory(0, _length) : default;
 
     public static WebhookReceipt Answer(int statusCode) => new(statusCode);
 
-    /// <summary>Creates a receipt that owns <paramref name="buffer"/> (rented from the shared pool).</summary>
-    public static WebhookReceipt ForBody(byte[] buffer) => new(0) { _buffer = buffer };
+    /// <summary>Creates a receipt that owns <paramref name="buffer"/> (rented from the shared pool) holding <paramref name="length"/> body bytes.</summary>
+    public static WebhookReceipt ForBody(byte[] buffer, int length) => new(0) { _buffer = buffer, _length = length };
 
-    public WebhookReceipt Accept(ConvAiWebhookEvent webhookEvent, string claimKey)
+    public void Claim(string claimKey, WebhookEnvelope envelope)
+    {
+        ClaimKey = claimKey;
+        Envelope = envelope;
+    }
+
+    public WebhookReceipt Accept(ConvAiWebhookEvent webhookEvent)
     {
         Event = webhookEvent;
-        ClaimKey = claimKey;
         return this;
     }
 

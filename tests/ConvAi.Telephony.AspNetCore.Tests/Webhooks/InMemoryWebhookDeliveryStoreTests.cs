@@ -38,4 +38,47 @@ public class InMemoryWebhookDeliveryStoreTests
 
         Assert.That(await store.TryClaimAsync("a", TimeSpan.FromSeconds(10)), Is.True);
     }
+
+    [Test]
+    public async Task TryClaimAsync_OverCapacity_ForgetsOldestKeyFirst()
+    {
+        var store = new InMemoryWebhookDeliveryStore(new FakeTimeProvider(WebhookFixtures.Now), capacity: 3);
+        await store.MarkProcessedAsync("a", TimeSpan.FromDays(7));
+        await store.TryClaimAsync("b", TimeSpan.FromHours(1));
+        await store.MarkProcessedAsync("c", TimeSpan.FromDays(7));
+
+        await store.TryClaimAsync("d", TimeSpan.FromHours(1));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(store.Count, Is.EqualTo(3));
+            Assert.That(await store.IsProcessedAsync("a"), Is.False, "a was stored first, so it went first");
+            Assert.That(await store.TryClaimAsync("b", TimeSpan.FromHours(1)), Is.False);
+            Assert.That(await store.IsProcessedAsync("c"), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task MarkProcessedAsync_KeyStoredAgain_CountsFromItsLatestStore()
+    {
+        var store = new InMemoryWebhookDeliveryStore(new FakeTimeProvider(WebhookFixtures.Now), capacity: 2);
+        await store.TryClaimAsync("a", TimeSpan.FromHours(1));
+        await store.TryClaimAsync("b", TimeSpan.FromHours(1));
+        await store.MarkProcessedAsync("a", TimeSpan.FromDays(7));
+
+        await store.TryClaimAsync("c", TimeSpan.FromHours(1));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await store.IsProcessedAsync("a"), Is.True, "a was stored again after b");
+            Assert.That(await store.TryClaimAsync("b", TimeSpan.FromHours(1)), Is.True, "b was the oldest");
+        });
+    }
+
+    [TestCase(0)]
+    [TestCase(-1)]
+    public void Constructor_CapacityBelowOne_Throws(int capacity)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = new InMemoryWebhookDeliveryStore(capacity: capacity));
+    }
 }

@@ -50,6 +50,15 @@ public class WebhookDeliveryStoreTests(string kind)
 
     private static string NewKey() => "test:" + Guid.NewGuid().ToString("N");
 
+    private async Task WaitUntilRedisExpiredAsync(string key)
+    {
+        var database = _connection!.GetDatabase();
+        for (var i = 0; i < 100 && await database.KeyExistsAsync(key); i++)
+        {
+            await Task.Delay(20);
+        }
+    }
+
     [Test]
     public async Task TryClaimAsync_NewKey_Claims()
     {
@@ -94,11 +103,7 @@ public class WebhookDeliveryStoreTests(string kind)
         {
             // Redis keeps its own clock: use its real expiry and wait for the key to vanish.
             await _store.TryClaimAsync(key, TimeSpan.FromMilliseconds(50));
-            var database = _connection!.GetDatabase();
-            for (var i = 0; i < 100 && await database.KeyExistsAsync(key); i++)
-            {
-                await Task.Delay(20);
-            }
+            await WaitUntilRedisExpiredAsync(key);
         }
         else
         {
@@ -108,6 +113,62 @@ public class WebhookDeliveryStoreTests(string kind)
         }
 
         Assert.That(await _store.TryClaimAsync(key, TimeSpan.FromMinutes(1)), Is.True);
+    }
+
+    [Test]
+    public async Task MarkProcessedAsync_ClaimedKey_RefusesClaimsAndSurvivesRelease()
+    {
+        var key = NewKey();
+        await _store.TryClaimAsync(key, TimeSpan.FromMinutes(1));
+        var processedWhileClaimed = await _store.IsProcessedAsync(key);
+
+        await _store.MarkProcessedAsync(key, TimeSpan.FromDays(7));
+        await _store.ReleaseAsync(key);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(processedWhileClaimed, Is.False, "a claim alone is not processed");
+            Assert.That(await _store.IsProcessedAsync(key), Is.True);
+            Assert.That(await _store.TryClaimAsync(key, TimeSpan.FromMinutes(1)), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task MarkProcessedAsync_UnclaimedKey_Marks()
+    {
+        var key = NewKey();
+
+        await _store.MarkProcessedAsync(key, TimeSpan.FromDays(7));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await _store.IsProcessedAsync(key), Is.True);
+            Assert.That(await _store.IsProcessedAsync(NewKey()), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task MarkProcessedAsync_AfterHorizon_ForgottenAndClaimableAgain()
+    {
+        var key = NewKey();
+        if (kind == "redis")
+        {
+            await _store.MarkProcessedAsync(key, TimeSpan.FromMilliseconds(50));
+            await WaitUntilRedisExpiredAsync(key);
+        }
+        else
+        {
+            await _store.MarkProcessedAsync(key, TimeSpan.FromDays(7));
+            _time.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
+            Assert.That(await _store.IsProcessedAsync(key), Is.True, "kept until the horizon");
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await _store.IsProcessedAsync(key), Is.False);
+            Assert.That(await _store.TryClaimAsync(key, TimeSpan.FromMinutes(1)), Is.True);
+        });
     }
 
     [Test]
@@ -131,6 +192,12 @@ public class RedisWebhookDeliveryTests
     [OneTimeTearDown]
     public async Task StopRedis() => await _redis.DisposeAsync();
 
+    private string _prefix = null!;
+
+    /// <summary>Each test gets its own key prefix: the tests share one Redis and post the same events.</summary>
+    [SetUp]
+    public void NewPrefix() => _prefix = $"test:{Guid.NewGuid():N}:";
+
     [TestCase(WebhookSurface.Endpoint)]
     [TestCase(WebhookSurface.Middleware)]
     public async Task Post_SameDeliveryToTwoInstancesConcurrently_DispatchedOnce(WebhookSurface surface)
@@ -150,25 +217,23 @@ public class RedisWebhookDeliveryTests
     }
 
     [Test]
-    public async Task Post_HandlerFailsOnOneInstance_RetryOnOtherInstanceProcessed()
+    public async Task Post_HandlerFailsOnOneInstance_ItsInboxRetriesAndOtherInstanceIgnoresRedelivery()
     {
         await using var first = await StartInstanceAsync(WebhookSurface.Endpoint);
         await using var second = await StartInstanceAsync(WebhookSurface.Endpoint);
         var body = WebhookFixtures.Load("call_initiation_failure_twilio.json");
-        var signature = WebhookFixtures.Sign(body);
         first.Recorder.FailuresToThrow = 1;
 
-        var failed = await first.PostAsync(body, signature);
-        var retried = await second.PostAsync(body, signature);
-        var duplicate = await first.PostAsync(body, signature);
+        var failed = await first.PostAsync(body, WebhookFixtures.Sign(body));
+        await first.WaitForEventsAsync(1);
+        var resigned = await second.PostAsync(body, WebhookFixtures.Sign(body, at: WebhookFixtures.Now.AddSeconds(30)));
 
         Assert.Multiple(() =>
         {
-            Assert.That(failed, Is.EqualTo(HttpStatusCode.InternalServerError));
-            Assert.That(retried, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(duplicate, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(first.Recorder.Events, Is.Empty);
-            Assert.That(second.Recorder.Events, Has.Count.EqualTo(1));
+            Assert.That(failed, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(resigned, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(first.Recorder.Events, Has.Count.EqualTo(1));
+            Assert.That(second.Recorder.Events, Is.Empty);
         });
     }
 
@@ -184,7 +249,7 @@ public class RedisWebhookDeliveryTests
 
         await host.PostAsync(body, WebhookFixtures.Sign(body));
 
-        var keys = _redis is null ? [] : connection.GetServer($"127.0.0.1:{_redis.Port}").Keys(pattern: "convai:webhook:voice_removal_notice:jkl:*").ToArray();
+        var keys = _redis is null ? [] : connection.GetServer($"127.0.0.1:{_redis.Port}").Keys(pattern: "convai:webhook:voice_removal_notice:jkl").ToArray();
         Assert.Multiple(() =>
         {
             Assert.That(host.Services.GetRequiredService<IWebhookDeliveryStore>(), Is.TypeOf<RedisWebhookDeliveryStore>());
@@ -217,5 +282,8 @@ public class RedisWebhookDeliveryTests
     }
 
     private Task<WebhookTestHost> StartInstanceAsync(WebhookSurface surface) =>
-        WebhookTestHost.StartAsync(surface, webhooks: builder => builder.UseRedisDeliveryStore(options => options.Configuration = _redis.Configuration));
+        WebhookTestHost.StartAsync(
+            surface,
+            options => options.DeliveryKeyPrefix = _prefix,
+            webhooks: builder => builder.UseRedisDeliveryStore(options => options.Configuration = _redis.Configuration));
 }

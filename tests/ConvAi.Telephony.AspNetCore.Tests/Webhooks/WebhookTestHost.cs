@@ -114,6 +114,9 @@ public sealed class WebhookTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>A handler that sends requests into the app (TestServer only), e.g. for the emulator's webhooks.</summary>
+    public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
+
     public WebhookRecorder Recorder => _app.Services.GetRequiredService<WebhookRecorder>();
 
     public FakeTimeProvider Time => (FakeTimeProvider)_app.Services.GetRequiredService<TimeProvider>();
@@ -236,6 +239,21 @@ public sealed class WebhookTestHost : IAsyncDisposable
         using var response = await Client.SendAsync(request);
         return response.StatusCode;
     }
+
+    /// <summary>
+    /// Waits (up to 10 s of real time, polling) until <paramref name="condition"/> holds, for work the inbox processor
+    /// does in the background; the caller asserts afterwards, so a timeout shows as a failed assertion, not a hang.
+    /// </summary>
+    public static async Task EventuallyAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Waits until the app recorded at least <paramref name="count"/> events (see <see cref="EventuallyAsync"/>).</summary>
+    public Task WaitForEventsAsync(int count) => EventuallyAsync(() => Recorder.Events.Count >= count);
 
     public async ValueTask DisposeAsync()
     {

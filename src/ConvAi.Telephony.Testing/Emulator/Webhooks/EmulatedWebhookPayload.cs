@@ -42,7 +42,7 @@ public static class EmulatedWebhookPayload
             throw new ArgumentOutOfRangeException(nameof(eventType), eventType, "Expected one of: " + string.Join(", ", EventTypes) + ".");
         }
 
-        var outcome = eventType == CallInitiationFailure ? CallOutcome.Busy : CallOutcome.Success;
+        var outcome = eventType == CallInitiationFailure ? EmulatedOutcome.Busy : EmulatedOutcome.Success;
         var step = TimeSpan.FromSeconds(TranscriptScript.CallDurationSecs / 3);
         var clientData = new JsonObject { ["dynamic_variables"] = new JsonObject { ["customer_name"] = "Ana" } };
         var conversation = new ConversationRecord
@@ -58,7 +58,7 @@ public static class EmulatedWebhookPayload
             ExternalNumber = "+14155550123",
             CallSid = EmulatorIds.TwilioCallSid(),
             ClientData = clientData,
-            StartedAt = eventTime - (outcome == CallOutcome.Busy ? step : step * 3),
+            StartedAt = eventTime - (outcome == EmulatedOutcome.Busy ? step : step * 3),
             Step = step,
             Outcome = outcome,
             Script = TranscriptScript.Write(clientData),
