@@ -22,8 +22,10 @@ internal static class ApiCommands
         var sip = new Option<bool>("--sip") { Description = "Call through a SIP trunk number instead of Twilio." };
         var variables = new Option<string[]>("--var") { Description = "A dynamic variable, name=value (repeatable); numbers and true/false stay typed.", Arity = ArgumentArity.ZeroOrMore };
         var userId = new Option<string?>("--user-id") { Description = "The end-user id recorded with the conversation." };
+        var waitOptions = new WaitOptions();
 
-        var start = new Command("start", "Place an outbound call and print its conversation id.") { to, agentId, phoneNumberId, sip, variables, userId };
+        var start = new Command("start", "Place an outbound call and print its conversation id.") { to, agentId, phoneNumberId, sip, variables, userId, waitOptions.Wait };
+        waitOptions.AddTo(start);
         connection.AddTo(start);
         start.SetAction(async (parse, cancellationToken) =>
         {
@@ -63,19 +65,159 @@ internal static class ApiCommands
                 (result, conversationId, callId) = (twilioResult, twilioResult.ConversationId, "Twilio call SID " + twilioResult.CallSid);
             }
 
-            if (parse.GetValue(connection.Json))
+            if (parse.GetValue(connection.Json) && !parse.GetValue(waitOptions.Wait))
             {
                 await WriteJsonAsync(environment, result);
             }
-            else
+            else if (!parse.GetValue(connection.Json))
             {
                 await environment.Output.WriteLineAsync($"Call started: conversation {conversationId} ({callId})");
             }
 
-            return ExitCodes.Ok;
+            return parse.GetValue(waitOptions.Wait) && conversationId is not null
+                ? await WaitAndPrintAsync(api, conversationId, parse, waitOptions, connection, environment, cancellationToken)
+                : ExitCodes.Ok;
         });
 
-        return new Command("calls", "Place calls through the API.") { start };
+        return new Command("calls", "Place calls through the API and wait for how they ended.") { start, CreateWait(environment) };
+    }
+
+    private static Command CreateWait(CliEnvironment environment)
+    {
+        var connection = new ApiConnection.Options();
+        var waitOptions = new WaitOptions();
+        var id = new Argument<string>("conversation-id") { Description = "The conversation id a call started (conv_...)." };
+        var command = new Command("wait", "Wait for how a call ended: completed, voicemail, busy, no answer, failed, or timed out.") { id };
+        waitOptions.AddTo(command);
+        connection.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var api = await ApiConnection.OpenAsync(parse, connection, environment, cancellationToken);
+            return await WaitAndPrintAsync(api, parse.GetValue(id)!, parse, waitOptions, connection, environment, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Waits with <see cref="CallsClient.WaitForOutcomeAsync(string, CallOutcomeWaitOptions?, CancellationToken)"/> (polling the
+    /// conversation), shows progress on stderr, and prints the outcome. Exit 0 when the call connected (completed or voicemail),
+    /// 1 when it did not (busy, no answer, failed) or the wait timed out.
+    /// </summary>
+    private static async Task<int> WaitAndPrintAsync(
+        ApiConnection api,
+        string conversationId,
+        System.CommandLine.ParseResult parse,
+        WaitOptions waitOptions,
+        ApiConnection.Options connection,
+        CliEnvironment environment,
+        CancellationToken cancellationToken)
+    {
+        var json = parse.GetValue(connection.Json);
+        var options = new CallOutcomeWaitOptions
+        {
+            Timeout = TimeSpan.FromSeconds(parse.GetValue(waitOptions.TimeoutSeconds)),
+            PollInterval = TimeSpan.FromSeconds(parse.GetValue(waitOptions.PollIntervalSeconds)),
+            WaitForAnalysis = !parse.GetValue(waitOptions.AtCallEnd),
+        };
+        using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = environment.Time.GetTimestamp();
+        var progress = json ? Task.CompletedTask : ShowProgressAsync(environment, conversationId, started, stopProgress.Token);
+        CallOutcome outcome;
+        try
+        {
+            outcome = await api.Client.Calls.WaitForOutcomeAsync(conversationId, options, cancellationToken);
+        }
+        finally
+        {
+            await stopProgress.CancelAsync();
+            await progress;
+        }
+
+        if (json)
+        {
+            await WriteJsonAsync(environment, new JsonObject
+            {
+                ["conversation_id"] = outcome.ConversationId,
+                ["outcome"] = OutcomeName(outcome.Kind),
+                ["status"] = outcome.Status?.Value,
+                ["call_id"] = outcome.CallId,
+                ["duration_secs"] = outcome.Duration is { } d ? (int)d.TotalSeconds : null,
+                ["call_successful"] = outcome.CallSuccessful?.Value,
+                ["failure_reason"] = outcome.FailureReason,
+            });
+        }
+        else
+        {
+            var details = new List<string>();
+            if (outcome.Duration is { } duration)
+            {
+                details.Add(string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalSeconds} s"));
+            }
+
+            if (outcome.CallSuccessful is { } successful)
+            {
+                details.Add("call successful: " + successful);
+            }
+
+            if (outcome.FailureReason is { Length: > 0 } reason)
+            {
+                details.Add("reason: " + reason);
+            }
+
+            await environment.Output.WriteLineAsync(
+                $"Outcome: {OutcomeName(outcome.Kind)}" + (details.Count > 0 ? " (" + string.Join(", ", details) + ")" : string.Empty));
+        }
+
+        return outcome.Kind is CallOutcomeKind.Completed or CallOutcomeKind.Voicemail ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+
+    private static async Task ShowProgressAsync(CliEnvironment environment, string conversationId, long started, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), environment.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var elapsed = environment.Time.GetElapsedTime(started);
+                await environment.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"waiting for {conversationId}: {(int)elapsed.TotalSeconds} s"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The wait ended.
+        }
+    }
+
+    private static string OutcomeName(CallOutcomeKind kind) => kind switch
+    {
+        CallOutcomeKind.Completed => "completed",
+        CallOutcomeKind.Voicemail => "voicemail",
+        CallOutcomeKind.Busy => "busy",
+        CallOutcomeKind.NoAnswer => "no-answer",
+        CallOutcomeKind.Failed => "failed",
+        CallOutcomeKind.TimedOut => "timed-out",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>The options of <c>calls wait</c> and <c>calls start --wait</c>.</summary>
+    private sealed class WaitOptions
+    {
+        public Option<bool> Wait { get; } = new("--wait") { Description = "After placing the call, wait for how it ended (as 'calls wait' does)." };
+
+        public Option<double> TimeoutSeconds { get; } = new("--timeout") { Description = "How long to wait, in seconds, before the outcome is 'timed-out'.", DefaultValueFactory = _ => 900 };
+
+        public Option<double> PollIntervalSeconds { get; } = new("--poll-interval") { Description = "Seconds before the second read of the conversation; later reads back off up to a minute.", DefaultValueFactory = _ => 5 };
+
+        public Option<bool> AtCallEnd { get; } = new("--at-call-end") { Description = "Stop when the call ends ('processing'), without waiting for the analysis ('done')." };
+
+        public void AddTo(Command command)
+        {
+            TimeoutSeconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
+            PollIntervalSeconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--poll-interval must be positive."); } });
+            command.Options.Add(TimeoutSeconds);
+            command.Options.Add(PollIntervalSeconds);
+            command.Options.Add(AtCallEnd);
+        }
     }
 
     public static Command CreateConversations(CliEnvironment environment)

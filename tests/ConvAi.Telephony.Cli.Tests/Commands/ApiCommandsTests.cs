@@ -132,7 +132,71 @@ public class ApiCommandsTests
         Assert.That(_emulator.ReceivedRequests.Select(r => r.HasApiKey), Is.All.True);
     }
 
+    [TestCase("+14155550123", "completed", 0)]
+    [TestCase("+14155550161", "voicemail", 0)]
+    [TestCase("+14155550162", "busy", 1)]
+    [TestCase("+14155550163", "no-answer", 1)]
+    [TestCase("+14155550164", "failed", 1)]
+    public async Task CallsWait_PrintsHowTheCallEnded_AndExitsOnWhetherItConnected(string to, string expected, int exitCode)
+    {
+        var options = new ConvAiEmulatorOptions { ApiKey = ApiKey };
+        options.VoicemailNumbers.Add("+14155550161");
+        options.BusyNumbers.Add("+14155550162");
+        options.NoAnswerNumbers.Add("+14155550163");
+        options.FailedNumbers.Add("+14155550164");
+        await using var emulator = await ConvAiEmulator.StartNewAsync(options);
+        var client = new ConvAiTelephonyClient(new ConvAiTelephonyOptions { ApiKey = ApiKey, BaseAddress = emulator.BaseAddress });
+        var from = (await client.PhoneNumbers.ImportTwilioAsync(new ImportTwilioPhoneNumberRequest { PhoneNumber = "+14155550100", Label = "x", Sid = "AC00000000000000000000000000000000", Token = "t" })).PhoneNumberId;
+        var call = await client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { AgentId = "agent_1", AgentPhoneNumberId = from, ToNumber = to });
+
+        var text = await Cli.RunAsync("calls", "wait", call.ConversationId!, "--poll-interval", "0.05", "--api-key", ApiKey, "--base-url", emulator.BaseAddress.ToString());
+        var json = await Cli.RunAsync("calls", "wait", call.ConversationId!, "--json", "--api-key", ApiKey, "--base-url", emulator.BaseAddress.ToString());
+
+        Assert.That(text.ExitCode, Is.EqualTo(exitCode), text.ToString());
+        Assert.That(text.Output, Does.StartWith($"Outcome: {expected}"));
+        Assert.That(json.ExitCode, Is.EqualTo(exitCode), json.ToString());
+        var outcome = JsonNode.Parse(json.Output)!;
+        Assert.That(outcome["outcome"]!.ToString(), Is.EqualTo(expected));
+        Assert.That(outcome["conversation_id"]!.ToString(), Is.EqualTo(call.ConversationId));
+        Assert.That(emulator.ReceivedRequests.Count(r => r.Path == "/v1/convai/conversations/" + call.ConversationId), Is.GreaterThanOrEqualTo(2));
+    }
+
+    [Test]
+    public async Task CallsStartWait_InProcessEmulator_PlacesTheCallAndPrintsItsOutcome()
+    {
+        var result = await Cli.RunAsync("calls", "start", "--emulator", "--to", "+14155550123", "--wait", "--poll-interval", "0.05");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Match(@"^Call started: conversation conv_\w+ \(Twilio call SID CA[0-9a-f]{32}\)\r?\nOutcome: completed \(18 s, call successful: success\)"));
+    }
+
+    [Test]
+    public async Task CallsWait_CallStillRunning_IsTimedOutAndACheckFailure()
+    {
+        await using var emulator = await ConvAiEmulator.StartNewAsync(new ConvAiEmulatorOptions { ApiKey = ApiKey, StepDelay = TimeSpan.FromHours(1) });
+        var client = new ConvAiTelephonyClient(new ConvAiTelephonyOptions { ApiKey = ApiKey, BaseAddress = emulator.BaseAddress });
+        var from = (await client.PhoneNumbers.ImportTwilioAsync(new ImportTwilioPhoneNumberRequest { PhoneNumber = "+14155550100", Label = "x", Sid = "AC00000000000000000000000000000000", Token = "t" })).PhoneNumberId;
+        var call = await client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { AgentId = "agent_1", AgentPhoneNumberId = from, ToNumber = "+14155550123" });
+
+        var result = await Cli.RunAsync("calls", "wait", call.ConversationId!, "--timeout", "0.3", "--poll-interval", "0.05", "--api-key", ApiKey, "--base-url", emulator.BaseAddress.ToString());
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Output, Does.StartWith("Outcome: timed-out"));
+    }
+
+    [Test]
+    public async Task CallsWait_UnknownConversation_FailsWithoutWaiting()
+    {
+        var result = await RunAsync("calls", "wait", "conv_unknown", "--poll-interval", "0.05");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Output, Is.Empty);
+        Assert.That(_emulator.ReceivedRequests.Count(r => r.Path == "/v1/convai/conversations/conv_unknown"), Is.EqualTo(1));
+    }
+
     [TestCase(new[] { "conversations", "list" }, "no API key: set ELEVENLABS_API_KEY")]
+    [TestCase(new[] { "calls", "wait", "conv_1", "--api-key", "k", "--timeout", "0" }, "--timeout must be positive.")]
+    [TestCase(new[] { "calls", "wait", "conv_1", "--api-key", "k", "--poll-interval", "-1" }, "--poll-interval must be positive.")]
     [TestCase(new[] { "conversations", "list", "--emulator", "--api-key", "k" }, "--emulator runs its own server")]
     [TestCase(new[] { "conversations", "list", "--api-key", "k", "--seed", "x.json" }, "--seed only applies with --emulator")]
     [TestCase(new[] { "calls", "start", "--to", "+1", "--api-key", "k" }, "--agent-id is required.")]

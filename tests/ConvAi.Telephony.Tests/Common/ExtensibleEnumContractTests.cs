@@ -24,13 +24,14 @@ public class ExtensibleEnumContractTests
             .OrderBy(t => t.FullName, StringComparer.Ordinal);
 
     [Test]
-    public void EnumTypes_AreTheNineteenStructs()
+    public void EnumTypes_AreTheTwentyTwoStructs()
         => Assert.That(EnumTypes().Select(t => t.Name), Is.EquivalentTo(new[]
         {
             "BatchCallRecipientStatus", "BatchCallStatus", "ConversationFeedbackScore", "ConversationInitiationSource", "ConversationStatus",
             "EvaluationResult", "PhoneCallType", "ToolType", "TranscriptRole", "RateLimitErrorCode", "LivekitStack", "MediaCodec",
             "PhoneNumberProvider", "SipMediaEncryption", "SipTransport", "TelephonyDirection",
             "CallInitiationFailureProvider", "CallInitiationFailureReason", "ConvAiWebhookEventType",
+            "SipMessageDirection", "WebhookAuthType", "WorkspaceWebhookEventType",
         }));
 
     [TestCaseSource(nameof(EnumTypes))]
