@@ -129,7 +129,7 @@ public sealed class RedisWebhookInbox : IConvAiWebhookInbox, IAsyncDisposable
     /// <summary>Creates an inbox over an existing connection, which the caller keeps owning.</summary>
     /// <param name="connection">The Redis connection.</param>
     /// <param name="options">The stream keys, consumer group and name, idle time and capacity.</param>
-    /// <param name="timeProvider">The clock that makes retries due and renews leases; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="timeProvider">The clock that makes retries due; <see cref="TimeProvider.System"/> when null. Polls and lease renewals run on real time, like Redis' idle times.</param>
     public RedisWebhookInbox(IConnectionMultiplexer connection, ConvAiWebhookRedisOptions options, TimeProvider? timeProvider = null)
         : this(new RedisConnectionSource(connection), options, timeProvider ?? TimeProvider.System)
     {
@@ -156,7 +156,8 @@ public sealed class RedisWebhookInbox : IConvAiWebhookInbox, IAsyncDisposable
         _pollInterval = options.PollInterval;
         _maxLength = options.MaxLength;
         var renewEvery = options.ClaimIdleTime / 3;
-        _renewal = timeProvider.CreateTimer(static state => _ = ((RedisWebhookInbox)state!).RenewLeasesAsync(), this, renewEvery, renewEvery);
+        // Redis measures idle time on its own clock: renewals and polls run on real time. Due times use the injected clock.
+        _renewal = TimeProvider.System.CreateTimer(static state => _ = ((RedisWebhookInbox)state!).RenewLeasesAsync(), this, renewEvery, renewEvery);
     }
 
     /// <summary>The number of deliveries this instance holds leased right now.</summary>
@@ -189,7 +190,7 @@ public sealed class RedisWebhookInbox : IConvAiWebhookInbox, IAsyncDisposable
                 return item;
             }
 
-            await Task.WhenAny(arrived, Task.Delay(_pollInterval, _timeProvider, cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAny(arrived, Task.Delay(_pollInterval, TimeProvider.System, cancellationToken)).ConfigureAwait(false);
         }
     }
 
