@@ -1,6 +1,7 @@
-// WebhookReceiver: receives ElevenLabs' post-call webhooks (verified and de-duplicated by MapConvAiWebhooks) and
-// stores the results in memory, and answers the conversation-initiation webhook for inbound calls with the caller's
-// details. GET /conversations and GET /initiations list what was received. See README.md.
+// WebhookReceiver: receives ElevenLabs' post-call webhooks (verified and de-duplicated by MapConvAiWebhooks, queued and
+// retried by the inbox), stores the results in SQLite, recovers results no webhook delivered (reconciliation, when an
+// API key is set), and answers the conversation-initiation webhook for inbound calls with the caller's details.
+// GET /conversations and GET /initiations list what was received. See README.md.
 using ConvAi.Telephony.AspNetCore;
 using WebhookReceiver;
 
@@ -9,8 +10,17 @@ var builder = WebApplication.CreateBuilder(args); // --urls, appsettings.json, W
 builder.Services.AddSingleton(TimeProvider.System);
 
 // Post-call webhooks. Secret from ConvAi:Webhooks:Secret or WEBHOOK_SECRET; without one the app does not start.
+// Queued (appsettings.json: ConvAi:Webhooks:Mode): answered once verified and in the inbox, processed with retries.
+// Results go to SQLite: ConnectionStrings:Results, default results.db in the content root.
 builder.Services.AddSingleton<CallResultStore>();
-builder.Services.AddConvAiWebhooks<StoringWebhookHandler>();
+var webhooks = builder.Services.AddConvAiWebhooks<StoringWebhookHandler>();
+
+// Reconciliation needs the API: with ConvAi:ApiKey set, conversations no webhook delivered are fetched and stored.
+if (!string.IsNullOrWhiteSpace(builder.Configuration["ConvAi:ApiKey"]))
+{
+    builder.Services.AddConvAiTelephony();
+    webhooks.AddReconciliation();
+}
 
 // Conversation initiation. Secret header from ConvAi:ConversationInitiation:Secret; without one the app does not start.
 builder.Services.Configure<CustomerDirectoryOptions>(builder.Configuration);
@@ -26,6 +36,10 @@ app.MapConvAiConversationInitiation("/webhooks/elevenlabs/initiation");
 app.MapGet("/conversations", (CallResultStore store) => store.List());
 app.MapGet("/conversations/{conversationId}", (string conversationId, CallResultStore store) =>
     store.Get(conversationId) is { } result ? Results.Ok(result) : Results.NotFound());
+app.MapGet("/dead-letters", async (IConvAiWebhookInbox inbox) =>
+    (await inbox.ListDeadLettersAsync()).Select(item => new { id = item.Id, conversation_id = item.Delivery.ConversationId, type = item.Delivery.EventType.Value, attempts = item.Delivery.Attempts, last_failure = item.Delivery.LastFailure }));
+app.MapPost("/dead-letters/{id}/redrive", async (string id, IConvAiWebhookInbox inbox) =>
+    await inbox.RedriveAsync(id) ? Results.Accepted() : Results.NotFound());
 app.MapGet("/initiations", (InitiationLog initiations) => initiations.List());
 
 app.Run();

@@ -4,13 +4,14 @@ namespace WebhookReceiver;
 
 /// <summary>
 /// Receives ElevenLabs' post-call webhooks after <c>MapConvAiWebhooks</c> has verified their signature and dropped
-/// duplicates, and stores what they carry.
+/// duplicates (in queued mode from the inbox processor, which retries a failed call), and reconciled transcriptions,
+/// and stores what they carry with upserts keyed by the conversation id.
 /// </summary>
 internal sealed class StoringWebhookHandler(CallResultStore store, ILogger<StoringWebhookHandler> logger) : ConvAiWebhookHandler
 {
     public override Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken = default)
     {
-        store.SaveTranscription(webhookEvent.Data);
+        store.SaveTranscription(webhookEvent);
         Log.TranscriptionStored(logger, webhookEvent.Data.ConversationId);
         return Task.CompletedTask;
     }

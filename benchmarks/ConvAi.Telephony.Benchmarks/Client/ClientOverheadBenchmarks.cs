@@ -61,7 +61,7 @@ public class ClientOverheadBenchmarks
 
     [Benchmark(Description = "Refit ICallsApi.StartTwilioCallAsync over the pipeline")]
     [BenchmarkCategory("call")]
-    public Task<TwilioCallResult> RefitStartCall() => _callsApi.StartTwilioCallAsync(ClientFactory.CallRequest, CancellationToken.None);
+    public Task<TwilioCallResult> RefitStartCall() => _callsApi.StartTwilioCallAsync(ClientFactory.CallRequest, RequestKind.CallPlacing, CancellationToken.None);
 
     [Benchmark(Description = "Calls.StartTwilioCallAsync")]
     [BenchmarkCategory("call")]

@@ -1,4 +1,5 @@
 using ConvAi.Telephony.AspNetCore;
+using ConvAi.Telephony.AspNetCore.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ConvAi.Telephony.AspNetCore;
+namespace ConvAi.Telephony.AspNetCore.Redis;
 
 /// <summary>
 /// Settings for the Redis delivery store and the Redis Streams inbox, bound from <c>ConvAi:Webhooks:Redis</c> by

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace ConvAi.Telephony.AspNetCore;
+namespace ConvAi.Telephony.AspNetCore.Redis;
 
 /// <summary>Checks <see cref="ConvAiWebhookRedisOptions"/> at start-up, naming the configuration key of each problem.</summary>
 internal sealed class ConvAiWebhookRedisOptionsValidator : IValidateOptions<ConvAiWebhookRedisOptions>

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace ConvAi.Telephony.AspNetCore;
+namespace ConvAi.Telephony.AspNetCore.Redis;
 
 /// <summary>
 /// One Redis connection for the store and the inbox: an existing <see cref="IConnectionMultiplexer"/> (owned by the

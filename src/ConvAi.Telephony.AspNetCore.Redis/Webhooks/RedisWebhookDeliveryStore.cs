@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace ConvAi.Telephony.AspNetCore;
+namespace ConvAi.Telephony.AspNetCore.Redis;
 
 /// <summary>
 /// An <see cref="IWebhookDeliveryStore"/> shared by several instances through Redis: a claim is

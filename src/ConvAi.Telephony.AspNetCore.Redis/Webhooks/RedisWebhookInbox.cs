@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using StackExchange.Redis;
 
-namespace ConvAi.Telephony.AspNetCore;
+namespace ConvAi.Telephony.AspNetCore.Redis;
 
 /// <summary>
 /// An <see cref="IConvAiWebhookInbox"/> on Redis Streams, shared by every instance that uses the same key prefix and

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -77,6 +78,34 @@ public static class ConvAiWebhookServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookDeliveryStore, TStore>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the reconciler: a hosted service that, every <c>Interval</c>, lists the conversations of the configured agents
+    /// with the <see cref="IConvAiTelephonyClient"/> (register it with <c>AddConvAiTelephony</c>) and dispatches every
+    /// finished conversation that no webhook delivered within the grace period as a reconciled
+    /// <see cref="PostCallTranscriptionEvent"/>, once. Options are bound from <c>ConvAi:Webhooks:Reconcile</c> and then
+    /// <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="configure">Optionally sets the options in code.</param>
+    /// <returns>The same builder.</returns>
+    public static IConvAiWebhooksBuilder AddReconciliation(this IConvAiWebhooksBuilder builder, Action<ConvAiWebhookReconcileOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<ConvAiWebhookReconcileOptions>()
+            .Configure<IConfiguration>((options, configuration) => configuration.GetSection(ConvAiWebhookReconcileOptions.SectionName).Bind(options))
+            .Validate(
+                options => options.Interval > TimeSpan.Zero && options.GracePeriod >= TimeSpan.Zero && options.LookBack > TimeSpan.Zero,
+                $"'{ConvAiWebhookReconcileOptions.SectionName}:Interval' and ':LookBack' must be positive and ':GracePeriod' must not be negative.")
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookReconciler>());
         return builder;
     }
 

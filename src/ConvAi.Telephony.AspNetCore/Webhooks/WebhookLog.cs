@@ -53,4 +53,13 @@ internal static partial class WebhookLog
 
     [LoggerMessage(EventId = 4016, Level = LogLevel.Error, Message = "The webhook inbox failed ({ExceptionType}); the processor tries again.")]
     public static partial void InboxFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Warning, Message = "Reconciled conversation {ConversationId}: no webhook had delivered its transcription; dispatched it from the API.")]
+    public static partial void Reconciled(ILogger logger, string conversationId);
+
+    [LoggerMessage(EventId = 4018, Level = LogLevel.Error, Message = "Could not reconcile conversation {ConversationId} ({ExceptionType}); the next pass tries again.")]
+    public static partial void ReconcileFailed(ILogger logger, string conversationId, string exceptionType);
+
+    [LoggerMessage(EventId = 4019, Level = LogLevel.Error, Message = "Could not list the conversations of agent {AgentId} to reconcile ({ExceptionType}); the next pass tries again.")]
+    public static partial void ReconcileListFailed(ILogger logger, string? agentId, string exceptionType);
 }

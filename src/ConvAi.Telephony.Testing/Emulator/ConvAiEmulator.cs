@@ -161,8 +161,12 @@ public sealed class ConvAiEmulator : IAsyncDisposable
     }
 
     /// <summary>Waits for the webhook deliveries currently in flight to finish.</summary>
-    /// <returns>A task that completes when they have.</returns>
-    public Task WhenWebhooksDeliveredAsync() => _state.Webhooks.WhenIdleAsync();
+    /// <param name="cancellationToken">Stops waiting; the deliveries themselves go on.</param>
+    /// <returns>
+    /// A task that completes when they have, or is cancelled when <paramref name="cancellationToken"/> fires first.
+    /// </returns>
+    public Task WhenWebhooksDeliveredAsync(CancellationToken cancellationToken = default) =>
+        _state.Webhooks.WhenIdleAsync().WaitAsync(cancellationToken);
 
     /// <summary>Returns the JSON the API would answer for <c>GET /v1/convai/conversations/{id}</c> right now.</summary>
     /// <param name="conversationId">The conversation id.</param>

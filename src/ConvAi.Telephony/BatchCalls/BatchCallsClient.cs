@@ -61,7 +61,7 @@ public class BatchCallsClient
             Recipients = recipients,
         };
         var placement = new CallPlacement("SubmitBatchCall", body.AgentId, body.AgentPhoneNumberId, null, null);
-        return _context.PlaceCallAsync(placement, ct => _api.SubmitAsync(body, ct), cancellationToken);
+        return _context.PlaceCallAsync(placement, ct => _api.SubmitAsync(body, RequestKind.CallPlacing, ct), cancellationToken);
     }
 
     /// <summary>Reads one page of the workspace's batches (<c>GET /v1/convai/batch-calling/workspace</c>).</summary>
@@ -122,7 +122,7 @@ public class BatchCallsClient
     public virtual Task<BatchCall> CancelAsync(string batchId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
-        return _api.CancelAsync(batchId, cancellationToken);
+        return _api.CancelAsync(batchId, RequestKind.RetrySafe, cancellationToken);
     }
 
     /// <summary>Calls the failed and unanswered recipients of a batch again (<c>POST /v1/convai/batch-calling/{batch_id}/retry</c>).</summary>
@@ -136,7 +136,7 @@ public class BatchCallsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
         var placement = new CallPlacement("RetryBatchCall", null, null, null, null);
-        return _context.PlaceCallAsync(placement, ct => _api.RetryAsync(batchId, ct), cancellationToken);
+        return _context.PlaceCallAsync(placement, ct => _api.RetryAsync(batchId, RequestKind.CallPlacing, ct), cancellationToken);
     }
 
     /// <summary>Opens the CSV export of a finished batch as a stream read as it arrives (<c>GET /v1/convai/batch-calling/{batch_id}/export</c>).</summary>

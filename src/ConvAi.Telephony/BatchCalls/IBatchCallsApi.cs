@@ -6,7 +6,7 @@ namespace ConvAi.Telephony;
 internal interface IBatchCallsApi
 {
     [Post("/v1/convai/batch-calling/submit")]
-    Task<BatchCall> SubmitAsync([Body] SubmitBatchCallRequest request, CancellationToken cancellationToken);
+    Task<BatchCall> SubmitAsync([Body] SubmitBatchCallRequest request, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 
     [Get("/v1/convai/batch-calling/workspace")]
     Task<BatchCallPage> ListAsync(
@@ -22,10 +22,10 @@ internal interface IBatchCallsApi
     Task DeleteAsync(string batchId, CancellationToken cancellationToken);
 
     [Post("/v1/convai/batch-calling/{batchId}/cancel")]
-    Task<BatchCall> CancelAsync(string batchId, CancellationToken cancellationToken);
+    Task<BatchCall> CancelAsync(string batchId, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 
     [Post("/v1/convai/batch-calling/{batchId}/retry")]
-    Task<BatchCall> RetryAsync(string batchId, CancellationToken cancellationToken);
+    Task<BatchCall> RetryAsync(string batchId, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 
     [Get("/v1/convai/batch-calling/{batchId}/export")]
     Task<HttpResponseMessage> ExportAsync(string batchId, CancellationToken cancellationToken);

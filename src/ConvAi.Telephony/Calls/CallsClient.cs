@@ -38,7 +38,7 @@ public class CallsClient
         ArgumentNullException.ThrowIfNull(request);
         var placement = PrepareOutboundCall("StartTwilioCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
         var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
-        var result = await _context.PlaceCallAsync(placement, ct => _api.StartTwilioCallAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        var result = await _context.PlaceCallAsync(placement, ct => _api.StartTwilioCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
         return result.Success ? result : throw Rejected(body.AgentId, result.Message, result.ConversationId);
     }
 
@@ -55,7 +55,7 @@ public class CallsClient
         ArgumentNullException.ThrowIfNull(request);
         var placement = PrepareOutboundCall("StartSipTrunkCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
         var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
-        var result = await _context.PlaceCallAsync(placement, ct => _api.StartSipTrunkCallAsync(body, ct), cancellationToken).ConfigureAwait(false);
+        var result = await _context.PlaceCallAsync(placement, ct => _api.StartSipTrunkCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
         return result.Success ? result : throw Rejected(body.AgentId, result.Message, result.ConversationId);
     }
 
@@ -91,7 +91,7 @@ public class CallsClient
         };
         Guard.CheckClientData(body.ConversationInitiationClientData, $"{nameof(request)}.{nameof(request.ConversationInitiationClientData)}");
         var placement = new CallPlacement("RegisterTwilioCall", body.AgentId, null, body.ToNumber, body.ConversationInitiationClientData?.UserId);
-        return _context.PlaceCallAsync(placement, ct => _api.RegisterTwilioCallAsync(body, ct), cancellationToken);
+        return _context.PlaceCallAsync(placement, ct => _api.RegisterTwilioCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken);
     }
 
     /// <summary>Resolves the default ids, normalizes the number and checks the variables of an outbound call; nothing is sent on failure.</summary>

@@ -81,7 +81,7 @@ internal sealed class ClientContext
     private ConvAiOutcomeUnknownException OutcomeUnknown(CallPlacement placement, DateTimeOffset startedAt, HttpStatusCode? status, Exception inner)
     {
         Log.OutcomeUnknown(Logger, placement.Operation, placement.AgentId, inner);
-        Telemetry.OutcomeUnknown.Add(1, ConvAiTelemetry.Tags(RequestKinds.CallPlacing, status is null ? null : (int)status));
+        Telemetry.OutcomeUnknown.Add(1, ConvAiTelemetry.Tags(RequestKinds.CallPlacingTag, status is null ? null : (int)status));
         return new ConvAiOutcomeUnknownException(
             placement.Operation, placement.AgentId, placement.PhoneNumberId, placement.ToNumber, placement.UserId, startedAt, status, inner);
     }

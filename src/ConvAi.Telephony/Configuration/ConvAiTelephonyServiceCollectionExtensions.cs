@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Polly.Telemetry;
 using Refit;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -93,6 +94,7 @@ public static class ConvAiTelephonyServiceCollectionExtensions
             }
 
             var options = context.GetOptions<ConvAiTelephonyOptions>();
+            ConvAiResiliencePipeline.ConfigureTelemetry(pipeline, sp.GetRequiredService<IOptions<TelemetryOptions>>().Value);
             ConvAiResiliencePipeline.Configure(pipeline, options.Resilience, sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp));
         });
         httpClientBuilder.AddHttpMessageHandler(sp => new AttemptTelemetryHandler(sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp)));

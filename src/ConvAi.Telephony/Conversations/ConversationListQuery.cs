@@ -1,98 +1,72 @@
+using System.Globalization;
 using Refit;
 
 namespace ConvAi.Telephony;
 
-/// <summary>The query string of <c>GET /v1/convai/conversations</c>; arrays are sent as repeated keys.</summary>
-internal sealed class ConversationListQuery
+/// <summary>
+/// Writes <see cref="ConversationListOptions"/> as the query string of <c>GET /v1/convai/conversations</c>:
+/// one line per filter, in the order the API documents them; unset filters are left out, arrays are sent as
+/// repeated keys, booleans as <c>true</c>/<c>false</c>. Refit's source generator calls it inline (no reflection).
+/// </summary>
+internal sealed class ConversationListQuery : IQueryConverter<ConversationListOptions>
 {
-    [AliasAs("cursor")] public string? Cursor { get; init; }
-    [AliasAs("agent_id")] public string? AgentId { get; init; }
-    [AliasAs("call_successful")] public string? CallSuccessful { get; init; }
-    [AliasAs("call_start_before_unix")] public long? CallStartBeforeUnix { get; init; }
-    [AliasAs("call_start_after_unix")] public long? CallStartAfterUnix { get; init; }
-    [AliasAs("user_id")] public string? UserId { get; init; }
-    [AliasAs("page_size")] public int? PageSize { get; init; }
-    [AliasAs("summary_mode")] public string? SummaryMode { get; init; }
-    [AliasAs("call_duration_min_secs")] public int? CallDurationMinSecs { get; init; }
-    [AliasAs("call_duration_max_secs")] public int? CallDurationMaxSecs { get; init; }
-    [AliasAs("rating_min")] public int? RatingMin { get; init; }
-    [AliasAs("rating_max")] public int? RatingMax { get; init; }
-    [AliasAs("has_feedback_comment")] public string? HasFeedbackComment { get; init; }
-    [AliasAs("visited_agent_ids"), Query(CollectionFormat.Multi)] public IEnumerable<string>? VisitedAgentIds { get; init; }
-    [AliasAs("visited_agent_branch_ids"), Query(CollectionFormat.Multi)] public IEnumerable<string>? VisitedAgentBranchIds { get; init; }
-    [AliasAs("triggered_procedure_ids"), Query(CollectionFormat.Multi)] public IEnumerable<string>? TriggeredProcedureIds { get; init; }
-    [AliasAs("evaluation_params"), Query(CollectionFormat.Multi)] public IEnumerable<string>? EvaluationParams { get; init; }
-    [AliasAs("data_collection_params"), Query(CollectionFormat.Multi)] public IEnumerable<string>? DataCollectionParams { get; init; }
-    [AliasAs("data_collection_ids"), Query(CollectionFormat.Multi)] public IEnumerable<string>? DataCollectionIds { get; init; }
-    [AliasAs("evaluation_criteria_ids"), Query(CollectionFormat.Multi)] public IEnumerable<string>? EvaluationCriteriaIds { get; init; }
-    [AliasAs("tool_names"), Query(CollectionFormat.Multi)] public IEnumerable<string>? ToolNames { get; init; }
-    [AliasAs("tool_names_successful"), Query(CollectionFormat.Multi)] public IEnumerable<string>? ToolNamesSuccessful { get; init; }
-    [AliasAs("tool_names_errored"), Query(CollectionFormat.Multi)] public IEnumerable<string>? ToolNamesErrored { get; init; }
-    [AliasAs("include_invalid_tool_calls")] public string? IncludeInvalidToolCalls { get; init; }
-    [AliasAs("main_languages"), Query(CollectionFormat.Multi)] public IEnumerable<string>? MainLanguages { get; init; }
-    [AliasAs("topic_ids"), Query(CollectionFormat.Multi)] public IEnumerable<string>? TopicIds { get; init; }
-    [AliasAs("tag_ids"), Query(CollectionFormat.Multi)] public IEnumerable<string>? TagIds { get; init; }
-    [AliasAs("termination_reasons"), Query(CollectionFormat.Multi)] public IEnumerable<string>? TerminationReasons { get; init; }
-    [AliasAs("custom_guardrail_names"), Query(CollectionFormat.Multi)] public IEnumerable<string>? CustomGuardrailNames { get; init; }
-    [AliasAs("guardrail_types"), Query(CollectionFormat.Multi)] public IEnumerable<string>? GuardrailTypes { get; init; }
-    [AliasAs("search")] public string? Search { get; init; }
-    [AliasAs("conversation_initiation_source")] public string? ConversationInitiationSource { get; init; }
-    [AliasAs("text_only")] public string? TextOnly { get; init; }
-    [AliasAs("conversation_product_type")] public string? ConversationProductType { get; init; }
-    [AliasAs("branch_id")] public string? BranchId { get; init; }
-    [AliasAs("version_id")] public string? VersionId { get; init; }
-    [AliasAs("parent_conversation_id")] public string? ParentConversationId { get; init; }
-    [AliasAs("workflow_node_entered_id")] public string? WorkflowNodeEnteredId { get; init; }
-    [AliasAs("exclude_statuses"), Query(CollectionFormat.Multi)] public IEnumerable<string>? ExcludeStatuses { get; init; }
-    [AliasAs("sort_direction")] public string? SortDirection { get; init; }
-
-    public static ConversationListQuery From(ConversationListOptions? o)
+    /// <inheritdoc/>
+    /// <remarks>The parameter declares no <c>[Query(Prefix)]</c>, so <paramref name="keyPrefix"/> is always empty.</remarks>
+    public void Flatten(ConversationListOptions value, string keyPrefix, ref GeneratedQueryStringBuilder builder, RefitSettings settings)
     {
-        o ??= new ConversationListOptions();
-        return new ConversationListQuery
-        {
-            Cursor = o.Cursor,
-            AgentId = o.AgentId,
-            CallSuccessful = o.CallSuccessful?.Value,
-            CallStartBeforeUnix = o.CallStartBeforeUnix,
-            CallStartAfterUnix = o.CallStartAfterUnix,
-            UserId = o.UserId,
-            PageSize = o.PageSize,
-            SummaryMode = o.SummaryMode?.Value,
-            CallDurationMinSecs = o.CallDurationMinSecs,
-            CallDurationMaxSecs = o.CallDurationMaxSecs,
-            RatingMin = o.RatingMin,
-            RatingMax = o.RatingMax,
-            HasFeedbackComment = Bool(o.HasFeedbackComment),
-            VisitedAgentIds = o.VisitedAgentIds,
-            VisitedAgentBranchIds = o.VisitedAgentBranchIds,
-            TriggeredProcedureIds = o.TriggeredProcedureIds,
-            EvaluationParams = o.EvaluationParams,
-            DataCollectionParams = o.DataCollectionParams,
-            DataCollectionIds = o.DataCollectionIds,
-            EvaluationCriteriaIds = o.EvaluationCriteriaIds,
-            ToolNames = o.ToolNames,
-            ToolNamesSuccessful = o.ToolNamesSuccessful,
-            ToolNamesErrored = o.ToolNamesErrored,
-            IncludeInvalidToolCalls = Bool(o.IncludeInvalidToolCalls),
-            MainLanguages = o.MainLanguages,
-            TopicIds = o.TopicIds,
-            TagIds = o.TagIds,
-            TerminationReasons = o.TerminationReasons,
-            CustomGuardrailNames = o.CustomGuardrailNames,
-            GuardrailTypes = o.GuardrailTypes,
-            Search = o.Search,
-            ConversationInitiationSource = o.ConversationInitiationSource?.Value,
-            TextOnly = Bool(o.TextOnly),
-            ConversationProductType = o.ConversationProductType,
-            BranchId = o.BranchId,
-            VersionId = o.VersionId,
-            ParentConversationId = o.ParentConversationId,
-            WorkflowNodeEnteredId = o.WorkflowNodeEnteredId,
-            ExcludeStatuses = o.ExcludeStatuses?.Select(s => s.Value),
-            SortDirection = o.SortDirection?.Value,
-        };
+        ArgumentNullException.ThrowIfNull(value);
+        Add(ref builder, "cursor", value.Cursor);
+        Add(ref builder, "agent_id", value.AgentId);
+        Add(ref builder, "call_successful", value.CallSuccessful?.Value);
+        Add(ref builder, "call_start_before_unix", value.CallStartBeforeUnix);
+        Add(ref builder, "call_start_after_unix", value.CallStartAfterUnix);
+        Add(ref builder, "user_id", value.UserId);
+        Add(ref builder, "page_size", value.PageSize);
+        Add(ref builder, "summary_mode", value.SummaryMode?.ToWire());
+        Add(ref builder, "call_duration_min_secs", value.CallDurationMinSecs);
+        Add(ref builder, "call_duration_max_secs", value.CallDurationMaxSecs);
+        Add(ref builder, "rating_min", value.RatingMin);
+        Add(ref builder, "rating_max", value.RatingMax);
+        Add(ref builder, "has_feedback_comment", value.HasFeedbackComment?.ToWire());
+        Add(ref builder, "visited_agent_ids", value.VisitedAgentIds);
+        Add(ref builder, "visited_agent_branch_ids", value.VisitedAgentBranchIds);
+        Add(ref builder, "triggered_procedure_ids", value.TriggeredProcedureIds);
+        Add(ref builder, "evaluation_params", value.EvaluationParams);
+        Add(ref builder, "data_collection_params", value.DataCollectionParams);
+        Add(ref builder, "data_collection_ids", value.DataCollectionIds);
+        Add(ref builder, "evaluation_criteria_ids", value.EvaluationCriteriaIds);
+        Add(ref builder, "tool_names", value.ToolNames);
+        Add(ref builder, "tool_names_successful", value.ToolNamesSuccessful);
+        Add(ref builder, "tool_names_errored", value.ToolNamesErrored);
+        Add(ref builder, "include_invalid_tool_calls", value.IncludeInvalidToolCalls?.ToWire());
+        Add(ref builder, "main_languages", value.MainLanguages);
+        Add(ref builder, "topic_ids", value.TopicIds);
+        Add(ref builder, "tag_ids", value.TagIds);
+        Add(ref builder, "termination_reasons", value.TerminationReasons);
+        Add(ref builder, "custom_guardrail_names", value.CustomGuardrailNames);
+        Add(ref builder, "guardrail_types", value.GuardrailTypes);
+        Add(ref builder, "search", value.Search);
+        Add(ref builder, "conversation_initiation_source", value.ConversationInitiationSource?.Value);
+        Add(ref builder, "text_only", value.TextOnly?.ToWire());
+        Add(ref builder, "conversation_product_type", value.ConversationProductType);
+        Add(ref builder, "branch_id", value.BranchId);
+        Add(ref builder, "version_id", value.VersionId);
+        Add(ref builder, "parent_conversation_id", value.ParentConversationId);
+        Add(ref builder, "workflow_node_entered_id", value.WorkflowNodeEnteredId);
+        Add(ref builder, "exclude_statuses", value.ExcludeStatuses?.Select(s => s.Value));
+        Add(ref builder, "sort_direction", value.SortDirection?.ToWire());
     }
 
-    private static string? Bool(bool? value) => value switch { true => "true", false => "false", null => null };
+    private static void Add(ref GeneratedQueryStringBuilder builder, string key, string? value) => builder.Add(key, value, false);
+
+    private static void Add(ref GeneratedQueryStringBuilder builder, string key, long? value)
+        => builder.Add(key, value?.ToString(CultureInfo.InvariantCulture), false);
+
+    private static void Add(ref GeneratedQueryStringBuilder builder, string key, IEnumerable<string>? values)
+    {
+        foreach (var value in values ?? [])
+        {
+            builder.Add(key, value, false);
+        }
+    }
 }

@@ -18,7 +18,7 @@ public class ConversationsClient
     /// <returns>The page, with the cursor of the next one.</returns>
     /// <exception cref="ConvAiApiException">The API refused the request.</exception>
     public virtual Task<ConversationPage> ListAsync(ConversationListOptions? options = null, CancellationToken cancellationToken = default)
-        => _api.ListAsync(ConversationListQuery.From(options), cancellationToken);
+        => _api.ListAsync(options, cancellationToken);
 
     /// <summary>
     /// Enumerates every matching conversation, following <c>next_cursor</c> page by page. Only one page is held
@@ -50,7 +50,7 @@ public class ConversationsClient
     public virtual Task<Conversation> GetAsync(string conversationId, ConversationFormat? format = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(conversationId);
-        return _api.GetAsync(conversationId, format?.Value, cancellationToken);
+        return _api.GetAsync(conversationId, format?.ToWire(), cancellationToken);
     }
 
     /// <summary>
@@ -91,6 +91,6 @@ public class ConversationsClient
     public virtual async Task SendFeedbackAsync(string conversationId, ConversationFeedbackScore? feedback, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(conversationId);
-        await _api.SendFeedbackAsync(conversationId, new ConversationFeedbackRequest { Feedback = feedback }, cancellationToken).ConfigureAwait(false);
+        await _api.SendFeedbackAsync(conversationId, new ConversationFeedbackRequest { Feedback = feedback }, RequestKind.RetrySafe, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -7,7 +7,7 @@ namespace ConvAi.Telephony;
 internal interface IConversationsApi
 {
     [Get("/v1/convai/conversations")]
-    Task<ConversationPage> ListAsync([Query] ConversationListQuery query, CancellationToken cancellationToken);
+    Task<ConversationPage> ListAsync([Query, QueryConverter(typeof(ConversationListQuery))] ConversationListOptions? options, CancellationToken cancellationToken);
 
     [Get("/v1/convai/conversations/{conversationId}")]
     Task<Conversation> GetAsync(string conversationId, [AliasAs("format")] string? format, CancellationToken cancellationToken);
@@ -19,5 +19,5 @@ internal interface IConversationsApi
     Task<HttpResponseMessage> GetAudioAsync(string conversationId, CancellationToken cancellationToken);
 
     [Post("/v1/convai/conversations/{conversationId}/feedback")]
-    Task<JsonElement> SendFeedbackAsync(string conversationId, [Body] ConversationFeedbackRequest request, CancellationToken cancellationToken);
+    Task<JsonElement> SendFeedbackAsync(string conversationId, [Body] ConversationFeedbackRequest request, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 }

@@ -4,12 +4,8 @@ namespace ConvAi.Telephony;
 
 /// <summary>The kind of tool behind a tool call or tool result. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<ToolType>))]
-public readonly struct ToolType : IEquatable<ToolType>, IExtensibleEnum<ToolType>
+public readonly partial struct ToolType
 {
-    /// <summary>Initializes a new instance of the <see cref="ToolType"/> struct.</summary>
-    /// <param name="value">The wire value.</param>
-    public ToolType(string value) => Value = value ?? throw new ArgumentNullException(nameof(value));
-
     /// <summary>A built-in system tool. Wire value <c>system</c>.</summary>
     public static ToolType System { get; } = new("system");
 
@@ -33,40 +29,4 @@ public readonly struct ToolType : IEquatable<ToolType>, IExtensibleEnum<ToolType
 
     /// <summary>A code tool. Wire value <c>code</c>.</summary>
     public static ToolType Code { get; } = new("code");
-
-    /// <summary>Gets the value as sent on the wire.</summary>
-    public string Value { get; }
-
-    /// <summary>Compares two values for equality (ordinal).</summary>
-    /// <param name="left">The first value.</param>
-    /// <param name="right">The second value.</param>
-    public static bool operator ==(ToolType left, ToolType right) => left.Equals(right);
-
-    /// <summary>Compares two values for inequality (ordinal).</summary>
-    /// <param name="left">The first value.</param>
-    /// <param name="right">The second value.</param>
-    public static bool operator !=(ToolType left, ToolType right) => !left.Equals(right);
-
-    /// <summary>Converts a wire value to a <see cref="ToolType"/>.</summary>
-    /// <param name="value">The wire value.</param>
-    public static implicit operator ToolType(string value) => new(value);
-
-    /// <summary>Creates a <see cref="ToolType"/> from a wire value.</summary>
-    /// <param name="value">The wire value.</param>
-    /// <returns>The value.</returns>
-    public static ToolType FromString(string value) => new(value);
-
-    static ToolType IExtensibleEnum<ToolType>.Create(string value) => new(value);
-
-    /// <inheritdoc/>
-    public bool Equals(ToolType other) => string.Equals(Value, other.Value, StringComparison.Ordinal);
-
-    /// <inheritdoc/>
-    public override bool Equals(object? obj) => obj is ToolType other && Equals(other);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => Value is null ? 0 : StringComparer.Ordinal.GetHashCode(Value);
-
-    /// <inheritdoc/>
-    public override string ToString() => Value ?? string.Empty;
 }

@@ -23,7 +23,7 @@ internal sealed class AttemptTelemetryHandler : DelegatingHandler
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            var kind = RequestKinds.GetKind(request);
+            var kind = RequestKinds.Tag(RequestKinds.Get(request));
             _telemetry.RateLimitRejections.Add(1, ConvAiTelemetry.Tags(kind, (int)response.StatusCode));
             Log.RateLimited(
                 _logger,

@@ -20,7 +20,7 @@ internal sealed class TelemetryHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var kind = RequestKinds.GetKind(request);
+        var kind = RequestKinds.Tag(RequestKinds.Get(request));
         using var activity = ConvAiTelemetry.ActivitySource.StartActivity("ConvAi.Telephony " + kind, ActivityKind.Internal);
         activity?.SetTag(ConvAiTelephonyDiagnostics.OperationKindTag, kind);
         var started = _timeProvider.GetTimestamp();

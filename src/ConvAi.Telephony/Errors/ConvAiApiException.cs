@@ -73,5 +73,5 @@ public class ConvAiApiException : ConvAiException
     public string? ResponseBody { get; }
 
     /// <summary>Gets whether the same request may succeed later (408, 429, 500, 502, 503, 504).</summary>
-    public bool IsTransient => (int)StatusCode is 408 or 429 or 500 or 502 or 503 or 504;
+    public bool IsTransient => TransientStatus.Contains(StatusCode);
 }

@@ -7,13 +7,13 @@ namespace ConvAi.Telephony;
 internal interface IPhoneNumbersApi
 {
     [Post("/v1/convai/phone-numbers")]
-    Task<ImportPhoneNumberResult> ImportTwilioAsync([Body] ImportTwilioPhoneNumberRequest request, CancellationToken cancellationToken);
+    Task<ImportPhoneNumberResult> ImportTwilioAsync([Body] ImportTwilioPhoneNumberRequest request, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 
     [Post("/v1/convai/phone-numbers")]
-    Task<ImportPhoneNumberResult> ImportSipTrunkAsync([Body] ImportSipTrunkPhoneNumberRequest request, CancellationToken cancellationToken);
+    Task<ImportPhoneNumberResult> ImportSipTrunkAsync([Body] ImportSipTrunkPhoneNumberRequest request, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 
     [Post("/v1/convai/phone-numbers")]
-    Task<ImportPhoneNumberResult> ImportExotelAsync([Body] ImportExotelPhoneNumberRequest request, CancellationToken cancellationToken);
+    Task<ImportPhoneNumberResult> ImportExotelAsync([Body] ImportExotelPhoneNumberRequest request, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
 
     [Get("/v1/convai/phone-numbers")]
     Task<IReadOnlyList<PhoneNumber>> ListAsync(

@@ -25,7 +25,7 @@ public class PhoneNumbersClient
         Guard.RequireText(request.Label, $"{nameof(request)}.{nameof(request.Label)}");
         Guard.RequireText(request.Sid, $"{nameof(request)}.{nameof(request.Sid)}");
         Guard.RequireText(request.Token, $"{nameof(request)}.{nameof(request.Token)}");
-        return _api.ImportTwilioAsync(body, cancellationToken);
+        return _api.ImportTwilioAsync(body, RequestKind.PhoneNumberImport, cancellationToken);
     }
 
     /// <summary>Imports a number reached through a SIP trunk (<c>POST /v1/convai/phone-numbers</c> with <c>provider: sip_trunk</c>).</summary>
@@ -44,7 +44,7 @@ public class PhoneNumbersClient
             Guard.RequireText(outbound.Address, $"{nameof(request)}.{nameof(request.OutboundTrunkConfig)}.{nameof(outbound.Address)}");
         }
 
-        return _api.ImportSipTrunkAsync(body, cancellationToken);
+        return _api.ImportSipTrunkAsync(body, RequestKind.PhoneNumberImport, cancellationToken);
     }
 
     /// <summary>Imports an Exotel number (<c>POST /v1/convai/phone-numbers</c> with <c>provider: exotel</c>).</summary>
@@ -63,7 +63,7 @@ public class PhoneNumbersClient
         Guard.RequireText(request.ApiToken, $"{nameof(request)}.{nameof(request.ApiToken)}");
         Guard.RequireText(request.AppId, $"{nameof(request)}.{nameof(request.AppId)}");
         Guard.RequireText(request.ApiSubdomain, $"{nameof(request)}.{nameof(request.ApiSubdomain)}");
-        return _api.ImportExotelAsync(body, cancellationToken);
+        return _api.ImportExotelAsync(body, RequestKind.PhoneNumberImport, cancellationToken);
     }
 
     /// <summary>Lists the imported numbers (<c>GET /v1/convai/phone-numbers</c>; the API does not page this list).</summary>

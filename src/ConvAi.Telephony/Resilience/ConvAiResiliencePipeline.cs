@@ -7,6 +7,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace ConvAi.Telephony;
@@ -16,7 +17,8 @@ namespace ConvAi.Telephony;
 /// limiter, circuit breaker, attempt timeout. The same code serves the container and the <c>new ConvAiTelephonyClient(options)</c> path.
 /// </summary>
 /// <remarks>
-/// What is retried depends on the request kind (<see cref="RequestKinds"/>): requests that are safe to repeat are retried on
+/// What is retried depends on the request kind, declared where the request is made (<see cref="RequestKind"/>; an unmarked POST
+/// counts as call-placing): requests that are safe to repeat are retried on
 /// 408, 429, 500, 502, 503, 504, transport errors and attempt timeouts; call-placing requests and the phone-number import only
 /// on 429 and on transport errors that prove the request never left (<see cref="HttpRequestError.ConnectionError"/>,
 /// <see cref="HttpRequestError.NameResolutionError"/>).
@@ -25,6 +27,9 @@ internal static class ConvAiResiliencePipeline
 {
     /// <summary>The name of the resilience handler on the named client.</summary>
     public const string HandlerName = "pipeline";
+
+    /// <summary>The name of Polly's per-attempt telemetry event.</summary>
+    private const string ExecutionAttemptEvent = "ExecutionAttempt";
 
     private static readonly ResiliencePropertyKey<long> StartedAtKey = new("ConvAi.Telephony.StartedAt");
 
@@ -59,7 +64,7 @@ internal static class ConvAiResiliencePipeline
                 OnRetry = args =>
                 {
                     var request = args.Context.GetRequestMessage();
-                    var kind = KindOf(request);
+                    var kind = RequestKinds.Tag(KindOf(request));
                     var status = args.Outcome.Result is { } response ? (int)response.StatusCode : default(int?);
                     telemetry.Retries.Add(1, ConvAiTelemetry.Tags(kind, status));
                     Log.RetryScheduled(
@@ -118,22 +123,34 @@ internal static class ConvAiResiliencePipeline
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
     }
 
-    /// <summary>Returns true for the answers that a request safe to repeat is retried on: 408, 429, 500, 502, 503, 504.</summary>
-    public static bool IsTransientStatus(HttpStatusCode status) => status is HttpStatusCode.RequestTimeout
-        or HttpStatusCode.TooManyRequests
-        or HttpStatusCode.InternalServerError
-        or HttpStatusCode.BadGateway
-        or HttpStatusCode.ServiceUnavailable
-        or HttpStatusCode.GatewayTimeout;
+    /// <summary>
+    /// Sets Polly's telemetry on the client's pipeline from the container's shared options (listeners, enrichers, logger
+    /// factory), keeping Polly quiet by default: attempts that succeeded or were not handled log at Debug instead of
+    /// Information, while retries, breaker changes, timeouts and rejections keep Polly's Warning and Error. An app that
+    /// set its own <see cref="TelemetryOptions.SeverityProvider"/> keeps it.
+    /// </summary>
+    /// <param name="builder">The pipeline builder.</param>
+    /// <param name="shared">The container's <see cref="TelemetryOptions"/>; copied, not changed.</param>
+    public static void ConfigureTelemetry(ResiliencePipelineBuilderBase builder, TelemetryOptions shared)
+    {
+        ArgumentNullException.ThrowIfNull(shared);
+        builder.ConfigureTelemetry(new TelemetryOptions(shared) { SeverityProvider = shared.SeverityProvider ?? Severity });
+    }
+
+    /// <summary>Polly reports every attempt at Information (Warning when handled): an unhandled attempt is routine, so Debug.</summary>
+    internal static ResilienceEventSeverity Severity(SeverityProviderArguments args)
+        => args.Event is { EventName: ExecutionAttemptEvent, Severity: ResilienceEventSeverity.Information } ? ResilienceEventSeverity.Debug : args.Event.Severity;
 
     /// <summary>The retry decision for one attempt's outcome.</summary>
-    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request)
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request) => ShouldRetry(outcome, KindOf(request));
+
+    /// <summary>The retry decision for one attempt's outcome of a request of the given kind.</summary>
+    internal static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, RequestKind kind)
     {
-        // Without the request we cannot tell what it was: treat it as call-placing.
-        var retrySafe = request is not null && RequestKinds.IsRetrySafe(request);
+        var retrySafe = kind == RequestKind.RetrySafe;
         if (outcome.Result is { } response)
         {
-            return response.StatusCode == HttpStatusCode.TooManyRequests || (retrySafe && IsTransientStatus(response.StatusCode));
+            return response.StatusCode == HttpStatusCode.TooManyRequests || (retrySafe && TransientStatus.Contains(response.StatusCode));
         }
 
         return outcome.Exception switch
@@ -148,7 +165,8 @@ internal static class ConvAiResiliencePipeline
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeProvider timeProvider, TimeSpan totalTimeout, ILogger logger)
     {
         var request = context.GetRequestMessage();
-        if (!ShouldRetry(outcome, request))
+        var kind = KindOf(request);
+        if (!ShouldRetry(outcome, kind))
         {
             return false;
         }
@@ -161,7 +179,7 @@ internal static class ConvAiResiliencePipeline
             {
                 Log.RetryAfterBeyondBudget(
                     logger,
-                    KindOf(request),
+                    RequestKinds.Tag(kind),
                     request?.Method.Method ?? "?",
                     request?.RequestUri?.AbsolutePath,
                     wait.TotalMilliseconds,
@@ -195,7 +213,8 @@ internal static class ConvAiResiliencePipeline
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
-    private static string KindOf(HttpRequestMessage? request) => request is null ? RequestKinds.CallPlacing : RequestKinds.GetKind(request);
+    /// <summary>Without the request we cannot tell what it was: treat it as call-placing.</summary>
+    private static RequestKind KindOf(HttpRequestMessage? request) => request is null ? RequestKind.CallPlacing : RequestKinds.Get(request);
 
     /// <summary>Failures the circuit breaker counts: 5xx, 408, transport errors and timeouts. A 429 is the plan's limit, not an outage.</summary>
     private static bool IsServerFailure(Outcome<HttpResponseMessage> outcome) => outcome.Result is { } response

@@ -284,7 +284,11 @@ public class TwilioInboundEndpointTests
                 if (useForwardedHeaders)
                 {
                     var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost };
+#if NET10_0_OR_GREATER
                     forwarded.KnownIPNetworks.Clear();
+#else
+                    forwarded.KnownNetworks.Clear();
+#endif
                     forwarded.KnownProxies.Clear();
                     app.UseForwardedHeaders(forwarded);
                 }

@@ -114,6 +114,9 @@ public sealed class WebhookTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>A handler that sends requests into the app (TestServer only), e.g. for the emulator's webhooks.</summary>
+    public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
+
     public WebhookRecorder Recorder => _app.Services.GetRequiredService<WebhookRecorder>();
 
     public FakeTimeProvider Time => (FakeTimeProvider)_app.Services.GetRequiredService<TimeProvider>();

@@ -50,12 +50,12 @@ public class PostCallWebhookTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var expected = JsonNode.Parse("""
-            {"conversationId":"conv_1","agentId":"agent_1","status":"done","callSuccessful":"success","summary":"Short call.",
-             "durationSecs":42,
-             "transcript":[{"role":"agent","timeInCallSecs":0,"message":"Hello, how can I help?"},{"role":"user","timeInCallSecs":3,"message":"Just checking."}],
-             "audioBytes":null,"failureReason":null,"updatedAt":"2026-03-02T10:00:00+00:00"}
+            {"conversation_id":"conv_1","agent_id":"agent_1","status":"done","call_successful":"success","summary":"Short call.",
+             "duration_secs":42,
+             "transcript":[{"role":"agent","time_in_call_secs":0,"message":"Hello, how can I help?"},{"role":"user","time_in_call_secs":3,"message":"Just checking."}],
+             "audio_bytes":null,"failure_reason":null,"processed_count":1,"reconciled":false,"updated_at":"2026-03-02T10:00:00+00:00"}
             """);
-        var list = await GetJsonAsync("/conversations");
+        var list = await WaitForConversationsAsync(1);
         Assert.That(JsonNode.DeepEquals(list, new JsonArray(expected!.DeepClone())), Is.True, list!.ToJsonString());
         var one = await GetJsonAsync("/conversations/conv_1");
         Assert.That(JsonNode.DeepEquals(one, expected), Is.True, one!.ToJsonString());
@@ -70,14 +70,15 @@ public class PostCallWebhookTests
     }
 
     [Test]
-    public async Task PostWebhook_SameDeliveryTwice_IsHandledOnce()
+    public async Task PostWebhook_SameEventResignedLater_IsHandledOnce()
     {
         var signature = Sign(Transcription, WebhookReceiverFactory.WebhookSecret, _factory.Time.GetUtcNow());
         using var first = await PostAsync(Transcription, signature);
+        await WaitForConversationsAsync(1);
         // Were the copy dispatched again, the store would stamp the result with this later time.
         _factory.Time.Advance(TimeSpan.FromMinutes(1));
 
-        using var second = await PostAsync(Transcription, signature);
+        using var second = await PostAsync(Transcription, Sign(Transcription, WebhookReceiverFactory.WebhookSecret, _factory.Time.GetUtcNow()));
 
         Assert.Multiple(() =>
         {
@@ -86,7 +87,35 @@ public class PostCallWebhookTests
         });
         var list = (await GetJsonAsync("/conversations"))!.AsArray();
         Assert.That(list, Has.Count.EqualTo(1));
-        Assert.That(list[0]!["updatedAt"]!.GetValue<string>(), Is.EqualTo("2026-03-02T10:00:00+00:00"));
+        Assert.That(list[0]!["updated_at"]!.GetValue<string>(), Is.EqualTo("2026-03-02T10:00:00+00:00"));
+        Assert.That(list[0]!["processed_count"]!.GetValue<int>(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task PostWebhook_ThenRestart_ResultSurvivesInSqlite()
+    {
+        var before = new WebhookReceiverFactory { KeepDatabase = true };
+        using (var client = before.CreateClient())
+        {
+            using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Transcription));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            content.Headers.Add(ConvAiWebhookSignature.HeaderName, Sign(Transcription, WebhookReceiverFactory.WebhookSecret, before.Time.GetUtcNow()));
+            using var response = await client.PostAsync(new Uri(WebhookPath, UriKind.Relative), content);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            for (var i = 0; i < 1000 && (await client.GetStringAsync(new Uri("/conversations", UriKind.Relative))) == "[]"; i++)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        await before.DisposeAsync();
+        await using var after = new WebhookReceiverFactory { DatabasePath = before.DatabasePath };
+        using var restarted = after.CreateClient();
+
+        var list = JsonNode.Parse(await restarted.GetStringAsync(new Uri("/conversations", UriKind.Relative)))!.AsArray();
+
+        Assert.That(list.Select(r => (r!["conversation_id"]!.GetValue<string>(), r["status"]!.GetValue<string>(), r["processed_count"]!.GetValue<int>())),
+            Is.EqualTo(new[] { ("conv_1", "done", 1) }));
     }
 
     [TestCase(BadSignature.Missing)]
@@ -126,6 +155,21 @@ public class PostCallWebhookTests
         }
 
         return await _client.PostAsync(new Uri(WebhookPath, UriKind.Relative), content);
+    }
+
+    /// <summary>Queued mode stores in the background: polls (up to 10 s) until <paramref name="count"/> results are listed.</summary>
+    private async Task<JsonNode?> WaitForConversationsAsync(int count)
+    {
+        for (var i = 0; ; i++)
+        {
+            var list = await GetJsonAsync("/conversations");
+            if (list!.AsArray().Count >= count || i == 1000)
+            {
+                return list;
+            }
+
+            await Task.Delay(10);
+        }
     }
 
     private async Task<JsonNode?> GetJsonAsync(string path)

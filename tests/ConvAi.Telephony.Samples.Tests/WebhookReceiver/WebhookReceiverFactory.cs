@@ -18,10 +18,26 @@ internal sealed class WebhookReceiverFactory : WebApplicationFactory<Customer>
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero));
 
+    /// <summary>This test's own SQLite file, deleted on dispose.</summary>
+    public string DatabasePath { get; init; } = Path.Combine(Path.GetTempPath(), $"webhookreceiver-{Guid.NewGuid():N}.db");
+
+    /// <summary>Keeps the database file on dispose, for a test that restarts the app on it.</summary>
+    public bool KeepDatabase { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("ConnectionStrings:Results", $"Data Source={DatabasePath};Pooling=False");
         builder.UseSetting("ConvAi:Webhooks:Secret", WebhookSecret);
         builder.UseSetting("ConvAi:ConversationInitiation:Secret", InitiationSecret);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (!KeepDatabase)
+        {
+            File.Delete(DatabasePath);
+        }
     }
 }

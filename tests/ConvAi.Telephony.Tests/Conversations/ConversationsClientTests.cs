@@ -135,6 +135,58 @@ public class ConversationsClientTests
         Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
+    private static IEnumerable<TestCaseData> RequestOnlyValues()
+    {
+        yield return new TestCaseData(new ConversationListOptions { SortDirection = SortDirection.Ascending }, "sort_direction=asc");
+        yield return new TestCaseData(new ConversationListOptions { SortDirection = SortDirection.Descending }, "sort_direction=desc");
+        yield return new TestCaseData(new ConversationListOptions { SummaryMode = ConversationSummaryMode.Exclude }, "summary_mode=exclude");
+        yield return new TestCaseData(new ConversationListOptions { SummaryMode = ConversationSummaryMode.Include }, "summary_mode=include");
+        yield return new TestCaseData(new ConversationListOptions { HasFeedbackComment = false, TextOnly = true }, "has_feedback_comment=false&text_only=true");
+        yield return new TestCaseData(new ConversationListOptions { IncludeInvalidToolCalls = true }, "include_invalid_tool_calls=true");
+        yield return new TestCaseData(new ConversationListOptions { ExcludeStatuses = [], ToolNames = [] }, "");
+        yield return new TestCaseData(new ConversationListOptions { CallStartAfterUnix = -1, PageSize = 100 }, "call_start_after_unix=-1&page_size=100");
+    }
+
+    [TestCaseSource(nameof(RequestOnlyValues))]
+    public async Task ListAsync_OneFilter_SendsExactlyItsWireForm(ConversationListOptions options, string expected)
+    {
+        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString(expected);
+        mocked.RespondJson("""{"conversations":[],"next_cursor":null,"has_more":false}""");
+
+        await _fixture.Client.Conversations.ListAsync(options);
+
+        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ListAsync_EscapesValues_InTheRawQuery()
+    {
+        string? query = null;
+        _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath))
+            .With(r => (query = r.RequestUri!.Query) is not null)
+            .RespondJson("""{"conversations":[],"next_cursor":null,"has_more":false}""");
+
+        await _fixture.Client.Conversations.ListAsync(new ConversationListOptions { Search = "a b&c=d", EvaluationParams = ["solved:success"] });
+
+        Assert.That(query, Is.EqualTo("?evaluation_params=solved%3Asuccess&search=a%20b%26c%3Dd"));
+    }
+
+    private static IEnumerable<TestCaseData> UndefinedRequestOnlyValues()
+    {
+        yield return new TestCaseData(new ConversationListOptions { SortDirection = (SortDirection)7 }).SetName("ListAsync_UndefinedSortDirection_ThrowsBeforeSending");
+        yield return new TestCaseData(new ConversationListOptions { SummaryMode = (ConversationSummaryMode)7 }).SetName("ListAsync_UndefinedSummaryMode_ThrowsBeforeSending");
+    }
+
+    [TestCaseSource(nameof(UndefinedRequestOnlyValues))]
+    public void ListAsync_UndefinedEnumValue_ThrowsBeforeSending(ConversationListOptions options)
+    {
+        var mocked = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath));
+        mocked.RespondJson("""{"conversations":[],"next_cursor":null,"has_more":false}""");
+
+        Assert.That(async () => await _fixture.Client.Conversations.ListAsync(options), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.Zero);
+    }
+
     [Test]
     public async Task ListAllAsync_TwoPages_FollowsCursorAndStopsWhenHasMoreIsFalse()
     {
@@ -432,6 +484,28 @@ public class ConversationsClientTests
             Assert.That(c.Analysis!.EvaluationCriteriaResults, Is.Empty);
             Assert.That(c.ConversationInitiationClientData!.DynamicVariables!["user_name"]!.GetValue<string>(), Is.EqualTo("angelo"));
         });
+    }
+
+    [TestCase(ConversationFormat.Json, "format=json")]
+    [TestCase(ConversationFormat.OpenTelemetry, "format=opentelemetry")]
+    [TestCase(null, "")]
+    public async Task GetAsync_Format_SendsWireName(ConversationFormat? format, string expected)
+    {
+        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1")).WithExactQueryString(expected);
+        mocked.RespondJson("""{"agent_id":"a","conversation_id":"conv_1","status":"done","transcript":[],"metadata":{"start_time_unix_secs":1,"call_duration_secs":1},"has_audio":false,"has_user_audio":false,"has_response_audio":false}""");
+
+        await _fixture.Client.Conversations.GetAsync("conv_1", format);
+
+        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void GetAsync_UndefinedFormat_ThrowsBeforeSending()
+    {
+        var mocked = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1"));
+
+        Assert.That(async () => await _fixture.Client.Conversations.GetAsync("conv_1", (ConversationFormat)9), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.Zero);
     }
 
     [Test]

@@ -4,7 +4,7 @@ using RichardSzalay.MockHttp;
 
 namespace ConvAi.Telephony.Tests.Http;
 
-/// <summary>Every endpoint of api-reference §9 once: method, path, one <c>xi-api-key</c>, the User-Agent, exactly one request.</summary>
+/// <summary>Every endpoint of api-reference §9 once: method, path, one <c>xi-api-key</c>, the User-Agent, the declared request kind, exactly one request.</summary>
 public class EndpointTableTests
 {
     private const string Batch = """{"id":"b1","status":"pending"}""";
@@ -12,33 +12,34 @@ public class EndpointTableTests
 
     private static IEnumerable<TestCaseData> Endpoints()
     {
-        yield return Case("POST", "/v1/convai/phone-numbers", """{"phone_number_id":"p1"}""", c => c.PhoneNumbers.ImportTwilioAsync(new ImportTwilioPhoneNumberRequest { PhoneNumber = "+14155550100", Label = "l", Sid = "AC", Token = "t" }));
-        yield return Case("GET", "/v1/convai/phone-numbers", "[]", c => c.PhoneNumbers.ListAsync());
-        yield return Case("GET", "/v1/convai/phone-numbers/p1", Number, c => c.PhoneNumbers.GetAsync("p1"));
-        yield return Case("PATCH", "/v1/convai/phone-numbers/p1", Number, c => c.PhoneNumbers.UpdateAsync("p1", new UpdatePhoneNumberRequest { Label = "y" }));
-        yield return Case("DELETE", "/v1/convai/phone-numbers/p1", "{}", c => c.PhoneNumbers.DeleteAsync("p1"));
-        yield return Case("POST", "/v1/convai/twilio/outbound-call", """{"success":true,"message":"ok","conversation_id":"c","callSid":"CA"}""", c => c.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { ToNumber = "+14155550100" }));
-        yield return Case("POST", "/v1/convai/sip-trunk/outbound-call", """{"success":true,"message":"ok","conversation_id":"c","sip_call_id":"s"}""", c => c.Calls.StartSipTrunkCallAsync(new StartSipTrunkCallRequest { ToNumber = "+14155550100" }));
-        yield return Case("POST", "/v1/convai/twilio/register-call", "<Response/>", c => c.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest { FromNumber = "+14155550111", ToNumber = "+14155550100" }));
-        yield return Case("GET", "/v1/convai/conversations", """{"conversations":[],"has_more":false}""", c => c.Conversations.ListAsync());
-        yield return Case("GET", "/v1/convai/conversations/c1", """{"agent_id":"a","conversation_id":"c1","status":"done"}""", c => c.Conversations.GetAsync("c1"));
-        yield return Case("DELETE", "/v1/convai/conversations/c1", "{}", c => c.Conversations.DeleteAsync("c1"));
-        yield return Case("GET", "/v1/convai/conversations/c1/audio", "ID3", async c => await (await c.Conversations.GetAudioAsync("c1")).DisposeAsync());
-        yield return Case("POST", "/v1/convai/conversations/c1/feedback", "{}", c => c.Conversations.SendFeedbackAsync("c1", ConversationFeedbackScore.Like));
-        yield return Case("POST", "/v1/convai/batch-calling/submit", Batch, c => c.BatchCalls.SubmitAsync(new SubmitBatchCallRequest { CallName = "n", Recipients = [new BatchCallRecipient { PhoneNumber = "+14155550100" }] }));
-        yield return Case("GET", "/v1/convai/batch-calling/workspace", """{"batch_calls":[]}""", c => c.BatchCalls.ListAsync());
-        yield return Case("GET", "/v1/convai/batch-calling/b1", Batch, c => c.BatchCalls.GetAsync("b1"));
-        yield return Case("DELETE", "/v1/convai/batch-calling/b1", null, c => c.BatchCalls.DeleteAsync("b1"));
-        yield return Case("POST", "/v1/convai/batch-calling/b1/cancel", Batch, c => c.BatchCalls.CancelAsync("b1"));
-        yield return Case("POST", "/v1/convai/batch-calling/b1/retry", Batch, c => c.BatchCalls.RetryAsync("b1"));
-        yield return Case("GET", "/v1/convai/batch-calling/b1/export", "a,b\n", async c => await (await c.BatchCalls.ExportAsync("b1")).DisposeAsync());
+        yield return Case("POST", "/v1/convai/phone-numbers", """{"phone_number_id":"p1"}""", nameof(RequestKind.PhoneNumberImport), c => c.PhoneNumbers.ImportTwilioAsync(new ImportTwilioPhoneNumberRequest { PhoneNumber = "+14155550100", Label = "l", Sid = "AC", Token = "t" }));
+        yield return Case("GET", "/v1/convai/phone-numbers", "[]", null, c => c.PhoneNumbers.ListAsync());
+        yield return Case("GET", "/v1/convai/phone-numbers/p1", Number, null, c => c.PhoneNumbers.GetAsync("p1"));
+        yield return Case("PATCH", "/v1/convai/phone-numbers/p1", Number, null, c => c.PhoneNumbers.UpdateAsync("p1", new UpdatePhoneNumberRequest { Label = "y" }));
+        yield return Case("DELETE", "/v1/convai/phone-numbers/p1", "{}", null, c => c.PhoneNumbers.DeleteAsync("p1"));
+        yield return Case("POST", "/v1/convai/twilio/outbound-call", """{"success":true,"message":"ok","conversation_id":"c","callSid":"CA"}""", nameof(RequestKind.CallPlacing), c => c.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { ToNumber = "+14155550100" }));
+        yield return Case("POST", "/v1/convai/sip-trunk/outbound-call", """{"success":true,"message":"ok","conversation_id":"c","sip_call_id":"s"}""", nameof(RequestKind.CallPlacing), c => c.Calls.StartSipTrunkCallAsync(new StartSipTrunkCallRequest { ToNumber = "+14155550100" }));
+        yield return Case("POST", "/v1/convai/twilio/register-call", "<Response/>", nameof(RequestKind.CallPlacing), c => c.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest { FromNumber = "+14155550111", ToNumber = "+14155550100" }));
+        yield return Case("GET", "/v1/convai/conversations", """{"conversations":[],"has_more":false}""", null, c => c.Conversations.ListAsync());
+        yield return Case("GET", "/v1/convai/conversations/c1", """{"agent_id":"a","conversation_id":"c1","status":"done"}""", null, c => c.Conversations.GetAsync("c1"));
+        yield return Case("DELETE", "/v1/convai/conversations/c1", "{}", null, c => c.Conversations.DeleteAsync("c1"));
+        yield return Case("GET", "/v1/convai/conversations/c1/audio", "ID3", null, async c => await (await c.Conversations.GetAudioAsync("c1")).DisposeAsync());
+        yield return Case("POST", "/v1/convai/conversations/c1/feedback", "{}", nameof(RequestKind.RetrySafe), c => c.Conversations.SendFeedbackAsync("c1", ConversationFeedbackScore.Like));
+        yield return Case("POST", "/v1/convai/batch-calling/submit", Batch, nameof(RequestKind.CallPlacing), c => c.BatchCalls.SubmitAsync(new SubmitBatchCallRequest { CallName = "n", Recipients = [new BatchCallRecipient { PhoneNumber = "+14155550100" }] }));
+        yield return Case("GET", "/v1/convai/batch-calling/workspace", """{"batch_calls":[]}""", null, c => c.BatchCalls.ListAsync());
+        yield return Case("GET", "/v1/convai/batch-calling/b1", Batch, null, c => c.BatchCalls.GetAsync("b1"));
+        yield return Case("DELETE", "/v1/convai/batch-calling/b1", null, null, c => c.BatchCalls.DeleteAsync("b1"));
+        yield return Case("POST", "/v1/convai/batch-calling/b1/cancel", Batch, nameof(RequestKind.RetrySafe), c => c.BatchCalls.CancelAsync("b1"));
+        yield return Case("POST", "/v1/convai/batch-calling/b1/retry", Batch, nameof(RequestKind.CallPlacing), c => c.BatchCalls.RetryAsync("b1"));
+        yield return Case("GET", "/v1/convai/batch-calling/b1/export", "a,b\n", null, async c => await (await c.BatchCalls.ExportAsync("b1")).DisposeAsync());
     }
 
-    private static TestCaseData Case(string method, string path, string? body, Func<IConvAiTelephonyClient, Task> call)
-        => new TestCaseData(method, path, body, call).SetName($"{method} {path}");
+    /// <param name="kind">The name of the <see cref="RequestKind"/> the sub-client declares (every POST), or null where the method alone decides.</param>
+    private static TestCaseData Case(string method, string path, string? body, string? kind, Func<IConvAiTelephonyClient, Task> call)
+        => new TestCaseData(method, path, body, kind, call).SetName($"{method} {path}");
 
     [TestCaseSource(nameof(Endpoints))]
-    public async Task Endpoint_Call_SendsOneAuthenticatedRequest(string method, string path, string? body, Func<IConvAiTelephonyClient, Task> call)
+    public async Task Endpoint_Call_SendsOneAuthenticatedRequestWithItsDeclaredKind(string method, string path, string? body, string? kind, Func<IConvAiTelephonyClient, Task> call)
     {
         using var fixture = new ClientFixture(o =>
         {
@@ -61,5 +62,8 @@ public class EndpointTableTests
         Assert.That(fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
         Assert.That(captured.Request!.Headers.GetValues("xi-api-key"), Is.EqualTo(new[] { ClientFixture.ApiKey }));
         Assert.That(captured.Header("User-Agent"), Does.StartWith("ConvAi.Telephony/"));
+        var marked = captured.Request.Options.TryGetValue(RequestKinds.OptionKey, out var mark);
+        Assert.That(marked ? mark.ToString() : null, Is.EqualTo(kind), "the mark in HttpRequestMessage.Options");
+        Assert.That(RequestKinds.Get(captured.Request), Is.EqualTo(kind is null ? RequestKind.RetrySafe : Enum.Parse<RequestKind>(kind)));
     }
 }

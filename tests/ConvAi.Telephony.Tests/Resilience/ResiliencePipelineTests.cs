@@ -311,6 +311,46 @@ public class ResiliencePipelineTests
         Assert.That(mock.GetMatchCount(call), Is.EqualTo(1));
     }
 
+    /// <summary>
+    /// A request sent through the client's real pipeline without going through a sub-client, as a new endpoint added
+    /// without a <see cref="RequestKind"/> would be: an unmarked POST fails closed (sent once, the 503 surfaces), while a POST
+    /// marked safe to repeat and an unmarked GET are retried.
+    /// </summary>
+    [TestCase("POST", null, 1, 503)]
+    [TestCase("POST", nameof(RequestKind.CallPlacing), 1, 503)]
+    [TestCase("POST", nameof(RequestKind.PhoneNumberImport), 1, 503)]
+    [TestCase("POST", nameof(RequestKind.RetrySafe), 2, 200)]
+    [TestCase("GET", null, 2, 200)]
+    public async Task RawRequest_503ThenOk_RepeatedOnlyWhenDeclaredSafe(string method, string? mark, int expectedRequests, int expectedStatus)
+    {
+        const string Path = "/v1/convai/not-in-any-refit-interface";
+        var (_, mock, recorder) = Build();
+        var attempts = 0;
+        var endpoint = mock.When(new HttpMethod(method), ClientFixture.BaseUrl + Path).Respond(_ => new HttpResponseMessage(
+            Interlocked.Increment(ref attempts) == 1 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK) { Content = new StringContent("{}") });
+        var http = _providers[^1].GetRequiredService<IHttpClientFactory>().CreateClient(ConvAiTelephonyInfo.Name);
+        using var request = new HttpRequestMessage(new HttpMethod(method), Path) { Content = new StringContent("{}") };
+        if (mark is { } declared)
+        {
+            request.Options.Set(RequestKinds.OptionKey, Enum.Parse<RequestKind>(declared));
+        }
+
+        int status;
+        try
+        {
+            using var response = await http.SendAsync(request);
+            status = (int)response.StatusCode;
+        }
+        catch (ConvAiApiException ex)
+        {
+            status = (int)ex.StatusCode;
+        }
+
+        Assert.That(mock.GetMatchCount(endpoint), Is.EqualTo(expectedRequests));
+        Assert.That(status, Is.EqualTo(expectedStatus));
+        Assert.That(recorder.Delays, Has.Count.EqualTo(expectedRequests - 1));
+    }
+
     private (IConvAiTelephonyClient Client, MockHttpMessageHandler Mock, RetryRecorder Recorder) Build(
         Action<ConvAiResilienceOptions>? configure = null, Action<IConvAiTelephonyBuilder>? configureBuilder = null)
     {

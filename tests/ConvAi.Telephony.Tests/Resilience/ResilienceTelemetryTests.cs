@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Polly;
 using Polly.Telemetry;
 
 namespace ConvAi.Telephony.Tests.Resilience;
@@ -177,6 +178,64 @@ public class ResilienceTelemetryTests
         await Task.CompletedTask;
     }
 
+    [Test]
+    public async Task GetAsync_SucceedsAtOnce_InformationLevel_WritesNoPollyLine()
+    {
+        var logs = await GetConversationAsync(LogLevel.Information, failuresFirst: 0);
+
+        // The same call at Debug level writes the attempt line (the next test), so the logger is wired.
+        Assert.That(logs.Where(r => r.Category == "Polly").Select(r => $"{r.Level} {r.Message}"), Is.Empty);
+    }
+
+    [Test]
+    public async Task GetAsync_SucceedsAtOnce_DebugLevel_AttemptLineIsDebug()
+    {
+        var logs = await GetConversationAsync(LogLevel.Debug, failuresFirst: 0);
+
+        var attempts = logs.Where(r => r.Category == "Polly" && r.Message.StartsWith("Execution attempt.", StringComparison.Ordinal)).ToList();
+        Assert.That(attempts.Select(r => r.Level), Is.EqualTo(new[] { LogLevel.Debug }), "demoted, not dropped");
+        Assert.That(attempts[0].Message, Does.Contain("Handled: 'False'"));
+    }
+
+    [Test]
+    public async Task GetAsync_502Then200_InformationLevel_WritesTheHandledAttemptAndTheRetry()
+    {
+        var logs = await GetConversationAsync(LogLevel.Information, failuresFirst: 1);
+
+        var polly = logs.Where(r => r.Category == "Polly").ToList();
+        Assert.That(polly.Select(r => r.Level), Is.All.EqualTo(LogLevel.Warning));
+        Assert.That(polly, Has.Count.EqualTo(2), string.Join("\n", polly.Select(r => r.Message)));
+        Assert.That(polly[0].Message, Does.StartWith("Execution attempt.").And.Contain("'502'").And.Contain("Handled: 'True'"));
+        Assert.That(polly[1].Message, Does.Contain("EventName: 'OnRetry'"));
+    }
+
+    [Test]
+    public async Task GetAsync_AppSetItsOwnSeverityProvider_AppWins()
+    {
+        var logs = await GetConversationAsync(
+            LogLevel.Information, failuresFirst: 0, s => s.Configure<TelemetryOptions>(o => o.SeverityProvider = _ => ResilienceEventSeverity.Critical));
+
+        var attempts = logs.Where(r => r.Category == "Polly" && r.Message.StartsWith("Execution attempt.", StringComparison.Ordinal));
+        Assert.That(attempts.Select(r => r.Level), Is.EqualTo(new[] { LogLevel.Critical }));
+    }
+
+    [TestCase("ExecutionAttempt", ResilienceEventSeverity.Information, ResilienceEventSeverity.Debug)]
+    [TestCase("ExecutionAttempt", ResilienceEventSeverity.Warning, ResilienceEventSeverity.Warning)]
+    [TestCase("OnRetry", ResilienceEventSeverity.Warning, ResilienceEventSeverity.Warning)]
+    [TestCase("OnCircuitOpened", ResilienceEventSeverity.Error, ResilienceEventSeverity.Error)]
+    [TestCase("OnCircuitHalfOpened", ResilienceEventSeverity.Warning, ResilienceEventSeverity.Warning)]
+    [TestCase("OnCircuitClosed", ResilienceEventSeverity.Information, ResilienceEventSeverity.Information)]
+    [TestCase("OnTimeout", ResilienceEventSeverity.Error, ResilienceEventSeverity.Error)]
+    [TestCase("OnRateLimiterRejected", ResilienceEventSeverity.Error, ResilienceEventSeverity.Error)]
+    public void Severity_PollyEvent_OnlyRoutineAttemptsAreDemoted(string name, ResilienceEventSeverity reported, ResilienceEventSeverity expected)
+    {
+        var context = ResilienceContextPool.Shared.Get();
+        var args = new SeverityProviderArguments(new ResilienceTelemetrySource("p", "i", "s"), new ResilienceEvent(reported, name), context);
+
+        Assert.That(ConvAiResiliencePipeline.Severity(args), Is.EqualTo(expected));
+        ResilienceContextPool.Shared.Return(context);
+    }
+
     private static void AssertSingle(MetricCollector<long> collector, long value, int status)
     {
         var measurement = collector.GetMeasurementSnapshot().Single();
@@ -200,6 +259,31 @@ public class ResilienceTelemetryTests
             o.DefaultPhoneNumberId = ClientFixture.PhoneNumberId;
         }).ConfigureResilience(r => r.UseJitter = false);
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>Gets a conversation the server fails with 502 <paramref name="failuresFirst"/> times, and returns what was logged at <paramref name="level"/>.</summary>
+    private async Task<IReadOnlyList<FakeLogRecord>> GetConversationAsync(LogLevel level, int failuresFirst, Action<IServiceCollection>? configure = null)
+    {
+        var body = Resources.Read("Conversations/get.json");
+        var attempt = 0;
+        _server.Handler = context =>
+        {
+            var failed = Interlocked.Increment(ref attempt) <= failuresFirst;
+            context.Response.StatusCode = failed ? 502 : 200;
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(failed ? "{}" : body);
+        };
+        var logs = new FakeLogCollector();
+        await using var services = BuildServices(new SteppingTimeProvider(), s =>
+        {
+            s.AddLogging(b => b.SetMinimumLevel(level).AddProvider(new FakeLoggerProvider(logs)));
+            configure?.Invoke(s);
+        });
+
+        await services.GetRequiredService<IConvAiTelephonyClient>().Conversations.GetAsync("conv_1");
+
+        Assert.That(attempt, Is.EqualTo(failuresFirst + 1));
+        return logs.GetSnapshot();
     }
 
     private static async Task Capture(List<Exception> errors, Func<Task> action)

@@ -13,7 +13,7 @@ namespace ConvAi.Telephony.Tests.Resilience;
 /// </summary>
 internal sealed class SteppingTimeProvider : FakeTimeProvider
 {
-    private readonly Lock _gate = new();
+    private readonly object _gate = new();
     private TimeSpan? _armed;
 
     public SteppingTimeProvider()

@@ -9,9 +9,10 @@ namespace ConvAi.Telephony.Tests.Resilience;
 public class RetryDecisionTests
 {
     private const string Get = "GET /v1/convai/conversations/c1";
-    private const string Call = "POST /v1/convai/twilio/outbound-call";
-    private const string Import = "POST /v1/convai/phone-numbers";
-    private const string Feedback = "POST /v1/convai/conversations/c1/feedback";
+    private const string Call = "POST /v1/convai/twilio/outbound-call CallPlacing";
+    private const string Import = "POST /v1/convai/phone-numbers PhoneNumberImport";
+    private const string Feedback = "POST /v1/convai/conversations/c1/feedback RetrySafe";
+    private const string UnmarkedPost = "POST /v1/convai/conversations/c1/feedback";
 
     [TestCase(Get, 501, false)]
     [TestCase(Get, 409, false)]
@@ -22,6 +23,9 @@ public class RetryDecisionTests
     [TestCase(Import, 429, true)]
     [TestCase(Call, 429, true)]
     [TestCase(Call, 502, false)]
+    [TestCase(UnmarkedPost, 503, false)]
+    [TestCase(UnmarkedPost, 500, false)]
+    [TestCase(UnmarkedPost, 429, true)]
     public void ShouldRetry_Status_FollowsRequestKind(string request, int status, bool expected)
     {
         using var message = Request(request);
@@ -46,6 +50,7 @@ public class RetryDecisionTests
         {
             yield return new TestCaseData(Get, error, get).SetName($"ShouldRetry_Get_{name}_{get}");
             yield return new TestCaseData(Call, error, call).SetName($"ShouldRetry_OutboundCall_{name}_{call}");
+            yield return new TestCaseData(UnmarkedPost, error, call).SetName($"ShouldRetry_UnmarkedPost_{name}_{call}");
         }
     }
 
@@ -65,9 +70,36 @@ public class RetryDecisionTests
         Assert.That(ConvAiResiliencePipeline.ShouldRetry(Outcome.FromResult(response), request: null), Is.False);
     }
 
-    private static HttpRequestMessage Request(string methodAndPath)
+    /// <summary>One list of transient statuses: the exception's flag and the retry decision of a request safe to repeat agree on every status.</summary>
+    [Test]
+    public void IsTransient_EveryStatus_AgreesWithTheRetryDecisionOfARetrySafeRequest()
     {
-        var parts = methodAndPath.Split(' ');
-        return new HttpRequestMessage(new HttpMethod(parts[0]), "https://api.elevenlabs.io" + parts[1]);
+        var transient = new List<int>();
+        for (var code = 100; code < 600; code++)
+        {
+            var status = (HttpStatusCode)code;
+            using var response = new HttpResponseMessage(status);
+            var exception = new ConvAiApiException("m", status, null, null, null, null, null);
+            Assert.That(ConvAiResiliencePipeline.ShouldRetry(Outcome.FromResult(response), RequestKind.RetrySafe), Is.EqualTo(exception.IsTransient), $"status {code}");
+            if (exception.IsTransient)
+            {
+                transient.Add(code);
+            }
+        }
+
+        Assert.That(transient, Is.EqualTo(new[] { 408, 429, 500, 502, 503, 504 }));
+    }
+
+    /// <summary>Builds "METHOD PATH [KIND]": the kind, when given, is the mark a sub-client declares.</summary>
+    private static HttpRequestMessage Request(string methodPathAndKind)
+    {
+        var parts = methodPathAndKind.Split(' ');
+        var request = new HttpRequestMessage(new HttpMethod(parts[0]), "https://api.elevenlabs.io" + parts[1]);
+        if (parts.Length > 2)
+        {
+            request.Options.Set(RequestKinds.OptionKey, Enum.Parse<RequestKind>(parts[2]));
+        }
+
+        return request;
     }
 }

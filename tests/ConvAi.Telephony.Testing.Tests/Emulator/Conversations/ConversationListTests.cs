@@ -112,7 +112,7 @@ public class ConversationListTests
         while (cursor is not null);
 
         Assert.That(pages, Is.EqualTo(3));
-        Assert.That(seen, Is.EqualTo(direction == "asc" ? ids : ids.Reverse()));
+        Assert.That(seen, Is.EqualTo(direction == "asc" ? ids : Enumerable.Reverse(ids)));
     }
 
     [TestCase("page_size=0", "query.page_size", "greater_than_equal")]

@@ -195,6 +195,25 @@ public class WebhookDeliveryTests
     }
 
     [Test]
+    public async Task WhenWebhooksDeliveredAsync_CancelledWhileADeliveryIsInFlight_StopsWaitingAndTheDeliveryGoesOn()
+    {
+        var receiver = new CapturingHandler { Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var harness = await StartAsync(receiver);
+        var id = await harness.CallAsync(await harness.ImportTwilioNumberAsync());
+        harness.FinishCalls();
+        using var cancellation = new CancellationTokenSource();
+
+        var waiting = harness.Emulator.WhenWebhooksDeliveredAsync(cancellation.Token);
+        Assert.That(waiting.IsCompleted, Is.False, "the receiver holds the delivery");
+        await cancellation.CancelAsync();
+
+        Assert.That(async () => await waiting, Throws.InstanceOf<OperationCanceledException>());
+        receiver.Hold.SetResult();
+        await harness.Emulator.WhenWebhooksDeliveredAsync();
+        Assert.That(harness.Emulator.WebhookDeliveries.Select(d => d.ConversationId), Does.Contain(id));
+    }
+
+    [Test]
     public async Task CallDeleted_BeforeItEnds_SendsNoWebhook()
     {
         var receiver = new CapturingHandler();
