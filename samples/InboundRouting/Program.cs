@@ -12,23 +12,17 @@ var configuration = builder.Configuration;
 // The API client that calls register-call. ConvAi:ApiKey, or ELEVENLABS_API_KEY; neither: the emulator.
 var useEmulator = string.IsNullOrWhiteSpace(configuration["ConvAi:ApiKey"]) && string.IsNullOrWhiteSpace(configuration["ELEVENLABS_API_KEY"]);
 await using var emulator = useEmulator ? new ConvAiEmulator() : null;
+// ELEVENLABS_API_KEY and TWILIO_AUTH_TOKEN are read by the library when ConvAi:ApiKey and ConvAi:Twilio:AuthToken are empty.
 var telephony = builder.Services.AddConvAiTelephony(configuration.GetSection(ConvAiTelephonyOptions.SectionName));
 if (emulator is not null)
 {
     telephony.UseConvAiEmulator(emulator);
 }
-else
-{
-    builder.Services.PostConfigure<ConvAiTelephonyOptions>(o => o.ApiKey = string.IsNullOrWhiteSpace(o.ApiKey) ? configuration["ELEVENLABS_API_KEY"] : o.ApiKey);
-}
 
-// The Twilio endpoint: ConvAi:Twilio keys, with TWILIO_AUTH_TOKEN and ELEVENLABS_AGENT_ID as fallbacks.
-builder.Services.AddTwilioInboundCalls();
-builder.Services.PostConfigure<TwilioInboundOptions>(o =>
-{
-    o.AuthToken = string.IsNullOrWhiteSpace(o.AuthToken) ? configuration["TWILIO_AUTH_TOKEN"] : o.AuthToken;
-    o.AgentId = string.IsNullOrWhiteSpace(o.AgentId) ? configuration["ELEVENLABS_AGENT_ID"] ?? (useEmulator ? "agent_emulated" : null) : o.AgentId;
-});
+// The Twilio endpoint: ConvAi:Twilio keys, with ELEVENLABS_AGENT_ID as the agent when none is set there.
+builder.Services.AddTwilioInboundCalls()
+    .Configure(o => o.AgentId = string.IsNullOrWhiteSpace(o.AgentId) ? configuration["ELEVENLABS_AGENT_ID"] ?? (useEmulator ? "agent_emulated" : null) : o.AgentId)
+    .AddRouter<CallRouter>();
 
 // The routing rules, checked at start-up.
 builder.Services.AddSingleton(TimeProvider.System);
@@ -38,7 +32,6 @@ builder.Services.AddOptions<RoutingOptions>()
     .Validate(o => o.OpeningHours.Opens < o.OpeningHours.Closes, "Routing:OpeningHours:Opens must be before Routing:OpeningHours:Closes.")
     .Validate(o => o.AfterHoursDialNumber is null || PhoneNumberFormat.TryNormalizeE164(o.AfterHoursDialNumber, out _), "Routing:AfterHoursDialNumber must be an E.164 number.")
     .ValidateOnStart();
-builder.Services.AddScoped<ITwilioCallRouter, CallRouter>();
 
 var app = builder.Build();
 app.Logger.LogInformation(useEmulator

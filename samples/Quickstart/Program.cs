@@ -41,15 +41,12 @@ try
 
     await using var emulator = emulatorOptions is null ? null : new ConvAiEmulator(emulatorOptions);
 
-    var services = new ServiceCollection().AddLogging();
+    // The registered configuration is where the client reads ELEVENLABS_API_KEY when ConvAi:ApiKey is empty.
+    var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
     var telephony = services.AddConvAiTelephony(configuration.GetSection(ConvAiTelephonyOptions.SectionName));
     if (emulator is not null)
     {
         telephony.UseConvAiEmulator(emulator); // the emulator's handler and API key; started on the first request
-    }
-    else
-    {
-        services.PostConfigure<ConvAiTelephonyOptions>(o => o.ApiKey = string.IsNullOrWhiteSpace(o.ApiKey) ? configuration["ELEVENLABS_API_KEY"] : o.ApiKey);
     }
 
     await using var provider = services.BuildServiceProvider();

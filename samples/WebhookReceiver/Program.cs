@@ -32,8 +32,7 @@ if (!string.IsNullOrWhiteSpace(builder.Configuration["ConvAi:ApiKey"]))
 // Conversation initiation. Secret header from ConvAi:ConversationInitiation:Secret; without one the app does not start.
 builder.Services.Configure<CustomerDirectoryOptions>(builder.Configuration);
 builder.Services.AddSingleton<InitiationLog>();
-builder.Services.AddConvAiConversationInitiation();
-builder.Services.AddScoped<IConversationInitiationHandler, CustomerInitiationHandler>();
+builder.Services.AddConvAiConversationInitiation().AddHandler<CustomerInitiationHandler>();
 
 var app = builder.Build();
 

@@ -2,21 +2,24 @@ using System.Text.Json;
 using ConvAi.Telephony;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ConvAi.Telephony.AspNetCore;
 
-/// <summary>The request pipeline of the conversation-initiation webhook: authenticate, parse, run the handler under a time limit, answer.</summary>
+/// <summary>
+/// The request pipeline of the conversation-initiation webhook: authenticate, parse, run the handler under a time limit, answer.
+/// Built once when the endpoint is mapped, with its dependencies; the options are read per request so reloads apply.
+/// </summary>
 internal sealed class ConversationInitiationEndpoint(
-    Func<HttpContext, ConversationInitiationRequest, CancellationToken, ValueTask<ConversationInitiationResponse>> handler)
+    Func<HttpContext, ConversationInitiationRequest, CancellationToken, ValueTask<ConversationInitiationResponse>> handler,
+    IOptionsMonitor<ConversationInitiationOptions> optionsMonitor,
+    ILogger logger,
+    TimeProvider timeProvider)
 {
     public async Task HandleAsync(HttpContext context)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptionsMonitor<ConversationInitiationOptions>>().CurrentValue;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(InboundLog.CategoryName);
+        var options = optionsMonitor.CurrentValue;
         var path = context.Request.Path.Value ?? string.Empty;
 
         if (options.DangerouslyDisableAuthentication)
@@ -38,7 +41,6 @@ internal sealed class ConversationInitiationEndpoint(
             return;
         }
 
-        var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
         ConversationInitiationResponse response;
         try
         {

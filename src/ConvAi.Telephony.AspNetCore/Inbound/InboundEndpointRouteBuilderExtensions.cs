@@ -2,6 +2,8 @@ using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -16,9 +18,23 @@ public static class InboundEndpointRouteBuilderExtensions
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, for example <c>/webhooks/elevenlabs/initiation</c>.</param>
     /// <returns>A builder to add conventions (authorization, rate limiting) to the endpoint.</returns>
-    public static IEndpointConventionBuilder MapConvAiConversationInitiation(this IEndpointRouteBuilder endpoints, string pattern) =>
-        MapConversationInitiation(endpoints, pattern, static (context, request, cancellationToken) =>
+    /// <exception cref="InvalidOperationException">
+    /// <c>AddConvAiConversationInitiation</c> was not called, or no <see cref="IConversationInitiationHandler"/> is registered.
+    /// </exception>
+    public static IEndpointConventionBuilder MapConvAiConversationInitiation(this IEndpointRouteBuilder endpoints, string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(IConversationInitiationHandler)) == false)
+        {
+            throw new InvalidOperationException(
+                "No IConversationInitiationHandler is registered. Use services.AddConvAiConversationInitiation(...).AddHandler<THandler>() "
+                + "or pass the handler to MapConvAiConversationInitiation.");
+        }
+
+        // The handler is scoped by contract (it may use the request's services), so it comes from the request's scope.
+        return MapConversationInitiation(endpoints, pattern, static (context, request, cancellationToken) =>
             context.RequestServices.GetRequiredService<IConversationInitiationHandler>().HandleAsync(request, cancellationToken));
+    }
 
     /// <summary>
     /// Maps a POST endpoint for ElevenLabs' conversation-initiation webhook that answers with
@@ -28,6 +44,7 @@ public static class InboundEndpointRouteBuilderExtensions
     /// <param name="pattern">The route, for example <c>/webhooks/elevenlabs/initiation</c>.</param>
     /// <param name="handler">Builds the initiation data of a call within the configured timeout.</param>
     /// <returns>A builder to add conventions (authorization, rate limiting) to the endpoint.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddConvAiConversationInitiation</c> was not called.</exception>
     public static IEndpointConventionBuilder MapConvAiConversationInitiation(
         this IEndpointRouteBuilder endpoints,
         string pattern,
@@ -47,11 +64,21 @@ public static class InboundEndpointRouteBuilderExtensions
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, for example <c>/twilio/inbound</c>.</param>
     /// <returns>A builder to add conventions to the endpoint.</returns>
-    public static IEndpointConventionBuilder MapTwilioInboundCalls(this IEndpointRouteBuilder endpoints, string pattern) =>
-        MapTwilioInbound(endpoints, pattern, static (context, call, cancellationToken) =>
+    /// <exception cref="InvalidOperationException"><c>AddTwilioInboundCalls</c> was not called.</exception>
+    public static IEndpointConventionBuilder MapTwilioInboundCalls(this IEndpointRouteBuilder endpoints, string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(ITwilioCallRouter)) == false)
+        {
+            return MapTwilioInbound(endpoints, pattern, static (_, _, _) => ValueTask.FromResult(TwilioCallRoute.ToAgent()));
+        }
+
+        // The router is scoped by contract (it may use the request's services), so it comes from the request's scope.
+        return MapTwilioInbound(endpoints, pattern, static (context, call, cancellationToken) =>
             context.RequestServices.GetService<ITwilioCallRouter>() is { } router
                 ? router.RouteAsync(call, cancellationToken)
                 : ValueTask.FromResult(TwilioCallRoute.ToAgent()));
+    }
 
     /// <summary>
     /// Maps a POST endpoint for Twilio's voice webhook that routes each call with <paramref name="router"/>;
@@ -61,6 +88,7 @@ public static class InboundEndpointRouteBuilderExtensions
     /// <param name="pattern">The route, for example <c>/twilio/inbound</c>.</param>
     /// <param name="router">Chooses the agent and client data of a call, or answers TwiML of its own.</param>
     /// <returns>A builder to add conventions to the endpoint.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddTwilioInboundCalls</c> was not called.</exception>
     public static IEndpointConventionBuilder MapTwilioInboundCalls(
         this IEndpointRouteBuilder endpoints,
         string pattern,
@@ -77,7 +105,9 @@ public static class InboundEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(pattern);
-        var endpoint = new TwilioInboundEndpoint(router);
+        var services = RequireFeature<TwilioInboundOptions, TwilioInboundOptionsValidator>(endpoints, "services.AddTwilioInboundCalls(...)");
+        var endpoint = new TwilioInboundEndpoint(
+            router, services.GetRequiredService<IOptionsMonitor<TwilioInboundOptions>>(), CreateLogger(services), GetTimeProvider(services));
         return endpoints.MapPost(pattern, (RequestDelegate)endpoint.HandleAsync)
             .WithDisplayName("ConvAi Twilio inbound calls");
     }
@@ -89,8 +119,23 @@ public static class InboundEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(pattern);
-        var endpoint = new ConversationInitiationEndpoint(handler);
+        var services = RequireFeature<ConversationInitiationOptions, ConversationInitiationOptionsValidator>(
+            endpoints, "services.AddConvAiConversationInitiation(...)");
+        var endpoint = new ConversationInitiationEndpoint(
+            handler, services.GetRequiredService<IOptionsMonitor<ConversationInitiationOptions>>(), CreateLogger(services), GetTimeProvider(services));
         return endpoints.MapPost(pattern, (RequestDelegate)endpoint.HandleAsync)
             .WithDisplayName("ConvAi conversation initiation");
     }
+
+    private static IServiceProvider RequireFeature<TOptions, TValidator>(IEndpointRouteBuilder endpoints, string registration)
+        where TOptions : class
+        where TValidator : IValidateOptions<TOptions> =>
+        FeatureRegistration.IsRegistered<TOptions, TValidator>(endpoints.ServiceProvider)
+            ? endpoints.ServiceProvider
+            : throw new InvalidOperationException($"The endpoint's services are not registered. Call {registration} first.");
+
+    private static ILogger CreateLogger(IServiceProvider services) =>
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(InboundLog.CategoryName);
+
+    private static TimeProvider GetTimeProvider(IServiceProvider services) => services.GetService<TimeProvider>() ?? TimeProvider.System;
 }

@@ -15,7 +15,8 @@ internal sealed class TwilioInboundOptionsValidator(IHostEnvironment? environmen
             hasSecret: !string.IsNullOrWhiteSpace(options.AuthToken),
             optedOut: options.DangerouslyDisableSignatureValidation,
             secretKey: $"{section}:{nameof(TwilioInboundOptions.AuthToken)}",
-            optOutKey: $"{section}:{nameof(TwilioInboundOptions.DangerouslyDisableSignatureValidation)}"));
+            optOutKey: $"{section}:{nameof(TwilioInboundOptions.DangerouslyDisableSignatureValidation)}",
+            fallbackKey: TwilioInboundOptions.AuthTokenFallbackKey));
 
         if (options.PublicBaseUrl is { } baseUrl
             && (!baseUrl.IsAbsoluteUri || (baseUrl.Scheme != Uri.UriSchemeHttps && baseUrl.Scheme != Uri.UriSchemeHttp)
@@ -69,7 +70,8 @@ internal sealed class ConversationInitiationOptionsValidator(IHostEnvironment? e
 /// <summary>The one rule both inbound endpoints share: a secret is required unless a Development-only opt-out is set.</summary>
 internal static class DevelopmentOptOut
 {
-    public static ValidateOptionsResult Check(IHostEnvironment? environment, bool hasSecret, bool optedOut, string secretKey, string optOutKey)
+    public static ValidateOptionsResult Check(
+        IHostEnvironment? environment, bool hasSecret, bool optedOut, string secretKey, string optOutKey, string? fallbackKey = null)
     {
         if (optedOut && environment?.IsDevelopment() != true)
         {
@@ -78,7 +80,8 @@ internal static class DevelopmentOptOut
 
         if (!hasSecret && !optedOut)
         {
-            return ValidateOptionsResult.Fail($"{secretKey} is required. (For local development only, {optOutKey} = true skips the check in the Development environment.)");
+            var alternative = fallbackKey is null ? string.Empty : $" (or the top-level {fallbackKey})";
+            return ValidateOptionsResult.Fail($"{secretKey} is required{alternative}. (For local development only, {optOutKey} = true skips the check in the Development environment.)");
         }
 
         return ValidateOptionsResult.Success;

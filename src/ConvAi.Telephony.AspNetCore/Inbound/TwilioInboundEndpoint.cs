@@ -11,15 +11,17 @@ namespace ConvAi.Telephony.AspNetCore;
 /// <summary>
 /// The request pipeline of the Twilio voice webhook: verify the signature, route the call,
 /// register it with ElevenLabs and answer TwiML; any failure after verification answers the fallback TwiML.
+/// Built once when the endpoint is mapped, with its dependencies; the options are read per request so reloads apply.
 /// </summary>
 internal sealed class TwilioInboundEndpoint(
-    Func<HttpContext, TwilioInboundCall, CancellationToken, ValueTask<TwilioCallRoute>> router)
+    Func<HttpContext, TwilioInboundCall, CancellationToken, ValueTask<TwilioCallRoute>> router,
+    IOptionsMonitor<TwilioInboundOptions> optionsMonitor,
+    ILogger logger,
+    TimeProvider timeProvider)
 {
     public async Task HandleAsync(HttpContext context)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptionsMonitor<TwilioInboundOptions>>().CurrentValue;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(InboundLog.CategoryName);
+        var options = optionsMonitor.CurrentValue;
         var path = context.Request.Path.Value ?? string.Empty;
         var aborted = context.RequestAborted;
 
@@ -53,7 +55,7 @@ internal sealed class TwilioInboundEndpoint(
             return;
         }
 
-        var twiml = await AnswerAsync(context, call, options, logger).ConfigureAwait(false);
+        var twiml = await AnswerAsync(context, call, options).ConfigureAwait(false);
         await new TwiMLResult(twiml).ExecuteAsync(context).ConfigureAwait(false);
     }
 
@@ -63,7 +65,7 @@ internal sealed class TwilioInboundEndpoint(
             ? request.GetEncodedUrl()
             : publicBaseUrl.AbsoluteUri.TrimEnd('/') + request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
 
-    private async Task<string> AnswerAsync(HttpContext context, TwilioInboundCall call, TwilioInboundOptions options, ILogger logger)
+    private async Task<string> AnswerAsync(HttpContext context, TwilioInboundCall call, TwilioInboundOptions options)
     {
         var aborted = context.RequestAborted;
         TwilioCallRoute route;
@@ -95,11 +97,13 @@ internal sealed class TwilioInboundEndpoint(
         };
         try
         {
+            // The client is transient by contract (its HttpClient comes from IHttpClientFactory, which rotates handlers
+            // only for clients created after a rotation), so it is taken from the request's scope, not held by the endpoint.
             var client = context.RequestServices.GetRequiredService<IConvAiTelephonyClient>();
             var twiml = await TimeLimit.RunAsync(
                 cancellationToken => new ValueTask<string>(client.Calls.RegisterTwilioCallAsync(request, cancellationToken)),
                 options.RegisterCallTimeout,
-                context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System,
+                timeProvider,
                 aborted).ConfigureAwait(false);
             InboundLog.TwilioCallRegistered(logger, call.CallSid, request.AgentId ?? "(client default)");
             return twiml;

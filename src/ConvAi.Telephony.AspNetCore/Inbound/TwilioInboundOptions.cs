@@ -2,18 +2,23 @@ namespace ConvAi.Telephony.AspNetCore;
 
 /// <summary>
 /// Settings of the Twilio inbound-call endpoint, bound from the configuration section <c>ConvAi:Twilio</c>.
+/// A top-level <c>TWILIO_AUTH_TOKEN</c> key is used when no auth token is set there.
 /// </summary>
 public sealed class TwilioInboundOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "ConvAi:Twilio";
 
+    /// <summary>The top-level configuration key (or environment variable) read when no auth token is configured in the section.</summary>
+    public const string AuthTokenFallbackKey = "TWILIO_AUTH_TOKEN";
+
     /// <summary>The default of <see cref="FallbackMessage"/>.</summary>
     public const string DefaultFallbackMessage = "Sorry, we cannot take your call right now. Please try again later.";
 
     /// <summary>
     /// Gets or sets the Twilio account's auth token, used to verify <c>X-Twilio-Signature</c>.
-    /// Required unless <see cref="DangerouslyDisableSignatureValidation"/> is set in the Development environment.
+    /// Required unless <see cref="DangerouslyDisableSignatureValidation"/> is set in the Development environment;
+    /// when empty, the top-level <see cref="AuthTokenFallbackKey"/> (<c>TWILIO_AUTH_TOKEN</c>) is used.
     /// </summary>
     public string? AuthToken { get; set; }
 

@@ -20,12 +20,14 @@ public static class ConvAiWebhookServiceCollectionExtensions
     public static IConvAiWebhooksBuilder AddConvAiWebhooks(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<ConvAiWebhookOptions>()
-            .Configure<IConfiguration>((options, configuration) => configuration.GetSection(ConvAiWebhookOptions.SectionName).Bind(options));
-        return AddCore(services);
+        AddCore(services).BindConfiguration(ConvAiWebhookOptions.SectionName);
+        return new FeatureBuilder(services);
     }
 
-    /// <summary>Registers webhooks with options bound from <paramref name="configuration"/> (a section shaped like <c>ConvAi:Webhooks</c>).</summary>
+    /// <summary>
+    /// Registers webhooks with options bound from <paramref name="configuration"/> (a section shaped like <c>ConvAi:Webhooks</c>;
+    /// <c>WEBHOOK_SECRET</c> when no secret is set there). A missing secret fails start-up.
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The configuration section to bind.</param>
     /// <returns>A builder to add the handler and choose the delivery store.</returns>
@@ -33,11 +35,13 @@ public static class ConvAiWebhookServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ConvAiWebhookOptions>().Configure(options => configuration.Bind(options));
-        return AddCore(services);
+        AddCore(services).Bind(configuration);
+        return new FeatureBuilder(services);
     }
 
-    /// <summary>Registers webhooks with options set in code.</summary>
+    /// <summary>
+    /// Registers webhooks with options set in code (<c>WEBHOOK_SECRET</c> when no secret is set). A missing secret fails start-up.
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options, at least a secret.</param>
     /// <returns>A builder to add the handler and choose the delivery store.</returns>
@@ -45,8 +49,8 @@ public static class ConvAiWebhookServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<ConvAiWebhookOptions>().Configure(configure);
-        return AddCore(services);
+        AddCore(services).Configure(configure);
+        return new FeatureBuilder(services);
     }
 
     /// <summary>Registers webhooks bound from configuration (see <see cref="AddConvAiWebhooks(IServiceCollection)"/>) with <typeparamref name="THandler"/> as the handler.</summary>
@@ -56,6 +60,18 @@ public static class ConvAiWebhookServiceCollectionExtensions
     public static IConvAiWebhooksBuilder AddConvAiWebhooks<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services)
         where THandler : ConvAiWebhookHandler =>
         services.AddConvAiWebhooks().AddHandler<THandler>();
+
+    /// <summary>Configures the webhook options further; runs after the binding chosen in <c>AddConvAiWebhooks</c>.</summary>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The same builder.</returns>
+    public static IConvAiWebhooksBuilder Configure(this IConvAiWebhooksBuilder builder, Action<ConvAiWebhookOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
 
     /// <summary>Registers <typeparamref name="THandler"/> (scoped) as the handler that <c>MapConvAiWebhooks</c> dispatches to, replacing any earlier one.</summary>
     /// <typeparam name="THandler">The app's handler.</typeparam>
@@ -124,11 +140,10 @@ public static class ConvAiWebhookServiceCollectionExtensions
         return builder;
     }
 
-    private static ConvAiWebhooksBuilder AddCore(IServiceCollection services)
+    private static OptionsBuilder<ConvAiWebhookOptions> AddCore(IServiceCollection services)
     {
-        services.AddOptions<ConvAiWebhookOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ConvAiWebhookOptions>, WebhookSecretFallback>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConvAiWebhookOptions>, ConvAiWebhookOptionsValidator>());
+        var options = FeatureRegistration.AddOptions<ConvAiWebhookOptions, ConvAiWebhookOptionsValidator>(services);
+        FeatureRegistration.AddFallback<ConvAiWebhookOptions, WebhookSecretFallback>(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWebhookDeliveryStore>(services => new InMemoryWebhookDeliveryStore(
             services.GetRequiredService<TimeProvider>(),
@@ -145,25 +160,16 @@ public static class ConvAiWebhookServiceCollectionExtensions
         services.TryAddSingleton<WebhookDispatcher>();
         services.TryAddSingleton<ConvAiWebhookReceiver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookInboxProcessor>());
-        return new ConvAiWebhooksBuilder(services);
-    }
-
-    private sealed class ConvAiWebhooksBuilder(IServiceCollection services) : IConvAiWebhooksBuilder
-    {
-        public IServiceCollection Services { get; } = services;
+        return options;
     }
 
     /// <summary>Uses the top-level <c>WEBHOOK_SECRET</c> key when no secret was configured otherwise.</summary>
-    private sealed class WebhookSecretFallback(IServiceProvider services) : IPostConfigureOptions<ConvAiWebhookOptions>
+    private sealed class WebhookSecretFallback(IServiceProvider services)
+        : WellKnownKeyFallback<ConvAiWebhookOptions>(services, ConvAiWebhookOptions.SecretFallbackKey)
     {
-        public void PostConfigure(string? name, ConvAiWebhookOptions options)
-        {
-            if (!options.EffectiveSecrets.Any()
-                && services.GetService<IConfiguration>()?[ConvAiWebhookOptions.SecretFallbackKey] is { Length: > 0 } secret)
-            {
-                options.Secret = secret;
-            }
-        }
+        protected override bool HasValue(ConvAiWebhookOptions options) => options.EffectiveSecrets.Any();
+
+        protected override void Apply(ConvAiWebhookOptions options, string value) => options.Secret = value;
     }
 }
 

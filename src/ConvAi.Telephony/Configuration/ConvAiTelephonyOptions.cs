@@ -1,12 +1,21 @@
 namespace ConvAi.Telephony;
 
-/// <summary>Settings of the ConvAi.Telephony client, bound from the <c>ConvAi</c> configuration section by default.</summary>
+/// <summary>
+/// Settings of the ConvAi.Telephony client, bound from the <c>ConvAi</c> configuration section by default.
+/// A top-level <c>ELEVENLABS_API_KEY</c> key is used when no API key is set.
+/// </summary>
 public sealed class ConvAiTelephonyOptions
 {
     /// <summary>The default configuration section name.</summary>
     public const string SectionName = "ConvAi";
 
-    /// <summary>Gets or sets the ElevenLabs API key (required), sent as <c>xi-api-key</c>. It never appears in logs or exceptions.</summary>
+    /// <summary>The top-level configuration key (or environment variable) read when no API key is configured: <c>ELEVENLABS_API_KEY</c>.</summary>
+    public const string ApiKeyFallbackKey = "ELEVENLABS_API_KEY";
+
+    /// <summary>
+    /// Gets or sets the ElevenLabs API key (required), sent as <c>xi-api-key</c>. It never appears in logs or exceptions.
+    /// When empty, the top-level <see cref="ApiKeyFallbackKey"/> of the registered <c>IConfiguration</c> is used.
+    /// </summary>
     public string? ApiKey { get; set; }
 
     /// <summary>Gets or sets an absolute base address that overrides <see cref="Environment"/>, e.g. a local emulator or proxy.</summary>

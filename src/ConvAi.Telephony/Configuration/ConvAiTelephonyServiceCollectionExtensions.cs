@@ -62,6 +62,7 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.AddSingleton<ConvAiTelephonyMarker>();
         services.AddOptions<ConvAiTelephonyOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConvAiTelephonyOptions>, ConvAiTelephonyOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ConvAiTelephonyOptions>, ApiKeyFallback>());
 
         var settings = ConvAiTransport.CreateRefitSettings();
         services.AddRefitGeneratedClient<IPhoneNumbersApi>(_ => settings, ConvAiTelephonyInfo.Name);

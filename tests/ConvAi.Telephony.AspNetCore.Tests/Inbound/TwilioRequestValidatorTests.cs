@@ -151,7 +151,7 @@ public class TwilioRequestValidatorTests
         Assert.That(_validator.IsValid(url, [P("To", "+1"), P("Event", "initiated"), P("Event", "ringing")], signature), Is.True);
     }
 
-    private static NameValueCollection ToCollection(IEnumerable<KeyValuePair<string, string>> fields)
+    internal static NameValueCollection ToCollection(IEnumerable<KeyValuePair<string, string>> fields)
     {
         var collection = new NameValueCollection(StringComparer.Ordinal);
         foreach (var (name, value) in fields)
@@ -162,5 +162,5 @@ public class TwilioRequestValidatorTests
         return collection;
     }
 
-    private static KeyValuePair<string, string> P(string name, string value) => new(name, value);
+    internal static KeyValuePair<string, string> P(string name, string value) => new(name, value);
 }
