@@ -8,6 +8,7 @@ return args switch
     ["--cold-start", var mode, var baseAddress] => await ColdStart.RunAsync(mode, new Uri(baseAddress)),
     ["--make-load-bodies", var bodies, var deliveries, var path] => LoadBodies.Write(Number(bodies), Number(deliveries), path, "conv_load_"),
     ["--make-load-bodies", var bodies, var deliveries, var path, var idPrefix] => LoadBodies.Write(Number(bodies), Number(deliveries), path, idPrefix),
+    ["--outcome-memory"] => await OutcomeMemory.RunAsync(),
     ["--report", var resultsDirectory, .. var extra] => ResultsReport.Print(resultsDirectory, extra),
     _ => RunBenchmarks(args),
 };

@@ -24,9 +24,12 @@ try
 
     // The emulator signs its webhooks with its own secret and posts them to the listener, so the listener starts first.
     var emulatorOptions = settings.UseEmulator ? new ConvAiEmulatorOptions() : null;
+    // One tracker for the listener (which publishes verified post-call events to it) and the client (whose
+    // WaitForOutcomeAsync completes from them). An app that hosts both in one container gets this from AddConvAiTelephony.
+    var outcomes = new CallOutcomeTracker();
     step = "starting the webhook listener";
     await using var listener = settings.ReceivesWebhooks
-        ? await WebhookListener.StartAsync(settings.WebhookListenUrl, emulatorOptions?.WebhookSecret, cancellation.Token)
+        ? await WebhookListener.StartAsync(settings.WebhookListenUrl, emulatorOptions?.WebhookSecret, outcomes, cancellation.Token)
         : null;
     if (listener is not null)
     {
@@ -42,7 +45,7 @@ try
     await using var emulator = emulatorOptions is null ? null : new ConvAiEmulator(emulatorOptions);
 
     // The registered configuration is where the client reads ELEVENLABS_API_KEY when ConvAi:ApiKey is empty.
-    var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+    var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddSingleton(outcomes);
     var telephony = services.AddConvAiTelephony(configuration.GetSection(ConvAiTelephonyOptions.SectionName));
     if (emulator is not null)
     {
@@ -53,7 +56,7 @@ try
     var client = provider.GetRequiredService<IConvAiTelephonyClient>(); // validates the ConvAi options
     Console.WriteLine();
 
-    var flow = new QuickstartFlow(client, settings, listener?.Inbox, Console.Out);
+    var flow = new QuickstartFlow(client, settings, Console.Out);
     try
     {
         await flow.RunAsync(cancellation.Token);

@@ -6,9 +6,9 @@ namespace Quickstart;
 
 /// <summary>
 /// The Quickstart's steps, the same against the emulator and the real API: find or import the number, assign the agent,
-/// place a call with dynamic variables, wait for it to end, print its transcript and analysis, list recent conversations.
+/// place a call with dynamic variables, await its outcome, print its transcript and analysis, list recent conversations.
 /// </summary>
-internal sealed class QuickstartFlow(IConvAiTelephonyClient client, QuickstartSettings settings, PostCallInbox? inbox, TextWriter output)
+internal sealed class QuickstartFlow(IConvAiTelephonyClient client, QuickstartSettings settings, TextWriter output)
 {
     private const int StepCount = 5;
     private int _step;
@@ -20,16 +20,16 @@ internal sealed class QuickstartFlow(IConvAiTelephonyClient client, QuickstartSe
     {
         var phoneNumberId = await FindOrImportNumberAsync(cancellationToken);
         await AssignAgentAsync(phoneNumberId, cancellationToken);
-        var conversationId = await PlaceCallAsync(phoneNumberId, cancellationToken);
-        var conversation = await WaitForEndAsync(conversationId, cancellationToken);
-        PrintConversation(conversation);
-        if (conversation.Status == ConversationStatus.Failed)
+        var call = await PlaceCallAsync(phoneNumberId, cancellationToken);
+        var outcome = await WaitForOutcomeAsync(call, cancellationToken);
+        if (outcome.Conversation is not { } conversation)
         {
-            var metadata = conversation.Metadata;
-            throw new QuickstartException(
-                $"The call {conversationId} ended failed: {metadata?.Error?.Reason ?? metadata?.TerminationReason ?? "no reason given"}.");
+            throw new QuickstartException(outcome.Kind == CallOutcomeKind.TimedOut
+                ? $"Conversation {outcome.ConversationId} did not end within {settings.CallTimeout.TotalMinutes:0.#} min."
+                : $"The call {outcome.ConversationId} did not connect: {outcome.Kind} ({outcome.FailureReason ?? "no reason given"}).");
         }
 
+        PrintConversation(conversation);
         await ListRecentConversationsAsync(cancellationToken);
     }
 
@@ -77,7 +77,7 @@ internal sealed class QuickstartFlow(IConvAiTelephonyClient client, QuickstartSe
         Line($"assigned to {phoneNumberId}");
     }
 
-    private async Task<string> PlaceCallAsync(string phoneNumberId, CancellationToken cancellationToken)
+    private async Task<TwilioCallResult> PlaceCallAsync(string phoneNumberId, CancellationToken cancellationToken)
     {
         Step($"Calling {settings.CallToNumber}");
         var call = await client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest
@@ -92,49 +92,30 @@ internal sealed class QuickstartFlow(IConvAiTelephonyClient client, QuickstartSe
                 DynamicVariables = new Dictionary<string, JsonNode?> { ["customer_name"] = "Ana", ["order_number"] = 1042 },
             },
         }, cancellationToken);
-        var conversationId = call.ConversationId
-            ?? throw new QuickstartException("The API accepted the call but returned no conversation id.");
-        Line($"conversation {conversationId}, Twilio call {call.CallSid}");
-        return conversationId;
+        if (call.ConversationId is null)
+        {
+            throw new QuickstartException("The API accepted the call but returned no conversation id.");
+        }
+
+        Line($"conversation {call.ConversationId}, Twilio call {call.CallSid}");
+        return call;
     }
 
-    private async Task<Conversation> WaitForEndAsync(string conversationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Awaits how the call ended. With the webhook listener in this process, its verified post-call webhook answers
+    /// (the add-on hands it to the shared <see cref="CallOutcomeTracker"/>); the conversation is polled with backoff either way.
+    /// </summary>
+    private async Task<CallOutcome> WaitForOutcomeAsync(TwilioCallResult call, CancellationToken cancellationToken)
     {
-        if (inbox is not null)
-        {
-            Step("Waiting for the post-call webhook");
-            var fromWebhook = await inbox.WaitAsync(conversationId, settings.CallTimeout, cancellationToken);
-            Line($"received post_call_transcription, ElevenLabs-Signature verified ({fromWebhook.Status})");
-            return fromWebhook;
-        }
-
-        Step($"Polling the conversation every {settings.PollInterval.TotalSeconds:0} s (no PUBLIC_WEBHOOK_URL)");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.CallTimeout);
-        ConversationStatus? reported = null;
-        try
-        {
-            while (true)
-            {
-                var conversation = await client.Conversations.GetAsync(conversationId, cancellationToken: timeout.Token);
-                if (conversation.Status != reported)
-                {
-                    reported = conversation.Status;
-                    Line($"status {conversation.Status}");
-                }
-
-                if (conversation.Status == ConversationStatus.Done || conversation.Status == ConversationStatus.Failed)
-                {
-                    return conversation;
-                }
-
-                await Task.Delay(settings.PollInterval, timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new QuickstartException($"Conversation {conversationId} did not end within {settings.CallTimeout.TotalMinutes:0} min.");
-        }
+        Step(settings.ReceivesWebhooks
+            ? "Waiting for the call's outcome (signed post-call webhook, or polling)"
+            : $"Waiting for the call's outcome (polling from every {settings.PollInterval.TotalSeconds:0} s; no PUBLIC_WEBHOOK_URL)");
+        var outcome = await client.Calls.WaitForOutcomeAsync(
+            call,
+            new CallOutcomeWaitOptions { Timeout = settings.CallTimeout, PollInterval = settings.PollInterval },
+            cancellationToken);
+        Line($"outcome: {outcome.Kind}, {outcome.Duration?.TotalSeconds ?? 0:0} s, call successful: {outcome.CallSuccessful?.ToString() ?? "-"}");
+        return outcome;
     }
 
     private void PrintConversation(Conversation conversation)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Builder;
@@ -11,21 +10,19 @@ namespace Quickstart;
 
 /// <summary>
 /// A small Kestrel app on loopback that receives ElevenLabs' post-call webhooks with <c>MapConvAiWebhooks</c>: the
-/// add-on verifies the <c>ElevenLabs-Signature</c> header before <see cref="QuickstartWebhookHandler"/> sees an event.
+/// add-on verifies the <c>ElevenLabs-Signature</c> header, then hands each accepted event to the
+/// <see cref="CallOutcomeTracker"/> it shares with the client (so <c>WaitForOutcomeAsync</c> completes from it) and
+/// to <see cref="QuickstartWebhookHandler"/>.
 /// </summary>
 internal sealed class WebhookListener : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private WebhookListener(WebApplication app, PostCallInbox inbox, Uri url)
+    private WebhookListener(WebApplication app, Uri url)
     {
         _app = app;
-        Inbox = inbox;
         Url = url;
     }
-
-    /// <summary>The events received so far, by conversation id.</summary>
-    public PostCallInbox Inbox { get; }
 
     /// <summary>The local URL of the webhook endpoint.</summary>
     public Uri Url { get; }
@@ -35,9 +32,10 @@ internal sealed class WebhookListener : IAsyncDisposable
 
     /// <summary>
     /// Starts the listener on <paramref name="listenUrl"/>. The webhook secret comes from <c>WEBHOOK_SECRET</c> or
-    /// <c>ConvAi:Webhooks:Secret</c>, unless <paramref name="secret"/> is given (the emulator's).
+    /// <c>ConvAi:Webhooks:Secret</c>, unless <paramref name="secret"/> is given (the emulator's). Verified events go to
+    /// <paramref name="outcomes"/>, the tracker the client's container uses too.
     /// </summary>
-    public static async Task<WebhookListener> StartAsync(string listenUrl, string? secret, CancellationToken cancellationToken)
+    public static async Task<WebhookListener> StartAsync(string listenUrl, string? secret, CallOutcomeTracker outcomes, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(listenUrl);
@@ -47,8 +45,7 @@ internal sealed class WebhookListener : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection([new("ConvAi:Webhooks:Secret", secret)]);
         }
 
-        var inbox = new PostCallInbox();
-        builder.Services.AddSingleton(inbox);
+        builder.Services.AddSingleton<ICallEventSink>(outcomes); // in an app with AddConvAiTelephony, this is registered for you
         builder.Services.AddConvAiWebhooks<QuickstartWebhookHandler>(); // ConvAi:Webhooks section, WEBHOOK_SECRET fallback
 
         var app = builder.Build();
@@ -56,7 +53,7 @@ internal sealed class WebhookListener : IAsyncDisposable
         await app.StartAsync(cancellationToken);
 
         var address = new Uri(app.Urls.First());
-        return new WebhookListener(app, inbox, new Uri(address, QuickstartSettings.WebhookPath));
+        return new WebhookListener(app, new Uri(address, QuickstartSettings.WebhookPath));
     }
 
     public async ValueTask DisposeAsync()
@@ -66,45 +63,8 @@ internal sealed class WebhookListener : IAsyncDisposable
     }
 }
 
-/// <summary>Called by the webhook endpoint for each verified, de-duplicated event.</summary>
-internal sealed class QuickstartWebhookHandler(PostCallInbox inbox) : ConvAiWebhookHandler
-{
-    public override Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken = default)
-    {
-        inbox.Get(webhookEvent.Data.ConversationId).TrySetResult(webhookEvent.Data);
-        return Task.CompletedTask;
-    }
-
-    public override Task OnCallInitiationFailureAsync(CallInitiationFailureEvent webhookEvent, CancellationToken cancellationToken = default)
-    {
-        if (webhookEvent.ConversationId is { } conversationId)
-        {
-            inbox.Get(conversationId).TrySetException(new QuickstartException(
-                $"The call did not connect: ElevenLabs reported call_initiation_failure ({webhookEvent.Data.FailureReason?.ToString() ?? "no reason given"})."));
-        }
-
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>Hands each conversation's outcome from the webhook endpoint to the code waiting for it, whichever comes first.</summary>
-internal sealed class PostCallInbox
-{
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<Conversation>> _outcomes = new(StringComparer.Ordinal);
-
-    public TaskCompletionSource<Conversation> Get(string conversationId) =>
-        _outcomes.GetOrAdd(conversationId, _ => new TaskCompletionSource<Conversation>(TaskCreationOptions.RunContinuationsAsynchronously));
-
-    /// <summary>Waits for the conversation's <c>post_call_transcription</c> (or its <c>call_initiation_failure</c>).</summary>
-    public async Task<Conversation> WaitAsync(string conversationId, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await Get(conversationId).Task.WaitAsync(timeout, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            throw new QuickstartException($"No post-call webhook for {conversationId} arrived within {timeout.TotalSeconds:0} s.");
-        }
-    }
-}
+/// <summary>
+/// Called by the webhook endpoint for each verified, de-duplicated event: a real app stores the transcript and analysis
+/// here. The Quickstart prints them from the outcome instead, so it overrides nothing.
+/// </summary>
+internal sealed class QuickstartWebhookHandler : ConvAiWebhookHandler;

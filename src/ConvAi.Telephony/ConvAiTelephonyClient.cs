@@ -36,9 +36,11 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
         var settings = ConvAiTransport.CreateRefitSettings();
         var context = new ClientContext(options, timeProvider, logger, telemetry);
         PhoneNumbers = new PhoneNumbersClient(RestService.ForGenerated<IPhoneNumbersApi>(httpClient, settings));
-        Calls = new CallsClient(RestService.ForGenerated<ICallsApi>(httpClient, settings), context);
         Conversations = new ConversationsClient(RestService.ForGenerated<IConversationsApi>(httpClient, settings));
+        Calls = new CallsClient(RestService.ForGenerated<ICallsApi>(httpClient, settings), context, Conversations, new CallOutcomeTracker(timeProvider));
         BatchCalls = new BatchCallsClient(RestService.ForGenerated<IBatchCallsApi>(httpClient, settings), context);
+        WhatsApp = new WhatsAppClient(RestService.ForGenerated<IWhatsAppApi>(httpClient, settings), context);
+        WorkspaceWebhooks = new WorkspaceWebhooksClient(RestService.ForGenerated<IWorkspaceWebhooksApi>(httpClient, settings));
     }
 
     /// <summary>Initializes a new instance of the <see cref="ConvAiTelephonyClient"/> class for mocking.</summary>
@@ -48,14 +50,24 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
         Calls = null!;
         Conversations = null!;
         BatchCalls = null!;
+        WhatsApp = null!;
+        WorkspaceWebhooks = null!;
     }
 
-    internal ConvAiTelephonyClient(PhoneNumbersClient phoneNumbers, CallsClient calls, ConversationsClient conversations, BatchCallsClient batchCalls)
+    internal ConvAiTelephonyClient(
+        PhoneNumbersClient phoneNumbers,
+        CallsClient calls,
+        ConversationsClient conversations,
+        BatchCallsClient batchCalls,
+        WhatsAppClient whatsApp,
+        WorkspaceWebhooksClient workspaceWebhooks)
     {
         PhoneNumbers = phoneNumbers;
         Calls = calls;
         Conversations = conversations;
         BatchCalls = batchCalls;
+        WhatsApp = whatsApp;
+        WorkspaceWebhooks = workspaceWebhooks;
     }
 
     /// <inheritdoc/>
@@ -69,4 +81,10 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
 
     /// <inheritdoc/>
     public virtual BatchCallsClient BatchCalls { get; }
+
+    /// <inheritdoc/>
+    public virtual WhatsAppClient WhatsApp { get; }
+
+    /// <inheritdoc/>
+    public virtual WorkspaceWebhooksClient WorkspaceWebhooks { get; }
 }

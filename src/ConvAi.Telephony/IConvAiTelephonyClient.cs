@@ -14,4 +14,10 @@ public interface IConvAiTelephonyClient
 
     /// <summary>Gets the batch-calling operations: submit, list, get, cancel, retry, export, delete.</summary>
     BatchCallsClient BatchCalls { get; }
+
+    /// <summary>Gets the WhatsApp operations: outbound calls and messages, connected business accounts.</summary>
+    WhatsAppClient WhatsApp { get; }
+
+    /// <summary>Gets the workspace webhook operations: list (with delivery health), create, update, delete.</summary>
+    WorkspaceWebhooksClient WorkspaceWebhooks { get; }
 }

@@ -25,6 +25,7 @@ internal sealed class ConvAiWebhookReceiver
     private readonly WebhookDispatcher _dispatcher;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly ICallEventSink[] _callEventSinks;
 
     public ConvAiWebhookReceiver(
         IOptions<ConvAiWebhookOptions> options,
@@ -32,7 +33,8 @@ internal sealed class ConvAiWebhookReceiver
         IConvAiWebhookInbox inbox,
         WebhookDispatcher dispatcher,
         TimeProvider timeProvider,
-        ILogger<ConvAiWebhookReceiver> logger)
+        ILogger<ConvAiWebhookReceiver> logger,
+        IEnumerable<ICallEventSink> callEventSinks)
     {
         _options = options.Value;
         _signature = new ConvAiWebhookSignature(
@@ -48,6 +50,7 @@ internal sealed class ConvAiWebhookReceiver
         _dispatcher = dispatcher;
         _timeProvider = timeProvider;
         _logger = logger;
+        _callEventSinks = callEventSinks.ToArray();
     }
 
     /// <summary>Whether <c>MapConvAiWebhooks</c> queues deliveries instead of dispatching them before the answer.</summary>
@@ -145,6 +148,7 @@ internal sealed class ConvAiWebhookReceiver
             }
 
             WebhookLog.Accepted(_logger, envelope.Type.Value, envelope.ConversationId);
+            CallEventPublisher.Publish(_callEventSinks, webhookEvent); // completes WaitForOutcomeAsync in this app
             return receipt.Accept(webhookEvent);
         }
         catch

@@ -100,6 +100,27 @@ public sealed class ConvAiEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Records a failed delivery of a workspace webhook, as ElevenLabs reports it in <c>GET /v1/workspace/webhooks</c>
+    /// (<c>most_recent_failure_error_code</c>, <c>most_recent_failure_timestamp</c> at the emulator's clock), and optionally
+    /// disables it the way ElevenLabs does after repeated failures (<c>is_auto_disabled</c>). Use it to test health checks.
+    /// </summary>
+    /// <param name="webhookId">The id returned when the webhook was created.</param>
+    /// <param name="statusCode">The status the receiver answered, e.g. 500.</param>
+    /// <param name="autoDisable">True to mark the webhook auto-disabled.</param>
+    /// <exception cref="KeyNotFoundException">No workspace webhook has that id.</exception>
+    public void ReportWorkspaceWebhookFailure(string webhookId, int statusCode, bool autoDisable = false)
+    {
+        lock (_state.Gate)
+        {
+            var webhook = _state.WorkspaceWebhooks.Find(w => w.WebhookId == webhookId)
+                ?? throw new KeyNotFoundException($"No workspace webhook '{webhookId}'.");
+            webhook.MostRecentFailureErrorCode = statusCode;
+            webhook.MostRecentFailureAt = _state.Now;
+            webhook.IsAutoDisabled |= autoDisable;
+        }
+    }
+
     /// <summary>Gets every webhook built so far (delivered or not), in completion order.</summary>
     public IReadOnlyList<EmulatedWebhookDelivery> WebhookDeliveries => _state.Webhooks.Snapshot();
 
@@ -242,6 +263,9 @@ public sealed class ConvAiEmulator : IAsyncDisposable
         new CallEndpoints(_state).Map(app);
         new ConversationEndpoints(_state).Map(app);
         new BatchCallEndpoints(_state).Map(app);
+        new WhatsAppEndpoints(_state).Map(app);
+        new DiagnosticsEndpoints(_state).Map(app);
+        new WorkspaceWebhookEndpoints(_state).Map(app);
 
         _app = app;
         await app.StartAsync().ConfigureAwait(false);

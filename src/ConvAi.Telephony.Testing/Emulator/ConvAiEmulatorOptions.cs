@@ -38,6 +38,20 @@ public sealed class ConvAiEmulatorOptions
     public ISet<string> NoAnswerNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Gets the E.164 numbers whose calls fail for another reason: a call to one of them ends <c>failed</c> (with
+    /// <c>metadata.error.reason</c> <c>unknown</c>) and produces a <c>call_initiation_failure</c> webhook with failure reason <c>unknown</c>.
+    /// </summary>
+    public ISet<string> FailedNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the E.164 numbers answered by voicemail: a call to one of them completes (<c>done</c>, analysed as
+    /// <c>failure</c>) with the agent's <c>voicemail_detection</c> system tool result (<c>result_type</c>
+    /// <c>voicemail_detection_success</c>) in the transcript, and produces a <c>post_call_transcription</c> webhook;
+    /// a batch recipient called there reads <c>voicemail</c>.
+    /// </summary>
+    public ISet<string> VoicemailNumbers { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Gets the E.164 numbers whose calls complete but are analysed as unsuccessful
     /// (<c>call_successful</c> is <c>failure</c>). Every other completed call is a <c>success</c>.
     /// </summary>
@@ -57,4 +71,10 @@ public sealed class ConvAiEmulatorOptions
 
     /// <summary>Gets or sets the agent name reported for every agent id. The default is <c>Emulated agent</c>.</summary>
     public string AgentName { get; set; } = "Emulated agent";
+
+    /// <summary>
+    /// Gets the WhatsApp business accounts the emulated workspace has connected. WhatsApp calls and messages need one
+    /// of these as <c>whatsapp_phone_number_id</c>; an unknown id answers 404 like the API.
+    /// </summary>
+    public IList<EmulatedWhatsAppAccount> WhatsAppAccounts { get; } = [];
 }

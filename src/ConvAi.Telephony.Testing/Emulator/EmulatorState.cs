@@ -12,6 +12,8 @@ internal sealed class EmulatorState : IDisposable
     private readonly HashSet<string> _busyNumbers;
     private readonly HashSet<string> _noAnswerNumbers;
     private readonly HashSet<string> _unsuccessfulNumbers;
+    private readonly HashSet<string> _failedNumbers;
+    private readonly HashSet<string> _voicemailNumbers;
     private bool _disposed;
     private long _sequence;
 
@@ -23,6 +25,8 @@ internal sealed class EmulatorState : IDisposable
         _busyNumbers = new HashSet<string>(options.BusyNumbers, StringComparer.Ordinal);
         _noAnswerNumbers = new HashSet<string>(options.NoAnswerNumbers, StringComparer.Ordinal);
         _unsuccessfulNumbers = new HashSet<string>(options.UnsuccessfulNumbers, StringComparer.Ordinal);
+        _failedNumbers = new HashSet<string>(options.FailedNumbers, StringComparer.Ordinal);
+        _voicemailNumbers = new HashSet<string>(options.VoicemailNumbers, StringComparer.Ordinal);
     }
 
     /// <summary>Gets the lock that guards every collection and record below.</summary>
@@ -40,6 +44,8 @@ internal sealed class EmulatorState : IDisposable
 
     public List<BatchCallRecord> BatchCalls { get; } = [];
 
+    public List<WorkspaceWebhookRecord> WorkspaceWebhooks { get; } = [];
+
     public DateTimeOffset Now => TimeProvider.GetUtcNow();
 
     public PhoneNumberRecord? FindPhoneNumber(string id) => PhoneNumbers.Find(p => p.PhoneNumberId == id);
@@ -47,6 +53,9 @@ internal sealed class EmulatorState : IDisposable
     public ConversationRecord? FindConversation(string id) => Conversations.Find(c => c.ConversationId == id);
 
     public BatchCallRecord? FindBatchCall(string id) => BatchCalls.Find(b => b.Id == id);
+
+    public EmulatedWhatsAppAccount? FindWhatsAppAccount(string phoneNumberId)
+        => Options.WhatsAppAccounts.FirstOrDefault(a => a.PhoneNumberId == phoneNumberId);
 
     /// <summary>
     /// Places a call (Twilio or SIP, outbound or registered inbound): creates its conversation and schedules its end,
@@ -63,10 +72,12 @@ internal sealed class EmulatorState : IDisposable
         string? batchCallId = null,
         string? batchRecipientId = null)
     {
-        var outcome = direction == "outbound" && _busyNumbers.Contains(externalNumber) ? CallOutcome.Busy
-            : direction == "outbound" && _noAnswerNumbers.Contains(externalNumber) ? CallOutcome.NoAnswer
-            : _unsuccessfulNumbers.Contains(externalNumber) ? CallOutcome.Unsuccessful
-            : CallOutcome.Success;
+        var outcome = direction == "outbound" && _busyNumbers.Contains(externalNumber) ? EmulatedOutcome.Busy
+            : direction == "outbound" && _noAnswerNumbers.Contains(externalNumber) ? EmulatedOutcome.NoAnswer
+            : direction == "outbound" && _failedNumbers.Contains(externalNumber) ? EmulatedOutcome.Failed
+            : direction == "outbound" && _voicemailNumbers.Contains(externalNumber) ? EmulatedOutcome.Voicemail
+            : _unsuccessfulNumbers.Contains(externalNumber) ? EmulatedOutcome.Unsuccessful
+            : EmulatedOutcome.Success;
         var conversation = new ConversationRecord
         {
             ConversationId = EmulatorIds.New("conv_"),
@@ -83,7 +94,7 @@ internal sealed class EmulatorState : IDisposable
             StartedAt = Now,
             Step = Options.StepDelay,
             Outcome = outcome,
-            Script = TranscriptScript.Write(clientData),
+            Script = outcome == EmulatedOutcome.Voicemail ? TranscriptScript.WriteVoicemail(clientData) : TranscriptScript.Write(clientData),
             BatchCallId = batchCallId,
             BatchRecipientId = batchRecipientId,
         };

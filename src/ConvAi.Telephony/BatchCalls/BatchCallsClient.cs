@@ -24,7 +24,7 @@ public class BatchCallsClient
     /// <param name="request">The batch: name, agent, number and recipients.</param>
     /// <param name="cancellationToken">A token to cancel the request.</param>
     /// <returns>The created batch.</returns>
-    /// <exception cref="ArgumentException">A recipient number is not E.164, an id or the name is missing, or the recipient list is empty or too long. Nothing was sent.</exception>
+    /// <exception cref="ArgumentException">A recipient has neither a WhatsApp user id nor an E.164 number, the agent id or the name is missing, or the recipient list is empty or too long. Nothing was sent.</exception>
     /// <exception cref="ConvAiOutcomeUnknownException">The batch may or may not have been created.</exception>
     /// <exception cref="ConvAiApiException">The API refused the request (no batch was created).</exception>
     public virtual Task<BatchCall> SubmitAsync(SubmitBatchCallRequest request, CancellationToken cancellationToken = default)
@@ -55,8 +55,10 @@ public class BatchCallsClient
         var body = request with
         {
             AgentId = _context.ResolveAgentId(request.AgentId, $"{nameof(request)}.{nameof(request.AgentId)}"),
-            AgentPhoneNumberId = request.WhatsAppParams is null
-                ? _context.ResolvePhoneNumberId(request.AgentPhoneNumberId, $"{nameof(request)}.{nameof(request.AgentPhoneNumberId)}")
+            // Optional in the API (elevenlabs-python 2.59 and elevenlabs-js 2.56 both type it so): a phone batch falls back to
+            // the configured default, and without one the field is left out for the API to judge.
+            AgentPhoneNumberId = request.WhatsAppParams is null && string.IsNullOrWhiteSpace(request.AgentPhoneNumberId)
+                ? NullIfBlank(_context.Options.DefaultPhoneNumberId)
                 : request.AgentPhoneNumberId,
             Recipients = recipients,
         };
@@ -99,6 +101,28 @@ public class BatchCallsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
         return _api.GetAsync(batchId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams the status changes of a batch's recipients until the batch ends (<c>completed</c>, <c>failed</c> or
+    /// <c>cancelled</c>), polling <c>GET /v1/convai/batch-calling/{batch_id}</c>: at once (every recipient is reported the
+    /// first time it is seen), then with delays that grow while nothing changes and start over when something does.
+    /// A 429's <c>Retry-After</c> stretches the next delay; transient failures are polled again later. Feeds a campaign dashboard.
+    /// </summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="options">The polling interval and backoff; null uses the defaults.</param>
+    /// <param name="cancellationToken">A token to stop watching.</param>
+    /// <returns>Each recipient whose status changed, in the server's recipient order within a poll.</returns>
+    /// <exception cref="ArgumentException">The id is empty or the options are out of range.</exception>
+    /// <exception cref="ConvAiApiException">A poll was refused for good, e.g. 404 for an unknown batch.</exception>
+    public virtual IAsyncEnumerable<BatchCallRecipientUpdate> WatchAsync(
+        string batchId,
+        BatchCallWatchOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
+        var backoff = (options ?? new BatchCallWatchOptions()).CreateBackoff(nameof(options));
+        return BatchCallWatch.WatchAsync(ct => GetAsync(batchId, ct), backoff, _context.TimeProvider, cancellationToken);
     }
 
     /// <summary>Deletes a batch (<c>DELETE /v1/convai/batch-calling/{batch_id}</c>, answered with 204).</summary>
@@ -151,4 +175,6 @@ public class BatchCallsClient
         var response = await _api.ExportAsync(batchId, cancellationToken).ConfigureAwait(false);
         return await ResponseStream.CreateAsync(response, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

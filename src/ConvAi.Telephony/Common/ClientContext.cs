@@ -78,6 +78,13 @@ internal sealed class ClientContext
         }
     }
 
+    /// <summary>Logs and creates the error of a call-placing request answered with <c>success: false</c>.</summary>
+    public ConvAiCallRejectedException Rejected(string? agentId, string? message, string? conversationId)
+    {
+        Log.CallRejected(Logger, agentId, conversationId);
+        return new ConvAiCallRejectedException(message, conversationId);
+    }
+
     private ConvAiOutcomeUnknownException OutcomeUnknown(CallPlacement placement, DateTimeOffset startedAt, HttpStatusCode? status, Exception inner)
     {
         Log.OutcomeUnknown(Logger, placement.Operation, placement.AgentId, inner);

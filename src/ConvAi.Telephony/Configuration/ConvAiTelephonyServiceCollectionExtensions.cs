@@ -69,6 +69,8 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.AddRefitGeneratedClient<ICallsApi>(_ => settings, ConvAiTelephonyInfo.Name);
         services.AddRefitGeneratedClient<IConversationsApi>(_ => settings, ConvAiTelephonyInfo.Name);
         services.AddRefitGeneratedClient<IBatchCallsApi>(_ => settings, ConvAiTelephonyInfo.Name);
+        services.AddRefitGeneratedClient<IWhatsAppApi>(_ => settings, ConvAiTelephonyInfo.Name);
+        services.AddRefitGeneratedClient<IWorkspaceWebhooksApi>(_ => settings, ConvAiTelephonyInfo.Name);
 
         // Configure the named client's pipeline once; configuring it per interface would nest the handlers.
         httpClientBuilder.ConfigureHttpClient((sp, client) =>
@@ -96,7 +98,7 @@ public static class ConvAiTelephonyServiceCollectionExtensions
 
             var options = context.GetOptions<ConvAiTelephonyOptions>();
             ConvAiResiliencePipeline.ConfigureTelemetry(pipeline, sp.GetRequiredService<IOptions<TelemetryOptions>>().Value);
-            ConvAiResiliencePipeline.Configure(pipeline, options.Resilience, sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp));
+            ConvAiResiliencePipeline.Configure(pipeline, options.Resilience, sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp), sp.GetService<ConvAiConcurrencyLimiter>()?.Limiter);
         });
         httpClientBuilder.AddHttpMessageHandler(sp => new AttemptTelemetryHandler(sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp)));
 
@@ -111,14 +113,21 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.TryAddTransient(sp => new ClientContext(
             sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue, GetTimeProvider(sp), GetLogger(sp), sp.GetRequiredService<ConvAiTelemetry>()));
         services.TryAddTransient(sp => new PhoneNumbersClient(sp.GetRequiredService<IPhoneNumbersApi>()));
-        services.TryAddTransient(sp => new CallsClient(sp.GetRequiredService<ICallsApi>(), sp.GetRequiredService<ClientContext>()));
+        services.TryAddSingleton(sp => new CallOutcomeTracker(GetTimeProvider(sp)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICallEventSink, CallOutcomeTracker>(sp => sp.GetRequiredService<CallOutcomeTracker>()));
+        services.TryAddTransient(sp => new CallsClient(
+            sp.GetRequiredService<ICallsApi>(), sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<ConversationsClient>(), sp.GetRequiredService<CallOutcomeTracker>()));
         services.TryAddTransient(sp => new ConversationsClient(sp.GetRequiredService<IConversationsApi>()));
         services.TryAddTransient(sp => new BatchCallsClient(sp.GetRequiredService<IBatchCallsApi>(), sp.GetRequiredService<ClientContext>()));
+        services.TryAddTransient(sp => new WhatsAppClient(sp.GetRequiredService<IWhatsAppApi>(), sp.GetRequiredService<ClientContext>()));
+        services.TryAddTransient(sp => new WorkspaceWebhooksClient(sp.GetRequiredService<IWorkspaceWebhooksApi>()));
         services.TryAddTransient(sp => new ConvAiTelephonyClient(
             sp.GetRequiredService<PhoneNumbersClient>(),
             sp.GetRequiredService<CallsClient>(),
             sp.GetRequiredService<ConversationsClient>(),
-            sp.GetRequiredService<BatchCallsClient>()));
+            sp.GetRequiredService<BatchCallsClient>(),
+            sp.GetRequiredService<WhatsAppClient>(),
+            sp.GetRequiredService<WorkspaceWebhooksClient>()));
         services.TryAddTransient<IConvAiTelephonyClient>(sp => sp.GetRequiredService<ConvAiTelephonyClient>());
         return builder;
     }

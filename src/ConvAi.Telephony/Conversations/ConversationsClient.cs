@@ -93,4 +93,65 @@ public class ConversationsClient
         ArgumentException.ThrowIfNullOrWhiteSpace(conversationId);
         await _api.SendFeedbackAsync(conversationId, new ConversationFeedbackRequest { Feedback = feedback }, RequestKind.RetrySafe, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Reads one page of the SIP messages of a SIP-trunk call (<c>GET /v1/convai/conversations/{conversation_id}/sip-messages</c>).
+    /// Messages are stored only when the number has <see cref="UpdatePhoneNumberRequest.StoreSipMessages"/> on.
+    /// </summary>
+    /// <param name="conversationId">The conversation id.</param>
+    /// <param name="options">Optional page size and cursor.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The page, with the cursor of the next one.</returns>
+    /// <exception cref="ArgumentException">The id is empty.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request.</exception>
+    public virtual Task<SipMessagePage> ListSipMessagesAsync(string conversationId, SipMessageListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(conversationId);
+        return _api.ListSipMessagesAsync(conversationId, options?.PageSize, options?.Cursor, cancellationToken);
+    }
+
+    /// <summary>Enumerates every SIP message of a call, following <c>next_cursor</c> page by page; only one page is held in memory.</summary>
+    /// <param name="conversationId">The conversation id.</param>
+    /// <param name="options">Optional page size and starting cursor.</param>
+    /// <param name="cancellationToken">A token to stop the enumeration.</param>
+    /// <returns>The messages in server order.</returns>
+    /// <exception cref="ArgumentException">The id is empty.</exception>
+    /// <exception cref="ConvAiApiException">The API refused a page request.</exception>
+    public virtual IAsyncEnumerable<SipMessage> ListAllSipMessagesAsync(string conversationId, SipMessageListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(conversationId);
+        return SipMessagePaging.EnumerateAsync(options, (page, ct) => ListSipMessagesAsync(conversationId, page, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the SIP messages of a SIP-trunk call and returns why it failed, e.g. <c>486 Busy Here</c> (see <see cref="SipFailure.Find"/>).
+    /// Use it with the conversation id of a <see cref="ConvAiCallRejectedException"/>, a failed call outcome or a
+    /// <c>call_initiation_failure</c> webhook.
+    /// </summary>
+    /// <param name="conversationId">The conversation id.</param>
+    /// <param name="cancellationToken">A token to cancel the requests.</param>
+    /// <returns>The failure, or null when the messages show none (or none were stored).</returns>
+    /// <exception cref="ArgumentException">The id is empty.</exception>
+    /// <exception cref="ConvAiApiException">The API refused a page request.</exception>
+    public virtual async Task<SipFailure?> GetSipFailureAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        var messages = new List<SipMessage>();
+        await foreach (var message in ListAllSipMessagesAsync(conversationId, null, cancellationToken).ConfigureAwait(false))
+        {
+            messages.Add(message);
+        }
+
+        return SipFailure.Find(messages);
+    }
+
+    /// <summary>Counts the conversations in progress now (<c>GET /v1/convai/analytics/live-count</c>).</summary>
+    /// <param name="agentId">Count only this agent's conversations; null counts the whole workspace.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The count.</returns>
+    /// <exception cref="ConvAiApiException">The API refused the request.</exception>
+    public virtual async Task<int> GetLiveCountAsync(string? agentId = null, CancellationToken cancellationToken = default)
+    {
+        var result = await _api.GetLiveCountAsync(string.IsNullOrWhiteSpace(agentId) ? null : agentId, cancellationToken).ConfigureAwait(false);
+        return result.Count;
+    }
 }

@@ -20,4 +20,14 @@ internal interface IConversationsApi
 
     [Post("/v1/convai/conversations/{conversationId}/feedback")]
     Task<JsonElement> SendFeedbackAsync(string conversationId, [Body] ConversationFeedbackRequest request, [Property(RequestKinds.OptionName)] RequestKind kind, CancellationToken cancellationToken);
+
+    [Get("/v1/convai/conversations/{conversationId}/sip-messages")]
+    Task<SipMessagePage> ListSipMessagesAsync(
+        string conversationId,
+        [AliasAs("page_size")] int? pageSize,
+        [AliasAs("cursor")] string? cursor,
+        CancellationToken cancellationToken);
+
+    [Get("/v1/convai/analytics/live-count")]
+    Task<LiveCallCount> GetLiveCountAsync([AliasAs("agent_id")] string? agentId, CancellationToken cancellationToken);
 }

@@ -30,4 +30,11 @@ internal interface IPhoneNumbersApi
 
     [Delete("/v1/convai/phone-numbers/{phoneNumberId}")]
     Task<JsonElement> DeleteAsync(string phoneNumberId, CancellationToken cancellationToken);
+
+    [Get("/v1/convai/phone-numbers/{phoneNumberId}/sip-messages")]
+    Task<SipMessagePage> ListSipMessagesAsync(
+        string phoneNumberId,
+        [AliasAs("page_size")] int? pageSize,
+        [AliasAs("cursor")] string? cursor,
+        CancellationToken cancellationToken);
 }

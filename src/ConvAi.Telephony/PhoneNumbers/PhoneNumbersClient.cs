@@ -114,4 +114,33 @@ public class PhoneNumbersClient
         ArgumentException.ThrowIfNullOrWhiteSpace(phoneNumberId);
         await _api.DeleteAsync(phoneNumberId, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Reads one page of the SIP messages of a SIP-trunk number (<c>GET /v1/convai/phone-numbers/{phone_number_id}/sip-messages</c>).
+    /// Messages are stored only while <see cref="UpdatePhoneNumberRequest.StoreSipMessages"/> is on.
+    /// </summary>
+    /// <param name="phoneNumberId">The phone number id.</param>
+    /// <param name="options">Optional page size and cursor.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The page, with the cursor of the next one.</returns>
+    /// <exception cref="ArgumentException">The id is empty.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request.</exception>
+    public virtual Task<SipMessagePage> ListSipMessagesAsync(string phoneNumberId, SipMessageListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(phoneNumberId);
+        return _api.ListSipMessagesAsync(phoneNumberId, options?.PageSize, options?.Cursor, cancellationToken);
+    }
+
+    /// <summary>Enumerates every SIP message of a number, following <c>next_cursor</c> page by page; only one page is held in memory.</summary>
+    /// <param name="phoneNumberId">The phone number id.</param>
+    /// <param name="options">Optional page size and starting cursor.</param>
+    /// <param name="cancellationToken">A token to stop the enumeration.</param>
+    /// <returns>The messages in server order.</returns>
+    /// <exception cref="ArgumentException">The id is empty.</exception>
+    /// <exception cref="ConvAiApiException">The API refused a page request.</exception>
+    public virtual IAsyncEnumerable<SipMessage> ListAllSipMessagesAsync(string phoneNumberId, SipMessageListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(phoneNumberId);
+        return SipMessagePaging.EnumerateAsync(options, (page, ct) => ListSipMessagesAsync(phoneNumberId, page, ct), cancellationToken);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using ConvAi.Telephony;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -42,5 +43,52 @@ public static class ConvAiResilienceBuilderExtensions
         builder.Services.RemoveAll<ConvAiResiliencePipelineReplacement>();
         builder.Services.AddSingleton(new ConvAiResiliencePipelineReplacement(configure));
         return builder;
+    }
+
+    /// <summary>
+    /// Supplies the limiter that every request (each attempt) acquires one permit from while it is in flight, instead of the
+    /// one <see cref="ConvAiResilienceOptions.MaxConcurrentRequests"/> builds. Use it to share one limit across app instances
+    /// (a <see cref="RateLimiter"/> backed by Redis) or to size the limit yourself. The factory runs once per container;
+    /// the container disposes the limiter. A lease that is not acquired fails the request without sending it
+    /// (<c>Polly.RateLimiting.RateLimiterRejectedException</c>). Ignored when <see cref="ReplaceResiliencePipeline"/> is used.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddConvAiTelephony</c>.</param>
+    /// <param name="factory">Creates the limiter.</param>
+    /// <returns>The same builder.</returns>
+    public static IConvAiTelephonyBuilder UseConcurrencyLimiter(this IConvAiTelephonyBuilder builder, Func<IServiceProvider, RateLimiter> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.RemoveAll<ConvAiConcurrencyLimiter>();
+        builder.Services.AddSingleton(sp => new ConvAiConcurrencyLimiter(factory(sp)));
+        return builder;
+    }
+
+    /// <summary>
+    /// Limits the requests in flight to what the plan has left: a <see cref="LiveCallCountLimiter"/> whose limit is
+    /// <paramref name="planConcurrencyLimit"/> minus the workspace's live conversations, read with
+    /// <c>Conversations.GetLiveCountAsync</c> at once and then every <see cref="LiveCallCountLimiterOptions.RefreshInterval"/>
+    /// on the container's <see cref="TimeProvider"/>. See <see cref="LiveCallCountLimiter"/> for the exact rule.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddConvAiTelephony</c>.</param>
+    /// <param name="planConcurrencyLimit">The plan's concurrency limit.</param>
+    /// <param name="configure">Changes the refresh interval, minimum and queue size.</param>
+    /// <returns>The same builder.</returns>
+    public static IConvAiTelephonyBuilder UseLiveCallCountLimiter(
+        this IConvAiTelephonyBuilder builder, int planConcurrencyLimit, Action<LiveCallCountLimiterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new LiveCallCountLimiterOptions { PlanConcurrencyLimit = planConcurrencyLimit };
+        configure?.Invoke(options);
+        return builder.UseConcurrencyLimiter(sp => new LiveCallCountLimiter(
+            async ct =>
+            {
+                // The first read starts while the container is still creating this limiter (the client's pipeline needs it):
+                // yield so it runs after the limiter is built.
+                await Task.Yield();
+                return await sp.GetRequiredService<ConversationsClient>().GetLiveCountAsync(null, ct).ConfigureAwait(false);
+            },
+            options,
+            sp.GetService<TimeProvider>()));
     }
 }

@@ -38,7 +38,9 @@ internal static class ConvAiResiliencePipeline
     /// <param name="options">The validated settings.</param>
     /// <param name="telemetry">The instruments.</param>
     /// <param name="logger">The logger.</param>
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ConvAiResilienceOptions options, ConvAiTelemetry telemetry, ILogger logger)
+    /// <param name="limiter">A limiter supplied with <c>UseConcurrencyLimiter</c>; it replaces the one <see cref="ConvAiResilienceOptions.MaxConcurrentRequests"/> builds.</param>
+    public static void Configure(
+        ResiliencePipelineBuilder<HttpResponseMessage> builder, ConvAiResilienceOptions options, ConvAiTelemetry telemetry, ILogger logger, RateLimiter? limiter = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
@@ -76,14 +78,15 @@ internal static class ConvAiResiliencePipeline
 
         // Inside the retry: each attempt holds a slot only while it is in flight, not while it waits to retry,
         // so the limit matches what the API counts (requests in flight).
-        if (options.MaxConcurrentRequests is { } permits)
+        if (limiter is not null || options.MaxConcurrentRequests is not null)
         {
             builder.AddRateLimiter(new RateLimiterStrategyOptions
             {
                 Name = "ConcurrencyLimiter",
+                RateLimiter = limiter is null ? null : args => limiter.AcquireAsync(1, args.Context.CancellationToken),
                 DefaultRateLimiterOptions = new ConcurrencyLimiterOptions
                 {
-                    PermitLimit = permits,
+                    PermitLimit = options.MaxConcurrentRequests ?? 1,
                     QueueLimit = options.MaxQueuedRequests,
                     QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 },

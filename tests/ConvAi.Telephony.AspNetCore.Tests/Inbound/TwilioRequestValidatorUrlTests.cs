@@ -107,7 +107,7 @@ public class TwilioRequestValidatorUrlTests
     {
         const string url = "https://example.com/status";
         var signature = _validator.ComputeSignature(url, fields);
-        var reordered = fields.Reverse().ToArray();
+        var reordered = fields.AsEnumerable().Reverse().ToArray();
         var oracle = new TwilioOracle(AuthToken);
 
         Assert.Multiple(() =>

@@ -139,7 +139,7 @@ public class ConvAiWebhookSignatureBoundaryTests
     private static string Header(DateTimeOffset at) => ConvAiWebhookSignature.CreateHeader(WebhookFixtures.Secret, Body, at);
 
     private static string Digest(string timestampText, byte[] body) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(
+        Convert.ToHexString(HMACSHA256.HashData(
             Encoding.UTF8.GetBytes(WebhookFixtures.Secret),
-            (byte[])[.. Encoding.ASCII.GetBytes(timestampText + "."), .. body]));
+            (byte[])[.. Encoding.ASCII.GetBytes(timestampText + "."), .. body])).ToLowerInvariant();
 }

@@ -101,6 +101,44 @@ public class BatchCallsClientTests
         Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
     }
 
+    /// <summary>
+    /// Issue 12: <c>agent_phone_number_id</c> is optional and a recipient may be a WhatsApp user (elevenlabs-python 2.59.0
+    /// src/elevenlabs/types/outbound_call_recipient.py and conversational_ai/batch_calls/client.py; elevenlabs-js 2.56.0 agrees).
+    /// The client checks only what it can know: at least one recipient, each a WhatsApp user or an E.164 number.
+    /// </summary>
+    [TestCase(null, null, """{"call_name":"b","agent_id":"agent_1","recipients":[{"whatsapp_user_id":"wa_1"},{"phone_number":"+14155550100"}]}""")]
+    [TestCase("phnum_default", null, """{"call_name":"b","agent_id":"agent_1","agent_phone_number_id":"phnum_default","recipients":[{"whatsapp_user_id":"wa_1"},{"phone_number":"+14155550100"}]}""")]
+    [TestCase("phnum_default", "phnum_given", """{"call_name":"b","agent_id":"agent_1","agent_phone_number_id":"phnum_given","recipients":[{"whatsapp_user_id":"wa_1"},{"phone_number":"+14155550100"}]}""")]
+    public async Task SubmitAsync_PhoneNumberIdOptional_FallsBackToDefaultElseOmitted(string? defaultId, string? givenId, string expectedBody)
+    {
+        using var fixture = new ClientFixture(o => o.DefaultPhoneNumberId = defaultId);
+        var captured = new CapturedRequest();
+        fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(Base + "/submit")).Capturing(captured).RespondResource("BatchCalls/batch.json");
+
+        await fixture.Client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest
+        {
+            CallName = "b",
+            AgentId = "agent_1",
+            AgentPhoneNumberId = givenId,
+            Recipients = [new BatchCallRecipient { WhatsAppUserId = "wa_1" }, new BatchCallRecipient { PhoneNumber = "+1 415 555 0100" }],
+        });
+
+        captured.AssertJsonBody(expectedBody);
+    }
+
+    [Test]
+    public void SubmitAsync_RecipientWithNeitherNumberNorWhatsAppUser_SendsNothing()
+    {
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest
+        {
+            CallName = "b",
+            Recipients = [new BatchCallRecipient { Id = "r1" }],
+        }));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("request.Recipients[0].PhoneNumber"));
+        _fixture.Mock.VerifyNoOutstandingRequest();
+    }
+
     [Test]
     public void SubmitAsync_NoRecipients_ThrowsArgumentException()
     {

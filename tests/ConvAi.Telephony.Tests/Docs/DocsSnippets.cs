@@ -42,6 +42,45 @@ internal static class DocsSnippets
         await Task.CompletedTask;
     }
 
+    public static async Task OutboundCallsOutcome(IConvAiTelephonyClient client, CancellationToken cancellationToken)
+    {
+        // docs/outbound-calls.md: "Know how a call ended"
+        TwilioCallResult placed = await client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { ToNumber = "+447700900123" });
+
+        CallOutcome outcome = await client.Calls.WaitForOutcomeAsync(placed, new CallOutcomeWaitOptions
+        {
+            Timeout = TimeSpan.FromMinutes(15),     // then Kind is TimedOut (the call may still be running)
+            PollInterval = TimeSpan.FromSeconds(5), // first poll at once, then 5 s, 7.5 s, ... up to MaxPollInterval
+            WaitForAnalysis = true,                 // false: answer at "processing", before the analysis
+        }, cancellationToken);
+
+        switch (outcome.Kind)
+        {
+            case CallOutcomeKind.Completed:
+                Console.WriteLine($"{outcome.Duration?.TotalSeconds} s, successful: {outcome.CallSuccessful}");
+                Console.WriteLine(outcome.Conversation!.Analysis?.TranscriptSummary);
+                break;
+            case CallOutcomeKind.Voicemail:
+                Console.WriteLine("Reached voicemail; try again later.");
+                break;
+            case CallOutcomeKind.Busy or CallOutcomeKind.NoAnswer:
+                Console.WriteLine($"Not reached ({outcome.FailureReason}).");
+                break;
+            case CallOutcomeKind.Failed:
+                Console.WriteLine($"Failed: {outcome.FailureReason}");
+                break;
+            case CallOutcomeKind.TimedOut:
+                Console.WriteLine($"Still running after 15 min (last status {outcome.Status}).");
+                break;
+        }
+
+        // docs/outbound-calls.md: "Watch a batch"
+        await foreach (BatchCallRecipientUpdate update in client.BatchCalls.WatchAsync("batch_...", cancellationToken: cancellationToken))
+        {
+            Console.WriteLine($"{update.Recipient.PhoneNumber}: {update.PreviousStatus?.ToString() ?? "new"} -> {update.Recipient.Status}");
+        }
+    }
+
     public static async Task OutboundCalls0(IConvAiTelephonyClient client, IServiceCollection services, IConfiguration configuration, string twilioAccountSid, string twilioAuthToken, CancellationToken cancellationToken)
     {
         TwilioCallResult call = await client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest

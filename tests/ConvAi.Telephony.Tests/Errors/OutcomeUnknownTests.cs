@@ -43,6 +43,85 @@ public class OutcomeUnknownTests
             }))).SetName("BatchSubmit");
         yield return new TestCaseData("/v1/convai/batch-calling/batch_1/retry", "RetryBatchCall",
             (Func<IConvAiTelephonyClient, Task>)(c => c.BatchCalls.RetryAsync("batch_1"))).SetName("BatchRetry");
+        foreach (var data in NewCallPlacingOperations())
+        {
+            yield return data;
+        }
+    }
+
+    /// <summary>The call-placing POSTs added for issue 12 (Exotel, WhatsApp call and message).</summary>
+    private static IEnumerable<TestCaseData> NewCallPlacingOperations()
+    {
+        yield return new TestCaseData("/v1/convai/exotel/outbound-call", "StartExotelCall",
+            (Func<IConvAiTelephonyClient, Task>)(c => c.Calls.StartExotelCallAsync(new StartExotelCallRequest
+            {
+                ToNumber = "+919876543210",
+                ConversationInitiationClientData = new ConversationInitiationClientData { UserId = "cust-42" },
+            }))).SetName("ExotelOutboundCall");
+        yield return new TestCaseData("/v1/convai/whatsapp/outbound-call", "StartWhatsAppCall",
+            (Func<IConvAiTelephonyClient, Task>)(c => c.WhatsApp.StartCallAsync(new StartWhatsAppCallRequest
+            {
+                WhatsAppPhoneNumberId = "wa_phone_1",
+                WhatsAppUserId = "wa_user_1",
+                PermissionTemplateName = "call_permission",
+                PermissionTemplateLanguageCode = "en_US",
+                ConversationInitiationClientData = new ConversationInitiationClientData { UserId = "cust-42" },
+            }))).SetName("WhatsAppOutboundCall");
+        yield return new TestCaseData("/v1/convai/whatsapp/outbound-message", "SendWhatsAppMessage",
+            (Func<IConvAiTelephonyClient, Task>)(c => c.WhatsApp.SendMessageAsync(new SendWhatsAppMessageRequest
+            {
+                WhatsAppPhoneNumberId = "wa_phone_1",
+                WhatsAppUserId = "wa_user_1",
+                TemplateName = "appointment",
+                TemplateLanguageCode = "en_US",
+                TemplateParams = [WhatsAppTemplateComponent.Body("Ana")],
+                ConversationInitiationClientData = new ConversationInitiationClientData { UserId = "cust-42" },
+            }))).SetName("WhatsAppOutboundMessage");
+    }
+
+    [TestCaseSource(nameof(NewCallPlacingOperations))]
+    public void NewCallPlacing_503WithRetriesOn_SentOnceAndOutcomeUnknown(string path, string operation, Func<IConvAiTelephonyClient, Task> call)
+    {
+        using var fixture = new ClientFixture(o =>
+        {
+            o.DefaultAgentId = ClientFixture.AgentId;
+            o.DefaultPhoneNumberId = ClientFixture.PhoneNumberId;
+            o.Resilience.MaxRetryAttempts = 3;
+            o.Resilience.UseJitter = false;
+        });
+        var mocked = fixture.Mock.When(HttpMethod.Post, ClientFixture.Url(path)).Respond(HttpStatusCode.ServiceUnavailable);
+
+        var ex = Assert.ThrowsAsync<ConvAiOutcomeUnknownException>(() => call(fixture.Client));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Operation, Is.EqualTo(operation));
+            Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(ex.UserId, Is.EqualTo("cust-42"));
+            Assert.That(fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1), "A call-placing POST must be sent exactly once.");
+        });
+    }
+
+    [TestCaseSource(nameof(NewCallPlacingOperations))]
+    public async Task NewCallPlacing_429WithRetriesOn_IsRetried(string path, string operation, Func<IConvAiTelephonyClient, Task> call)
+    {
+        // The control for the test above: the same client does repeat these POSTs when the server says it did not act.
+        using var fixture = new ClientFixture(o =>
+        {
+            o.DefaultAgentId = ClientFixture.AgentId;
+            o.DefaultPhoneNumberId = ClientFixture.PhoneNumberId;
+            o.Resilience.MaxRetryAttempts = 1;
+            o.Resilience.BaseDelay = TimeSpan.Zero;
+        });
+        var answers = new Queue<HttpResponseMessage>([
+            new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent("""{"detail":{"status":"too_many_concurrent_requests","message":"busy"}}""") },
+            new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"success":true,"message":"ok","conversation_id":"conv_1"}""", System.Text.Encoding.UTF8, "application/json") },
+        ]);
+        var mocked = fixture.Mock.When(HttpMethod.Post, ClientFixture.Url(path)).Respond(_ => answers.Dequeue());
+
+        await call(fixture.Client);
+
+        Assert.That(fixture.Mock.GetMatchCount(mocked), Is.EqualTo(2), operation);
     }
 
     private static StartTwilioCallRequest Twilio() => new()

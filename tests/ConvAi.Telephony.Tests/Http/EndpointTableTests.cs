@@ -32,6 +32,23 @@ public class EndpointTableTests
         yield return Case("POST", "/v1/convai/batch-calling/b1/cancel", Batch, nameof(RequestKind.RetrySafe), c => c.BatchCalls.CancelAsync("b1"));
         yield return Case("POST", "/v1/convai/batch-calling/b1/retry", Batch, nameof(RequestKind.CallPlacing), c => c.BatchCalls.RetryAsync("b1"));
         yield return Case("GET", "/v1/convai/batch-calling/b1/export", "a,b\n", null, async c => await (await c.BatchCalls.ExportAsync("b1")).DisposeAsync());
+
+        // Issue 12.
+        const string Ok = """{"success":true,"message":"ok","conversation_id":"c"}""";
+        const string SipPage = """{"sip_messages":[],"has_more":false}""";
+        const string Webhooks = """{"webhooks":[]}""";
+        yield return Case("POST", "/v1/convai/exotel/outbound-call", Ok, nameof(RequestKind.CallPlacing), c => c.Calls.StartExotelCallAsync(new StartExotelCallRequest { ToNumber = "+919876543210" }));
+        yield return Case("POST", "/v1/convai/whatsapp/outbound-call", Ok, nameof(RequestKind.CallPlacing), c => c.WhatsApp.StartCallAsync(new StartWhatsAppCallRequest { WhatsAppPhoneNumberId = "w", WhatsAppUserId = "u", PermissionTemplateName = "t", PermissionTemplateLanguageCode = "en" }));
+        yield return Case("POST", "/v1/convai/whatsapp/outbound-message", """{"conversation_id":"c"}""", nameof(RequestKind.CallPlacing), c => c.WhatsApp.SendMessageAsync(new SendWhatsAppMessageRequest { WhatsAppPhoneNumberId = "w", WhatsAppUserId = "u", TemplateName = "t", TemplateLanguageCode = "en" }));
+        yield return Case("GET", "/v1/convai/whatsapp-accounts", """{"items":[]}""", null, c => c.WhatsApp.ListAccountsAsync());
+        yield return Case("GET", "/v1/convai/whatsapp-accounts/w", """{"phone_number_id":"w"}""", null, c => c.WhatsApp.GetAccountAsync("w"));
+        yield return Case("GET", "/v1/convai/conversations/c1/sip-messages", SipPage, null, c => c.Conversations.ListSipMessagesAsync("c1"));
+        yield return Case("GET", "/v1/convai/phone-numbers/p1/sip-messages", SipPage, null, c => c.PhoneNumbers.ListSipMessagesAsync("p1"));
+        yield return Case("GET", "/v1/convai/analytics/live-count", """{"count":0}""", null, c => c.Conversations.GetLiveCountAsync());
+        yield return Case("GET", "/v1/workspace/webhooks", Webhooks, null, c => c.WorkspaceWebhooks.ListAsync());
+        yield return Case("POST", "/v1/workspace/webhooks", """{"webhook_id":"wh"}""", nameof(RequestKind.PhoneNumberImport), c => c.WorkspaceWebhooks.CreateAsync(new CreateWorkspaceWebhookRequest { Name = "n", WebhookUrl = "https://a.example.com" }));
+        yield return Case("PATCH", "/v1/workspace/webhooks/wh", """{"status":"ok"}""", null, c => c.WorkspaceWebhooks.UpdateAsync("wh", new UpdateWorkspaceWebhookRequest { Name = "n" }));
+        yield return Case("DELETE", "/v1/workspace/webhooks/wh", """{"status":"ok"}""", null, c => c.WorkspaceWebhooks.DeleteAsync("wh"));
     }
 
     /// <param name="kind">The name of the <see cref="RequestKind"/> the sub-client declares (every POST), or null where the method alone decides.</param>

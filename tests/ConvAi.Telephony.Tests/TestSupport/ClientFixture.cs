@@ -19,8 +19,9 @@ internal sealed class ClientFixture : IDisposable
     public const string AgentId = "agent_default";
     public const string PhoneNumberId = "phnum_default";
 
-    public ClientFixture(Action<ConvAiTelephonyOptions>? configure = null)
+    public ClientFixture(Action<ConvAiTelephonyOptions>? configure = null, Action<IConvAiTelephonyBuilder>? configureBuilder = null, FakeTimeProvider? time = null)
     {
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
         var builder = services.AddConvAiTelephony(o =>
@@ -30,12 +31,13 @@ internal sealed class ClientFixture : IDisposable
             configure?.Invoke(o);
         });
         builder.HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(() => Mock);
+        configureBuilder?.Invoke(builder);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
     public MockHttpMessageHandler Mock { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
 
     public ServiceProvider Services { get; }
 

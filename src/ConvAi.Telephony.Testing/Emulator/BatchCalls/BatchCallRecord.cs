@@ -38,7 +38,7 @@ internal sealed class BatchCallRecord
 
     public long LastUpdatedAtUnix { get; set; }
 
-    public static bool IsTerminal(string status) => status is "completed" or "failed" or "cancelled";
+    public static bool IsTerminal(string status) => status is "completed" or "failed" or "cancelled" or "voicemail";
 
     public string RecipientStatus(BatchRecipient recipient, EmulatorState state)
     {
@@ -52,6 +52,7 @@ internal sealed class BatchCallRecord
             ConversationStatuses.Initiated => "initiated",
             ConversationStatuses.InProgress => "in_progress",
             ConversationStatuses.Failed => "failed",
+            ConversationStatuses.Done when conversation.Outcome == EmulatedOutcome.Voicemail => "voicemail",
             _ => "completed",
         };
     }
@@ -69,7 +70,7 @@ internal sealed class BatchCallRecord
         }
 
         var statuses = Recipients.Select(r => RecipientStatus(r, state)).ToList();
-        if (statuses.All(s => s is "completed" or "failed" or "cancelled"))
+        if (statuses.All(IsTerminal))
         {
             return statuses.All(s => s == "failed") ? "failed" : "completed";
         }
@@ -105,7 +106,7 @@ internal sealed class BatchCallRecord
             ["timezone"] = Timezone,
             ["total_calls_dispatched"] = Recipients.Count(r => r.ConversationId is not null),
             ["total_calls_scheduled"] = Recipients.Count,
-            ["total_calls_finished"] = statuses.Count(s => s is "completed" or "failed"),
+            ["total_calls_finished"] = statuses.Count(s => s is "completed" or "failed" or "voicemail"),
             ["last_updated_at_unix"] = LastUpdatedAtUnix,
             ["status"] = Status(state),
             ["retry_count"] = RetryCount,

@@ -7,13 +7,14 @@ using Microsoft.AspNetCore.Routing;
 
 namespace ConvAi.Telephony.Testing;
 
-/// <summary>The call endpoints: Twilio and SIP-trunk outbound calls (§3) and Twilio register-call (§4).</summary>
+/// <summary>The call endpoints: Twilio, SIP-trunk and Exotel outbound calls (§3) and Twilio register-call (§4).</summary>
 internal sealed class CallEndpoints(EmulatorState state)
 {
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/convai/twilio/outbound-call", context => OutboundCallAsync(context, PhoneNumberRecord.Twilio));
         app.MapPost("/v1/convai/sip-trunk/outbound-call", context => OutboundCallAsync(context, PhoneNumberRecord.SipTrunk));
+        app.MapPost("/v1/convai/exotel/outbound-call", context => OutboundCallAsync(context, PhoneNumberRecord.Exotel));
         app.MapPost("/v1/convai/twilio/register-call", RegisterCallAsync);
     }
 
@@ -61,7 +62,7 @@ internal sealed class CallEndpoints(EmulatorState state)
 
             conversation = state.PlaceCall(
                 agentId!,
-                provider == PhoneNumberRecord.Twilio ? "twilio" : "sip_trunking",
+                provider switch { PhoneNumberRecord.Twilio => "twilio", PhoneNumberRecord.SipTrunk => "sip_trunking", _ => "exotel" },
                 "outbound",
                 number.PhoneNumberId,
                 number.Number,
@@ -75,7 +76,7 @@ internal sealed class CallEndpoints(EmulatorState state)
             ["message"] = "Call initiated successfully.",
             ["conversation_id"] = conversation.ConversationId,
         };
-        response[provider == PhoneNumberRecord.Twilio ? "callSid" : "sip_call_id"] = conversation.CallSid;
+        response[provider == PhoneNumberRecord.SipTrunk ? "sip_call_id" : "callSid"] = conversation.CallSid;
         return ApiResults.JsonAsync(context, response);
     }
 

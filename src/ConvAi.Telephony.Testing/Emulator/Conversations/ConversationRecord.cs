@@ -37,7 +37,7 @@ internal sealed class ConversationRecord
 
     public required TimeSpan Step { get; init; }
 
-    public required CallOutcome Outcome { get; init; }
+    public required EmulatedOutcome Outcome { get; init; }
 
     public required IReadOnlyList<TranscriptTurn> Script { get; init; }
 
@@ -52,10 +52,23 @@ internal sealed class ConversationRecord
     public bool IsTwilio => CallType == "twilio";
 
     /// <summary>Gets a value indicating whether the call never connects (busy or no answer).</summary>
-    public bool FailsToConnect => Outcome is CallOutcome.Busy or CallOutcome.NoAnswer;
+    public bool FailsToConnect => Outcome is EmulatedOutcome.Busy or EmulatedOutcome.NoAnswer or EmulatedOutcome.Failed;
 
-    /// <summary>Gets the <c>failure_reason</c> of a call that never connects: <c>busy</c> or <c>no-answer</c> (hyphen).</summary>
-    public string FailureReason => Outcome == CallOutcome.Busy ? "busy" : "no-answer";
+    /// <summary>Gets the <c>failure_reason</c> of a call that never connects: <c>busy</c>, <c>no-answer</c> (hyphen) or <c>unknown</c>.</summary>
+    public string FailureReason => Outcome switch
+    {
+        EmulatedOutcome.Busy => "busy",
+        EmulatedOutcome.NoAnswer => "no-answer",
+        _ => "unknown",
+    };
+
+    /// <summary>Gets the SIP status of a call that never connects: 486 busy, 480 no answer, 500 otherwise.</summary>
+    private int SipStatusCode => Outcome switch
+    {
+        EmulatedOutcome.Busy => 486,
+        EmulatedOutcome.NoAnswer => 480,
+        _ => 500,
+    };
 
     /// <summary>Gets the moment the call reaches its final status.</summary>
     public DateTimeOffset EndsAt => StartedAt + (FailsToConnect ? Step : Step * 3);
@@ -94,7 +107,7 @@ internal sealed class ConversationRecord
 
     public string CallSuccessfulAt(string status) => status switch
     {
-        ConversationStatuses.Done => Outcome == CallOutcome.Success ? "success" : "failure",
+        ConversationStatuses.Done => Outcome == EmulatedOutcome.Success ? "success" : "failure",
         ConversationStatuses.Failed => "failure",
         _ => "unknown",
     };
@@ -106,9 +119,12 @@ internal sealed class ConversationRecord
         _ => [],
     };
 
-    public string TranscriptSummary => Outcome == CallOutcome.Success
-        ? "The agent reached the customer, confirmed their details and ended the call politely."
-        : "The agent reached the customer but the call did not reach its goal.";
+    public string TranscriptSummary => Outcome switch
+    {
+        EmulatedOutcome.Success => "The agent reached the customer, confirmed their details and ended the call politely.",
+        EmulatedOutcome.Voicemail => "The call reached voicemail; the agent left a short message.",
+        _ => "The agent reached the customer but the call did not reach its goal.",
+    };
 
     public EmulatedConversation ToSnapshot(DateTimeOffset now)
     {
@@ -140,14 +156,17 @@ internal sealed class ConversationRecord
         clientData["custom_llm_extra_body"] ??= new JsonObject();
 
         var transcript = new JsonArray();
-        foreach (var turn in TranscriptAt(status))
+        var turns = TranscriptAt(status);
+        foreach (var turn in turns)
         {
+            // A voicemail call's last agent turn carries the voicemail-detection tool (system tool results, api-reference §6.2).
+            var detectsVoicemail = Outcome == EmulatedOutcome.Voicemail && turns.Count == Script.Count && ReferenceEquals(turn, Script[^1]);
             transcript.Add((JsonNode)new JsonObject
             {
                 ["role"] = turn.Role,
                 ["message"] = turn.Message,
-                ["tool_calls"] = new JsonArray(),
-                ["tool_results"] = new JsonArray(),
+                ["tool_calls"] = detectsVoicemail ? VoicemailToolCall() : new JsonArray(),
+                ["tool_results"] = detectsVoicemail ? VoicemailToolResult(turn.Message) : new JsonArray(),
                 ["feedback"] = null,
                 ["time_in_call_secs"] = turn.TimeInCallSecs,
                 ["conversation_turn_metrics"] = null,
@@ -223,8 +242,8 @@ internal sealed class ConversationRecord
                 {
                     ["AccountSid"] = "AC00000000000000000000000000000000",
                     ["CallSid"] = CallSid,
-                    ["CallStatus"] = FailureReason,
-                    ["SipResponseCode"] = Outcome == CallOutcome.Busy ? "486" : "487",
+                    ["CallStatus"] = Outcome == EmulatedOutcome.Failed ? "failed" : FailureReason,
+                    ["SipResponseCode"] = Outcome switch { EmulatedOutcome.Busy => "486", EmulatedOutcome.NoAnswer => "487", _ => "500" },
                     ["Direction"] = "outbound-api",
                     ["From"] = AgentNumber,
                     ["To"] = ExternalNumber,
@@ -238,16 +257,53 @@ internal sealed class ConversationRecord
             ["type"] = "sip",
             ["body"] = new JsonObject
             {
-                ["sip_status_code"] = Outcome == CallOutcome.Busy ? 486 : 480,
-                ["error_reason"] = Outcome == CallOutcome.Busy
-                    ? "INVITE failed: sip status: 486: Busy here (SIP 486)"
-                    : "INVITE failed: sip status: 480: Temporarily Unavailable (SIP 480)",
+                ["sip_status_code"] = SipStatusCode,
+                ["error_reason"] = $"INVITE failed: sip status: {SipStatusCode}: {SipStatus} (SIP {SipStatusCode})",
                 ["call_sid"] = CallSid,
-                ["sip_status"] = Outcome == CallOutcome.Busy ? "Busy here" : "Temporarily Unavailable",
+                ["sip_status"] = SipStatus,
                 ["twirp_code"] = "unavailable",
             },
         };
     }
+
+    private string SipStatus => Outcome switch
+    {
+        EmulatedOutcome.Busy => "Busy here",
+        EmulatedOutcome.NoAnswer => "Temporarily Unavailable",
+        _ => "Server Internal Error",
+    };
+
+    private static JsonArray VoicemailToolCall() =>
+    [
+        new JsonObject
+        {
+            ["type"] = "system",
+            ["request_id"] = "voicemail_detection_1",
+            ["tool_name"] = "voicemail_detection",
+            ["params_as_json"] = "{}",
+            ["tool_has_been_called"] = true,
+        },
+    ];
+
+    private static JsonArray VoicemailToolResult(string message) =>
+    [
+        new JsonObject
+        {
+            ["type"] = "system",
+            ["request_id"] = "voicemail_detection_1",
+            ["tool_name"] = "voicemail_detection",
+            ["result_value"] = "Voicemail detected.",
+            ["is_error"] = false,
+            ["tool_has_been_called"] = true,
+            ["result"] = new JsonObject
+            {
+                ["result_type"] = "voicemail_detection_success",
+                ["status"] = "success",
+                ["voicemail_message"] = message,
+                ["reason"] = "An answering-machine greeting asked to leave a message.",
+            },
+        },
+    ];
 
     private string TerminationReason(string status) => status switch
     {
@@ -286,7 +342,7 @@ internal sealed class ConversationRecord
             ["cost_fiat"] = null,
             ["termination_reason"] = TerminationReason(status),
             ["error"] = status == ConversationStatuses.Failed
-                ? new JsonObject { ["code"] = Outcome == CallOutcome.Busy ? 486 : 480, ["reason"] = FailureReason }
+                ? new JsonObject { ["code"] = SipStatusCode, ["reason"] = FailureReason }
                 : null,
             ["phone_call"] = phoneCall,
             ["batch_call"] = BatchCallId is null

@@ -47,6 +47,17 @@ internal static partial class TranscriptScript
         ];
     }
 
+    /// <summary>
+    /// Writes the transcript of a call answered by voicemail: the greeting, the answering machine's prompt, and the agent's
+    /// message, on which the conversation JSON reports the voicemail-detection tool.
+    /// </summary>
+    public static IReadOnlyList<TranscriptTurn> WriteVoicemail(JsonObject? clientData) =>
+    [
+        Write(clientData)[0],
+        new("user", "The person you are calling is not available. Please leave a message after the tone.", 4),
+        new("agent", "Hello, this is your assistant. Please call us back when you have a moment. Goodbye!", 9),
+    ];
+
     /// <summary>The call length in seconds that goes with <see cref="Write"/>'s transcript.</summary>
     public const int CallDurationSecs = 18;
 

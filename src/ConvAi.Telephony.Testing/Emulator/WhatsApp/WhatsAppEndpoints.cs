@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ConvAi.Telephony.Testing;
+
+/// <summary>The WhatsApp endpoints: outbound call, outbound template message, and the connected accounts.</summary>
+internal sealed class WhatsAppEndpoints(EmulatorState state)
+{
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/convai/whatsapp/outbound-call", context => StartAsync(context, isCall: true));
+        app.MapPost("/v1/convai/whatsapp/outbound-message", context => StartAsync(context, isCall: false));
+        app.MapGet("/v1/convai/whatsapp-accounts", ListAccountsAsync);
+        app.MapGet("/v1/convai/whatsapp-accounts/{phone_number_id}", GetAccountAsync);
+    }
+
+    /// <summary>A call and a message both open a conversation with the agent; they differ in their required fields and answer.</summary>
+    private Task StartAsync(HttpContext context, bool isCall)
+    {
+        var validator = new RequestValidator();
+        var body = validator.Body(context);
+        if (body is null)
+        {
+            return ApiResults.ValidationErrorAsync(context, validator.Errors);
+        }
+
+        var root = RequestValidator.Loc("body");
+        var phoneNumberId = validator.RequiredString(body, "whatsapp_phone_number_id", root);
+        var userId = validator.RequiredString(body, "whatsapp_user_id", root);
+        var agentId = validator.RequiredString(body, "agent_id", root);
+        if (isCall)
+        {
+            validator.RequiredString(body, "whatsapp_call_permission_request_template_name", root);
+            validator.RequiredString(body, "whatsapp_call_permission_request_template_language_code", root);
+        }
+        else
+        {
+            validator.RequiredString(body, "template_name", root);
+            validator.RequiredString(body, "template_language_code", root);
+            validator.RequiredArray(body, "template_params", root, 0, int.MaxValue);
+        }
+
+        var clientData = validator.ClientData(body, root);
+        if (validator.HasErrors)
+        {
+            return ApiResults.ValidationErrorAsync(context, validator.Errors);
+        }
+
+        ConversationRecord conversation;
+        lock (state.Gate)
+        {
+            if (state.FindWhatsAppAccount(phoneNumberId!) is not { } account)
+            {
+                return ApiResults.NotFoundAsync(context, "whatsapp_account", phoneNumberId!);
+            }
+
+            conversation = state.PlaceCall(agentId!, "whatsapp", "outbound", null, account.PhoneNumber, userId!, clientData);
+        }
+
+        var response = isCall
+            ? new JsonObject { ["success"] = true, ["message"] = "Call initiated successfully.", ["conversation_id"] = conversation.ConversationId }
+            : new JsonObject { ["conversation_id"] = conversation.ConversationId };
+        return ApiResults.JsonAsync(context, response);
+    }
+
+    private Task ListAccountsAsync(HttpContext context)
+    {
+        var agentId = new RequestValidator().QueryString(context, "agent_id");
+        var items = new JsonArray();
+        foreach (var account in state.Options.WhatsAppAccounts.Where(a => agentId is null || a.AssignedAgentId == agentId))
+        {
+            items.Add((JsonNode)ToJson(account));
+        }
+
+        return ApiResults.JsonAsync(context, new JsonObject { ["items"] = items });
+    }
+
+    private Task GetAccountAsync(HttpContext context)
+    {
+        var id = RouteValue.Get(context, "phone_number_id");
+        return state.FindWhatsAppAccount(id) is { } account
+            ? ApiResults.JsonAsync(context, ToJson(account))
+            : ApiResults.NotFoundAsync(context, "whatsapp_account", id);
+    }
+
+    private JsonObject ToJson(EmulatedWhatsAppAccount account) => new()
+    {
+        ["business_account_id"] = "waba_" + account.PhoneNumberId,
+        ["phone_number_id"] = account.PhoneNumberId,
+        ["business_account_name"] = "Emulated business",
+        ["phone_number_name"] = "Emulated number",
+        ["phone_number"] = account.PhoneNumber,
+        ["assigned_agent_id"] = account.AssignedAgentId,
+        ["assigned_agent_name"] = account.AssignedAgentId is null ? null : state.Options.AgentName,
+        ["enable_messaging"] = true,
+        ["enable_audio_message_response"] = false,
+        ["is_token_expired"] = false,
+    };
+}
