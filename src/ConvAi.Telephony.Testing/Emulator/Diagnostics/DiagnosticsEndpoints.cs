@@ -115,10 +115,10 @@ internal sealed class DiagnosticsEndpoints(EmulatorState state)
         };
         switch (conversation.Outcome)
         {
-            case CallOutcome.Busy:
+            case EmulatedOutcome.Busy:
                 steps.Add((answered, "in", "SIP/2.0 486 Busy Here"));
                 break;
-            case CallOutcome.NoAnswer:
+            case EmulatedOutcome.NoAnswer:
                 steps.Add((start + TimeSpan.FromMilliseconds(2), "in", "SIP/2.0 180 Ringing"));
                 steps.Add((answered, "in", "SIP/2.0 480 Temporarily Unavailable"));
                 break;
