@@ -15,6 +15,13 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<CallResultStore>();
 var webhooks = builder.Services.AddConvAiWebhooks<StoringWebhookHandler>();
 
+// Several instances: with ConnectionStrings:Redis set, they share the delivery store and the inbox (Redis Streams), so a
+// delivery is processed once across them and an instance's crash does not lose what it had accepted.
+if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Redis")))
+{
+    webhooks.UseRedis();
+}
+
 // Reconciliation needs the API: with ConvAi:ApiKey set, conversations no webhook delivered are fetched and stored.
 if (!string.IsNullOrWhiteSpace(builder.Configuration["ConvAi:ApiKey"]))
 {

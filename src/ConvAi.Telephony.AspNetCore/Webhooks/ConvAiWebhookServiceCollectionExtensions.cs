@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -138,29 +137,6 @@ public static class ConvAiWebhookServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<IConvAiWebhookInbox, TInbox>());
-        return builder;
-    }
-
-    /// <summary>
-    /// Uses Redis to remember accepted deliveries, so several instances behind a load balancer dispatch each delivery
-    /// once. Uses an <c>IConnectionMultiplexer</c> registered in DI when there is one, otherwise connects with
-    /// <see cref="RedisCacheOptions"/> (as configured for <c>AddStackExchangeRedisCache</c>, or by <paramref name="configure"/>).
-    /// </summary>
-    /// <param name="builder">The webhooks builder.</param>
-    /// <param name="configure">Optionally sets the Redis options, e.g. <c>o =&gt; o.Configuration = "localhost:6379"</c>.</param>
-    /// <returns>The same builder.</returns>
-    public static IConvAiWebhooksBuilder UseRedisDeliveryStore(this IConvAiWebhooksBuilder builder, Action<RedisCacheOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        if (configure is not null)
-        {
-            builder.Services.Configure(configure);
-        }
-
-        builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookDeliveryStore>(services =>
-            services.GetService<StackExchange.Redis.IConnectionMultiplexer>() is { } connection
-                ? new RedisWebhookDeliveryStore(connection)
-                : new RedisWebhookDeliveryStore(services.GetRequiredService<IOptions<RedisCacheOptions>>())));
         return builder;
     }
 

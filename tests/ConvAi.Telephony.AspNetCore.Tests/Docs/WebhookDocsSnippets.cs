@@ -22,13 +22,6 @@ internal static class WebhookDocsSnippets
         app.Run();
     }
 
-    // 6. Duplicates and replays
-    public static void Redis(WebApplicationBuilder builder)
-    {
-        builder.Services.AddConvAiWebhooks<CallResultsHandler>()
-            .UseRedisDeliveryStore(o => o.Configuration = builder.Configuration["Redis"]);
-    }
-
     // 8. Controllers and your own endpoints
     public static void Controllers(WebApplication app)
     {

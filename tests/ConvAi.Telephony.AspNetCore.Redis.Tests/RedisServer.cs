@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace ConvAi.Telephony.AspNetCore.Tests.Webhooks;
+namespace ConvAi.Telephony.AspNetCore.Redis.Tests;
 
 /// <summary>
 /// A throwaway redis-server on 127.0.0.1 and a free port, started by the test and killed after it. Without the
