@@ -34,6 +34,9 @@ internal sealed class WebhookReceiverHost : WebApplicationFactory<Customer>
         return host;
     }
 
+    /// <summary>This host's own SQLite file for the sample's results, deleted on dispose.</summary>
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"convai-cli-receiver-{Guid.NewGuid():N}.db");
+
     /// <summary>Reads what the sample stored for a conversation (GET /conversations/{id}), or null when nothing.</summary>
     public async Task<JsonObject?> GetStoredAsync(string conversationId)
     {
@@ -42,8 +45,34 @@ internal sealed class WebhookReceiverHost : WebApplicationFactory<Customer>
         return response.StatusCode == HttpStatusCode.NotFound ? null : JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }
 
+    /// <summary>
+    /// Reads what the sample stored once <paramref name="field"/> is there: the sample runs in queued mode, so it answers
+    /// 200 before its handler stores the result. Gives up after 15 seconds and returns what it last read.
+    /// </summary>
+    public async Task<JsonObject?> WaitForStoredAsync(string conversationId, string field)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            var stored = await GetStoredAsync(conversationId);
+            if (stored?[field] is not null || DateTime.UtcNow > deadline)
+            {
+                return stored;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        File.Delete(DatabasePath);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("ConnectionStrings:Results", $"Data Source={DatabasePath};Pooling=False");
         builder.UseSetting("ConvAi:Webhooks:Secret", WebhookSecret);
         builder.UseSetting("ConvAi:ConversationInitiation:Secret", InitiationSecret);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

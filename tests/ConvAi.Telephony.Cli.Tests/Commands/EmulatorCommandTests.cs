@@ -67,11 +67,11 @@ public partial class EmulatorCommandTests
         Assert.That(ids, Has.Count.EqualTo(2));
         Assert.That(run.Output, Does.Contain($"webhook post_call_transcription {ids[0]} -> HTTP 200"));
         Assert.That(run.Output, Does.Contain($"webhook call_initiation_failure {ids[1]} -> HTTP 200"));
-        var answered = await receiver.GetStoredAsync(ids[0]);
+        var answered = await receiver.WaitForStoredAsync(ids[0], "status");
         Assert.That(answered?["status"]?.ToString(), Is.EqualTo("done"));
         Assert.That(answered?["transcript"]?[0]?["message"]?.ToString(), Is.EqualTo("Hello Ana! This is your assistant calling."));
-        var busy = await receiver.GetStoredAsync(ids[1]);
-        Assert.That(busy?["failureReason"]?.ToString(), Is.EqualTo("busy"));
+        var busy = await receiver.WaitForStoredAsync(ids[1], "failure_reason");
+        Assert.That(busy?["failure_reason"]?.ToString(), Is.EqualTo("busy"));
         Assert.That(await run.StopAsync(), Is.EqualTo(0));
     }
 

@@ -14,8 +14,8 @@ public partial class WebhookTriggerTests
     public async Task StopReceiver() => await _receiver.DisposeAsync();
 
     [TestCase("post_call_transcription", "status", "done")]
-    [TestCase("post_call_audio", "audioBytes", "844")]
-    [TestCase("call_initiation_failure", "failureReason", "busy")]
+    [TestCase("post_call_audio", "audio_bytes", "844")]
+    [TestCase("call_initiation_failure", "failure_reason", "busy")]
     public async Task Trigger_EachEventType_IsAcceptedAndStoredByTheSample(string eventType, string storedField, string storedValue)
     {
         var id = "conv_trigger_" + eventType;
@@ -26,7 +26,7 @@ public partial class WebhookTriggerTests
         Assert.That(result.Output, Does.Contain($"{eventType} for {id}"));
         Assert.That(DeliveryLines(result.Output), Has.Count.EqualTo(1));
         Assert.That(result.Output, Does.Match(@"1/1 delivery +t=\d{10}  HTTP 200 OK  \d+ ms"));
-        var stored = await _receiver.GetStoredAsync(id);
+        var stored = await _receiver.WaitForStoredAsync(id, storedField);
         Assert.That(stored?[storedField]?.ToString(), Is.EqualTo(storedValue));
     }
 
@@ -43,8 +43,9 @@ public partial class WebhookTriggerTests
         Assert.That(lines.Select(l => l.Label), Is.EqualTo(new[] { "delivery", "redelivery", "redelivery" }));
         Assert.That(lines.Select(l => l.Status), Is.All.EqualTo("HTTP 200 OK"));
         Assert.That(lines.Select(l => l.Timestamp), Is.Ordered.Ascending.And.Unique, "each retry is signed anew with a later t");
-        var stored = await _receiver.GetStoredAsync(id);
+        var stored = await _receiver.WaitForStoredAsync(id, "transcript");
         Assert.That(stored?["transcript"]?.AsArray(), Has.Count.EqualTo(5), "the retries update the one stored result");
+        Assert.That(stored?["processed_count"]?.GetValue<int>(), Is.EqualTo(1), "re-signed redeliveries are dispatched once");
     }
 
     [TestCase("--tamper")]
