@@ -1,4 +1,6 @@
 using System.Net;
+using ConvAi.Telephony.AspNetCore.Redis.Tests.Docs;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.RateLimiting;
@@ -178,6 +180,26 @@ public class RedisConcurrencyLimiterTests
             Assert.That(api.Requests, Is.EqualTo(new Dictionary<string, int> { ["a"] = 1, ["b"] = 1 }), "a rejected call is never sent");
             Assert.That(api.MaxInFlight, Is.EqualTo(1));
         });
+    }
+
+    [Test]
+    public async Task DocumentedRegistration_TakesPermitsUnderItsKeyThroughConnectionStringsRedis()
+    {
+        var api = new GatedApi();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Redis", _redis.Configuration), new("ConvAi:ApiKey", "sk_docs")]);
+        RedisDocsSnippets.UseRedisConcurrencyLimiter(builder);
+        builder.Services.AddHttpClient("ConvAi.Telephony").ConfigurePrimaryHttpMessageHandler(() => api.For("docs"));
+        await using var app = builder.Build();
+
+        var call = PlaceCall(app.Services);
+        var held = (await api.WaitForHeldAsync(1)).Single();
+        var whileHeld = Statistics("convai:workspace-a", 20).CurrentAvailablePermits;
+        api.Answer(held);
+        await call.WaitAsync(WaitLimit);
+
+        Assert.That(whileHeld, Is.EqualTo(19), "one of the plan's 20 permits taken in Redis under the documented key");
+        await AssertAllPermitsReturnedAsync("convai:workspace-a", 20);
     }
 
     [Test]
