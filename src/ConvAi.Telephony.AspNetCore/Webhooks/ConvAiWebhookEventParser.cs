@@ -13,7 +13,6 @@ namespace ConvAi.Telephony.AspNetCore;
 internal static class ConvAiWebhookEventParser
 {
     private const string NullTranscriptionData = "The post_call_transcription webhook has null 'data'.";
-    private const string WrongValueType = "The webhook body has a value of the wrong type.";
 
     private static readonly JsonTypeInfo<Conversation> ConversationTypeInfo =
         (JsonTypeInfo<Conversation>)ConvAiJson.Options.GetTypeInfo(typeof(Conversation));
@@ -77,20 +76,20 @@ internal static class ConvAiWebhookEventParser
             error = null;
             return true;
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (DescribeBindingFailure(exception) is { } description)
         {
-            error = InvalidForType(exception);
-            return false;
-        }
-        catch (Exception exception) when (exception is FormatException or InvalidOperationException or ArgumentException)
-        {
-            error = WrongValueType;
+            error = description;
             return false;
         }
     }
 
-    private static string InvalidForType(JsonException exception) =>
-        $"The webhook body is not valid JSON for its type (line {exception.LineNumber}, byte {exception.BytePositionInLine}).";
+    /// <summary>Why binding failed, for the exceptions that mean "the payload does not fit its type"; null for any other exception.</summary>
+    private static string? DescribeBindingFailure(Exception exception) => exception switch
+    {
+        JsonException json => $"The webhook body is not valid JSON for its type (line {json.LineNumber}, byte {json.BytePositionInLine}).",
+        FormatException or InvalidOperationException or ArgumentException => "The webhook body has a value of the wrong type.",
+        _ => null,
+    };
 
     /// <summary>
     /// Reads the envelope (<c>type</c>, <c>event_timestamp</c>, where <c>data</c> is, and <c>data.conversation_id</c>)
@@ -296,14 +295,9 @@ internal static class ConvAiWebhookEventParser
             error = conversation is null ? NullTranscriptionData : null;
             return conversation is not null;
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (DescribeBindingFailure(exception) is { } description)
         {
-            error = InvalidForType(exception);
-            return false;
-        }
-        catch (Exception exception) when (exception is FormatException or InvalidOperationException or ArgumentException)
-        {
-            error = WrongValueType;
+            error = description;
             return false;
         }
     }
