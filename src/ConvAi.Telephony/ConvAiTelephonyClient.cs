@@ -15,7 +15,10 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
     /// with the same pipeline as the container builds (API key, User-Agent, error mapping, resilience, telemetry). Create it once and reuse it.
     /// </summary>
     /// <param name="options">The settings; they are validated like at startup.</param>
-    /// <param name="handler">The innermost handler, e.g. a test handler or a configured <see cref="SocketsHttpHandler"/>; null uses a default one.</param>
+    /// <param name="handler">
+    /// The innermost handler, e.g. a test handler or a configured <see cref="SocketsHttpHandler"/>, used as it is; null uses a
+    /// default one that asks for compressed answers (<c>Accept-Encoding: gzip, deflate, br</c>) and decodes them as they stream in.
+    /// </param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid, e.g. no API key.</exception>
     public ConvAiTelephonyClient(ConvAiTelephonyOptions options, HttpMessageHandler? handler = null)
     {
@@ -23,7 +26,7 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
         var timeProvider = TimeProvider.System;
         var logger = NullLogger.Instance;
         var telemetry = ConvAiTelemetry.Shared;
-        HttpMessageHandler pipeline = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        HttpMessageHandler pipeline = handler ?? ConvAiTransport.CreatePrimaryHandler();
         var handlers = ConvAiTransport.CreateStandaloneHandlers(options, timeProvider, logger, telemetry);
         for (var i = handlers.Length - 1; i >= 0; i--)
         {

@@ -72,6 +72,9 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.AddRefitGeneratedClient<IWhatsAppApi>(_ => settings, ConvAiTelephonyInfo.Name);
         services.AddRefitGeneratedClient<IWorkspaceWebhooksApi>(_ => settings, ConvAiTelephonyInfo.Name);
 
+        // Compressed answers (gzip, deflate, br) on the factory's default primary handler. Registered first, so a primary
+        // handler the app configures on the builder afterwards (a test handler, the emulator) replaces it and is used as it is.
+        httpClientBuilder.ConfigurePrimaryHttpMessageHandler(static (handler, _) => ConvAiTransport.EnableDecompression(handler));
         // Configure the named client's pipeline once; configuring it per interface would nest the handlers.
         httpClientBuilder.ConfigureHttpClient((sp, client) =>
             ConvAiTransport.Configure(client, sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue));
