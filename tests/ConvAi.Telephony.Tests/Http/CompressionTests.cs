@@ -137,21 +137,6 @@ public class CompressionTests
         Assert.That(AcceptEncodings(), Is.EqualTo(new string?[] { null }));
     }
 
-    [Test]
-    public async Task Container_HandlerFromHttpClientDefaults_GetsDecompression()
-    {
-        Serve("gzip");
-        var services = new ServiceCollection();
-        services.ConfigureHttpClientDefaults(b => b.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler()));
-        services.AddConvAiTelephony(o => Configure(o, _server.BaseAddress));
-        using var provider = services.BuildServiceProvider();
-
-        var conversation = await provider.GetRequiredService<IConvAiTelephonyClient>().Conversations.GetAsync("conv_1");
-
-        Assert.That(conversation.ConversationId, Is.EqualTo("conv_1"));
-        Assert.That(AcceptEncodings(), Is.EqualTo(new[] { ExpectedAcceptEncoding }));
-    }
-
     /// <summary>Answers the conversation and list fixtures, encoded with <paramref name="encoding"/> when it is set.</summary>
     private void Serve(string? encoding) => _server.Handler = async context =>
     {
