@@ -124,13 +124,10 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.TryAddTransient(sp => new BatchCallsClient(sp.GetRequiredService<IBatchCallsApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new WhatsAppClient(sp.GetRequiredService<IWhatsAppApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new WorkspaceWebhooksClient(sp.GetRequiredService<IWorkspaceWebhooksApi>()));
-        services.TryAddTransient(sp => new ConvAiTelephonyClient(
-            sp.GetRequiredService<PhoneNumbersClient>(),
-            sp.GetRequiredService<CallsClient>(),
-            sp.GetRequiredService<ConversationsClient>(),
-            sp.GetRequiredService<BatchCallsClient>(),
-            sp.GetRequiredService<WhatsAppClient>(),
-            sp.GetRequiredService<WorkspaceWebhooksClient>()));
+        // The client resolves each area on first use, from the root provider (the areas depend only on singletons and
+        // transients), so a client kept after its scope ends still works.
+        services.TryAddSingleton(sp => new ConvAiRootServices(sp));
+        services.TryAddTransient(sp => new ConvAiTelephonyClient(sp.GetRequiredService<ConvAiRootServices>().Services));
         services.TryAddTransient<IConvAiTelephonyClient>(sp => sp.GetRequiredService<ConvAiTelephonyClient>());
         return builder;
     }
@@ -141,4 +138,9 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         => sp.GetService<ILoggerFactory>()?.CreateLogger(ConvAiTelephonyInfo.Name) ?? NullLogger.Instance;
 
     private sealed class ConvAiTelephonyMarker;
+
+    private sealed class ConvAiRootServices(IServiceProvider services)
+    {
+        public IServiceProvider Services { get; } = services;
+    }
 }
