@@ -5,6 +5,9 @@
 # Env:   BENCH_FILTER  BenchmarkDotNet filter (default '*')   COLD_RUNS  processes per cold-start mode (default 10)
 #        BENCH_PORT    loopback port of the local API server (default 5791)
 #        COLD_START_R2R=1  also time the cold start of a ReadyToRun publish of the same program (adds ~2 minutes)
+#        COLD_START_AOT=1  also time the cold start of the native AOT publish of ConvAi.Telephony.AotConsumer (the same
+#                          cold-start source; through DI vs hand-written; adds ~3 minutes)
+#        COLD_START_ONLY=1 skip BenchmarkDotNet (the report then lists its cases as missing)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,9 +32,13 @@ BENCH_DLL="$BENCH_PROJECT/bin/Release/net10.0/ConvAi.Telephony.Benchmarks.dll"
 SERVERS_DLL="$SERVERS_PROJECT/bin/Release/net10.0/ConvAi.Telephony.Benchmarks.Servers.dll"
 CORE_DLL="$HERE/../src/ConvAi.Telephony/bin/Release/net10.0/ConvAi.Telephony.dll"
 
-echo "== BenchmarkDotNet (job short, memory diagnoser); full log in $OUT/bdn.log" >&2
-(cd "$BENCH_PROJECT" && dotnet "$BENCH_DLL" --filter "$FILTER" --job short --iterationCount 10 --exporters json --artifacts "$OUT/bdn" >"$OUT/bdn.log" 2>&1) \
-  || { tail -50 "$OUT/bdn.log"; exit 1; }
+if [ "${COLD_START_ONLY:-0}" = "1" ]; then
+  mkdir -p "$OUT/bdn/results"
+else
+  echo "== BenchmarkDotNet (job short, memory diagnoser); full log in $OUT/bdn.log" >&2
+  (cd "$BENCH_PROJECT" && dotnet "$BENCH_DLL" --filter "$FILTER" --job short --iterationCount 10 --exporters json --artifacts "$OUT/bdn" >"$OUT/bdn.log" 2>&1) \
+    || { tail -50 "$OUT/bdn.log"; exit 1; }
+fi
 
 echo "== cold start: $COLD_RUNS processes per mode against a local API server on 127.0.0.1:$PORT" >&2
 dotnet "$SERVERS_DLL" --target api --urls "http://127.0.0.1:$PORT" >"$OUT/api-server.log" 2>&1 &
@@ -57,25 +64,35 @@ for mode in "${MODES[@]}"; do dotnet "$BENCH_DLL" --cold-start "$mode" "http://1
 for _ in $(seq 1 "$COLD_RUNS"); do
   for mode in "${MODES[@]}"; do run_cold "$mode"; done
 done
+run_cold_exe() {  # label executable mode -> appends "label-mode wall_ms max_rss_kb"
+  local start end
+  start=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$OUT/rss" "$2" --cold-start "$3" "http://127.0.0.1:$PORT/" >/dev/null
+  end=$(date +%s%N)
+  echo "$1-$3 $(((end - start) / 1000000)) $(tail -1 "$OUT/rss")" >>"$COLD"
+}
 if [ "${COLD_START_R2R:-0}" = "1" ]; then
   echo "== cold start, ReadyToRun publish (every assembly precompiled, as 'dotnet publish -p:PublishReadyToRun=true' ships it)" >&2
   dotnet publish "$BENCH_PROJECT" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$OUT/r2r" \
     -v quiet -nologo >>"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
-  run_cold_r2r() {
-    local start end
-    start=$(date +%s%N)
-    /usr/bin/time -f "%M" -o "$OUT/rss" "$OUT/r2r/ConvAi.Telephony.Benchmarks" --cold-start "$1" "http://127.0.0.1:$PORT/" >/dev/null
-    end=$(date +%s%N)
-    echo "r2r-$1 $(((end - start) / 1000000)) $(tail -1 "$OUT/rss")" >>"$COLD"
-  }
   for mode in "${MODES[@]}"; do "$OUT/r2r/ConvAi.Telephony.Benchmarks" --cold-start "$mode" "http://127.0.0.1:$PORT/" >/dev/null; done
   for _ in $(seq 1 "$COLD_RUNS"); do
-    for mode in "${MODES[@]}"; do run_cold_r2r "$mode"; done
+    for mode in "${MODES[@]}"; do run_cold_exe r2r "$OUT/r2r/ConvAi.Telephony.Benchmarks" "$mode"; done
+  done
+fi
+if [ "${COLD_START_AOT:-0}" = "1" ]; then
+  echo "== cold start, native AOT publish of ConvAi.Telephony.AotConsumer (DI vs hand-written)" >&2
+  dotnet publish "$HERE/ConvAi.Telephony.AotConsumer" -c Release -r linux-x64 -o "$OUT/aot" \
+    -v quiet -nologo >>"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
+  for mode in client handwritten; do "$OUT/aot/ConvAi.Telephony.AotConsumer" --cold-start "$mode" "http://127.0.0.1:$PORT/" >/dev/null; done
+  for _ in $(seq 1 "$COLD_RUNS"); do
+    for mode in client handwritten; do run_cold_exe aot "$OUT/aot/ConvAi.Telephony.AotConsumer" "$mode"; done
   done
 fi
 kill "$SERVER_PID" 2>/dev/null || true
 
 echo "== results (ratios from one run; absolute times are informational)" >&2
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), .NET $(dotnet --version) SDK"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), .NET $(dotnet --version) SDK"
 dotnet "$BENCH_DLL" --report "$OUT/bdn/results" --cold-start "$COLD" --assembly "$CORE_DLL"
+dotnet "$BENCH_DLL" --wire-bytes
 echo "BenchmarkDotNet tables: $OUT/bdn/results/*-report-github.md" >&2

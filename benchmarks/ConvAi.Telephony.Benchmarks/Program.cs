@@ -11,6 +11,7 @@ return args switch
     ["--outcome-memory"] => await OutcomeMemory.RunAsync(),
     ["--webhook-load", var scenario] => await WebhookLoad.RunAsync(scenario, rounds: 3),
     ["--webhook-load", var scenario, var rounds] => await WebhookLoad.RunAsync(scenario, Number(rounds)),
+    ["--wire-bytes"] => await WireBytes.RunAsync(),
     ["--report", var resultsDirectory, .. var extra] => ResultsReport.Print(resultsDirectory, extra),
     _ => RunBenchmarks(args),
 };

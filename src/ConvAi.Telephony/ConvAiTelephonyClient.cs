@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Refit;
 
@@ -10,12 +11,22 @@ namespace ConvAi.Telephony;
 /// </summary>
 public class ConvAiTelephonyClient : IConvAiTelephonyClient
 {
+    private readonly Lazy<PhoneNumbersClient>? _phoneNumbers;
+    private readonly Lazy<CallsClient>? _calls;
+    private readonly Lazy<ConversationsClient>? _conversations;
+    private readonly Lazy<BatchCallsClient>? _batchCalls;
+    private readonly Lazy<WhatsAppClient>? _whatsApp;
+    private readonly Lazy<WorkspaceWebhooksClient>? _workspaceWebhooks;
+
     /// <summary>
     /// Initializes a new instance of the <see cref="ConvAiTelephonyClient"/> class without a DI container,
     /// with the same pipeline as the container builds (API key, User-Agent, error mapping, resilience, telemetry). Create it once and reuse it.
     /// </summary>
     /// <param name="options">The settings; they are validated like at startup.</param>
-    /// <param name="handler">The innermost handler, e.g. a test handler or a configured <see cref="SocketsHttpHandler"/>; null uses a default one.</param>
+    /// <param name="handler">
+    /// The innermost handler, e.g. a test handler or a configured <see cref="SocketsHttpHandler"/>, used as it is; null uses a
+    /// default one that asks for compressed answers (<c>Accept-Encoding: gzip, deflate, br</c>) and decodes them as they stream in.
+    /// </param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid, e.g. no API key.</exception>
     public ConvAiTelephonyClient(ConvAiTelephonyOptions options, HttpMessageHandler? handler = null)
     {
@@ -23,7 +34,7 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
         var timeProvider = TimeProvider.System;
         var logger = NullLogger.Instance;
         var telemetry = ConvAiTelemetry.Shared;
-        HttpMessageHandler pipeline = handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        HttpMessageHandler pipeline = handler ?? ConvAiTransport.CreatePrimaryHandler();
         var handlers = ConvAiTransport.CreateStandaloneHandlers(options, timeProvider, logger, telemetry);
         for (var i = handlers.Length - 1; i >= 0; i--)
         {
@@ -35,56 +46,48 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
         ConvAiTransport.Configure(httpClient, options);
         var settings = ConvAiTransport.CreateRefitSettings();
         var context = new ClientContext(options, timeProvider, logger, telemetry);
-        PhoneNumbers = new PhoneNumbersClient(RestService.ForGenerated<IPhoneNumbersApi>(httpClient, settings));
-        Conversations = new ConversationsClient(RestService.ForGenerated<IConversationsApi>(httpClient, settings));
-        Calls = new CallsClient(RestService.ForGenerated<ICallsApi>(httpClient, settings), context, Conversations, new CallOutcomeTracker(timeProvider));
-        BatchCalls = new BatchCallsClient(RestService.ForGenerated<IBatchCallsApi>(httpClient, settings), context);
-        WhatsApp = new WhatsAppClient(RestService.ForGenerated<IWhatsAppApi>(httpClient, settings), context);
-        WorkspaceWebhooks = new WorkspaceWebhooksClient(RestService.ForGenerated<IWorkspaceWebhooksApi>(httpClient, settings));
+
+        // Each area's Refit client (and the request metadata Refit reads from its interface) is built on first use:
+        // an app that only places calls never pays for the other areas.
+        _phoneNumbers = new(() => new PhoneNumbersClient(RestService.ForGenerated<IPhoneNumbersApi>(httpClient, settings)));
+        _conversations = new(() => new ConversationsClient(RestService.ForGenerated<IConversationsApi>(httpClient, settings)));
+        _calls = new(() => new CallsClient(RestService.ForGenerated<ICallsApi>(httpClient, settings), context, Conversations, new CallOutcomeTracker(timeProvider)));
+        _batchCalls = new(() => new BatchCallsClient(RestService.ForGenerated<IBatchCallsApi>(httpClient, settings), context));
+        _whatsApp = new(() => new WhatsAppClient(RestService.ForGenerated<IWhatsAppApi>(httpClient, settings), context));
+        _workspaceWebhooks = new(() => new WorkspaceWebhooksClient(RestService.ForGenerated<IWorkspaceWebhooksApi>(httpClient, settings)));
     }
 
     /// <summary>Initializes a new instance of the <see cref="ConvAiTelephonyClient"/> class for mocking.</summary>
     protected ConvAiTelephonyClient()
     {
-        PhoneNumbers = null!;
-        Calls = null!;
-        Conversations = null!;
-        BatchCalls = null!;
-        WhatsApp = null!;
-        WorkspaceWebhooks = null!;
     }
 
-    internal ConvAiTelephonyClient(
-        PhoneNumbersClient phoneNumbers,
-        CallsClient calls,
-        ConversationsClient conversations,
-        BatchCallsClient batchCalls,
-        WhatsAppClient whatsApp,
-        WorkspaceWebhooksClient workspaceWebhooks)
+    /// <summary>The container's client: each area is resolved from <paramref name="services"/> on first use.</summary>
+    internal ConvAiTelephonyClient(IServiceProvider services)
     {
-        PhoneNumbers = phoneNumbers;
-        Calls = calls;
-        Conversations = conversations;
-        BatchCalls = batchCalls;
-        WhatsApp = whatsApp;
-        WorkspaceWebhooks = workspaceWebhooks;
+        _phoneNumbers = new(services.GetRequiredService<PhoneNumbersClient>);
+        _calls = new(services.GetRequiredService<CallsClient>);
+        _conversations = new(services.GetRequiredService<ConversationsClient>);
+        _batchCalls = new(services.GetRequiredService<BatchCallsClient>);
+        _whatsApp = new(services.GetRequiredService<WhatsAppClient>);
+        _workspaceWebhooks = new(services.GetRequiredService<WorkspaceWebhooksClient>);
     }
 
     /// <inheritdoc/>
-    public virtual PhoneNumbersClient PhoneNumbers { get; }
+    public virtual PhoneNumbersClient PhoneNumbers => _phoneNumbers?.Value!;
 
     /// <inheritdoc/>
-    public virtual CallsClient Calls { get; }
+    public virtual CallsClient Calls => _calls?.Value!;
 
     /// <inheritdoc/>
-    public virtual ConversationsClient Conversations { get; }
+    public virtual ConversationsClient Conversations => _conversations?.Value!;
 
     /// <inheritdoc/>
-    public virtual BatchCallsClient BatchCalls { get; }
+    public virtual BatchCallsClient BatchCalls => _batchCalls?.Value!;
 
     /// <inheritdoc/>
-    public virtual WhatsAppClient WhatsApp { get; }
+    public virtual WhatsAppClient WhatsApp => _whatsApp?.Value!;
 
     /// <inheritdoc/>
-    public virtual WorkspaceWebhooksClient WorkspaceWebhooks { get; }
+    public virtual WorkspaceWebhooksClient WorkspaceWebhooks => _workspaceWebhooks?.Value!;
 }

@@ -11,11 +11,14 @@ namespace ConvAi.Telephony.Benchmarks.Tools;
 /// named HttpClient, the full pipeline), with the library's constructor (<c>new ConvAiTelephonyClient(options)</c>, for
 /// apps without DI), or hand-written (<see cref="HttpClient"/> and a small source-generated JSON context of its own).
 /// <c>run.sh</c> times it. With <c>COLD_START_PHASES=1</c> it prints to stderr when each phase ended (milliseconds
-/// since the process started) and how many assemblies were loaded, to show where the time goes.
+/// since the process started) and how many assemblies were loaded, to show where the time goes; <c>=2</c> also names
+/// the assemblies each phase loaded.
 /// </summary>
 public static class ColdStart
 {
-    private static readonly bool PrintPhases = Environment.GetEnvironmentVariable("COLD_START_PHASES") == "1";
+    private static readonly string? Phases = Environment.GetEnvironmentVariable("COLD_START_PHASES");
+    private static readonly bool PrintPhases = Phases is "1" or "2";
+    private static readonly HashSet<string> Loaded = [];
 
     /// <summary>Runs one mode; returns the process exit code.</summary>
     public static Task<int> RunAsync(string mode, Uri baseAddress) => mode switch
@@ -37,7 +40,14 @@ public static class ColdStart
         if (PrintPhases)
         {
             var sinceStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
-            Console.Error.WriteLine($"{sinceStart.TotalMilliseconds,6:0} ms  {AppDomain.CurrentDomain.GetAssemblies().Length,3} assemblies  {name}");
+            var assemblies = AppDomain.CurrentDomain.GetAssemblies();
+            Console.Error.WriteLine($"{sinceStart.TotalMilliseconds,6:0} ms  {assemblies.Length,3} assemblies  {name}");
+            if (Phases == "2")
+            {
+                // Which assemblies this phase loaded.
+                var added = assemblies.Select(a => a.GetName().Name ?? "?").Where(Loaded.Add).Order(StringComparer.Ordinal);
+                Console.Error.WriteLine($"          + {string.Join(", ", added)}");
+            }
         }
     }
 

@@ -72,6 +72,9 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.AddRefitGeneratedClient<IWhatsAppApi>(_ => settings, ConvAiTelephonyInfo.Name);
         services.AddRefitGeneratedClient<IWorkspaceWebhooksApi>(_ => settings, ConvAiTelephonyInfo.Name);
 
+        // Compressed answers (gzip, deflate, br) on the factory's default primary handler. Registered first, so a primary
+        // handler the app configures on the builder afterwards (a test handler, the emulator) replaces it and is used as it is.
+        httpClientBuilder.ConfigurePrimaryHttpMessageHandler(static (handler, _) => ConvAiTransport.EnableDecompression(handler));
         // Configure the named client's pipeline once; configuring it per interface would nest the handlers.
         httpClientBuilder.ConfigureHttpClient((sp, client) =>
             ConvAiTransport.Configure(client, sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue));
@@ -121,13 +124,10 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.TryAddTransient(sp => new BatchCallsClient(sp.GetRequiredService<IBatchCallsApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new WhatsAppClient(sp.GetRequiredService<IWhatsAppApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new WorkspaceWebhooksClient(sp.GetRequiredService<IWorkspaceWebhooksApi>()));
-        services.TryAddTransient(sp => new ConvAiTelephonyClient(
-            sp.GetRequiredService<PhoneNumbersClient>(),
-            sp.GetRequiredService<CallsClient>(),
-            sp.GetRequiredService<ConversationsClient>(),
-            sp.GetRequiredService<BatchCallsClient>(),
-            sp.GetRequiredService<WhatsAppClient>(),
-            sp.GetRequiredService<WorkspaceWebhooksClient>()));
+        // The client resolves each area on first use, from the root provider (the areas depend only on singletons and
+        // transients), so a client kept after its scope ends still works.
+        services.TryAddSingleton(sp => new ConvAiRootServices(sp));
+        services.TryAddTransient(sp => new ConvAiTelephonyClient(sp.GetRequiredService<ConvAiRootServices>().Services));
         services.TryAddTransient<IConvAiTelephonyClient>(sp => sp.GetRequiredService<ConvAiTelephonyClient>());
         return builder;
     }
@@ -138,4 +138,9 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         => sp.GetService<ILoggerFactory>()?.CreateLogger(ConvAiTelephonyInfo.Name) ?? NullLogger.Instance;
 
     private sealed class ConvAiTelephonyMarker;
+
+    private sealed class ConvAiRootServices(IServiceProvider services)
+    {
+        public IServiceProvider Services { get; } = services;
+    }
 }

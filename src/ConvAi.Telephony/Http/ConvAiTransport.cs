@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -8,6 +9,33 @@ namespace ConvAi.Telephony;
 /// <summary>Builds the pieces of the HTTP pipeline shared by the DI and the non-DI paths.</summary>
 internal static class ConvAiTransport
 {
+    /// <summary>
+    /// The encodings the primary handler asks for and decodes (<c>Accept-Encoding: gzip, deflate, br</c>): transcripts
+    /// and lists compress well, and decoding is streamed, so the audio download still arrives as it is read.
+    /// </summary>
+    public const DecompressionMethods Decompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli;
+
+    /// <summary>Creates the primary handler of a client built without a container.</summary>
+    public static SocketsHttpHandler CreatePrimaryHandler()
+        => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = Decompression };
+
+    /// <summary>
+    /// Turns on decompression on the container's default primary handler. A handler that already decodes something, or
+    /// is not a socket handler (a test handler, the emulator's), is left as it is.
+    /// </summary>
+    public static void EnableDecompression(HttpMessageHandler handler)
+    {
+        switch (handler)
+        {
+            case HttpClientHandler { AutomaticDecompression: DecompressionMethods.None } clientHandler:
+                clientHandler.AutomaticDecompression = Decompression;
+                break;
+            case SocketsHttpHandler { AutomaticDecompression: DecompressionMethods.None } socketsHandler:
+                socketsHandler.AutomaticDecompression = Decompression;
+                break;
+        }
+    }
+
     /// <summary>The Refit settings: source-generated System.Text.Json, and our own exceptions passed through unchanged.</summary>
     public static RefitSettings CreateRefitSettings() => new(new SystemTextJsonContentSerializer(ConvAiJson.Options))
     {
