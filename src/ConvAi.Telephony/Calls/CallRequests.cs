@@ -26,9 +26,9 @@ public abstract record OutboundCallRequest
     public ConversationInitiationClientData? ConversationInitiationClientData { get; init; }
 
     /// <summary>Gets the ringing timeout (and, for Twilio, recording) settings.</summary>
-    /// <remarks>Written last, after the fields a provider's record adds.</remarks>
+    /// <remarks>Written last, after the fields a provider's record adds (order 1), as the API's reference lists them.</remarks>
     [JsonPropertyName("telephony_call_config")]
-    [JsonPropertyOrder(1)]
+    [JsonPropertyOrder(2)]
     public TelephonyCallConfig? TelephonyCallConfig { get; init; }
 }
 
@@ -37,6 +37,7 @@ public sealed record StartTwilioCallRequest : OutboundCallRequest
 {
     /// <summary>Gets whether Twilio records the call (the older setting; see also <see cref="OutboundCallRequest.TelephonyCallConfig"/>).</summary>
     [JsonPropertyName("call_recording_enabled")]
+    [JsonPropertyOrder(1)]
     public bool? CallRecordingEnabled { get; init; }
 }
 
@@ -69,7 +70,7 @@ public sealed record RegisterTwilioCallRequest
 
 /// <summary>
 /// The fields every outbound call's answer shares: whether the call was placed, the server's message and the conversation.
-/// Each endpoint answers with its own sealed record, which adds the provider's call id.
+/// Each endpoint answers with its own sealed record, which adds the provider's call id (written after these fields).
 /// </summary>
 public abstract record OutboundCallResult
 {
@@ -95,6 +96,7 @@ public sealed record TwilioCallResult : OutboundCallResult
 {
     /// <summary>Gets the Twilio call SID (camelCase <c>callSid</c> on the wire).</summary>
     [JsonPropertyName("callSid")]
+    [JsonPropertyOrder(1)]
     public string? CallSid { get; init; }
 }
 
@@ -103,5 +105,6 @@ public sealed record SipTrunkCallResult : OutboundCallResult
 {
     /// <summary>Gets the SIP call id.</summary>
     [JsonPropertyName("sip_call_id")]
+    [JsonPropertyOrder(1)]
     public string? SipCallId { get; init; }
 }

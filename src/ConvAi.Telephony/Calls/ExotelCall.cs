@@ -10,5 +10,6 @@ public sealed record ExotelCallResult : OutboundCallResult
 {
     /// <summary>Gets the Exotel call SID (camelCase <c>callSid</c> on the wire).</summary>
     [JsonPropertyName("callSid")]
+    [JsonPropertyOrder(1)]
     public string? CallSid { get; init; }
 }
