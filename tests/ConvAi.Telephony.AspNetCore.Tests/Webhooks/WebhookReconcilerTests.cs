@@ -56,6 +56,7 @@ public class WebhookReconcilerTests(ConvAiWebhookMode mode)
                 services.AddConvAiTelephony(options => options.BaseAddress = _emulator.BaseAddress).UseConvAiEmulator(_emulator);
             });
         _network.Inner = _host.CreateHandler();
+        await WaitForStartupPassAsync();
     }
 
     [TearDown]
@@ -133,13 +134,25 @@ public class WebhookReconcilerTests(ConvAiWebhookMode mode)
             await _emulator.WaitForWebhookAsync("post_call_transcription", id).WaitAsync(TimeSpan.FromSeconds(10));
         }
 
-        await _emulator.WhenWebhooksDeliveredAsync();
+        await _emulator.WhenWebhooksDeliveredAsync().WaitAsync(TimeSpan.FromSeconds(30));
         if (!_network.Down)
         {
             await WebhookTestHost.EventuallyAsync(() => ids.All(id => _host.Recorder.Events.Any(e => e.ConversationId == id)));
         }
 
         return [.. ids];
+    }
+
+    /// <summary>
+    /// Waits until the hosted reconciler's first pass (it runs at start) is over. The client's resilience runs on the
+    /// same fake clock, so advancing the clock while that pass is in flight would time its request out and park the
+    /// retry on a clock nobody advances, holding the pass lock until the client's real-time timeout.
+    /// </summary>
+    private async Task WaitForStartupPassAsync()
+    {
+        await WebhookTestHost.EventuallyAsync(() => _emulator.ReceivedRequests.Any(r => r.Path == "/v1/convai/conversations"));
+        var reconciler = _host.Services.GetServices<IHostedService>().OfType<WebhookReconciler>().Single();
+        Assert.That(await reconciler.ReconcileAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
     }
 
     private async Task<string> PostAsync(string path, string json, string idField)
