@@ -9,6 +9,8 @@ return args switch
     ["--make-load-bodies", var bodies, var deliveries, var path] => LoadBodies.Write(Number(bodies), Number(deliveries), path, "conv_load_"),
     ["--make-load-bodies", var bodies, var deliveries, var path, var idPrefix] => LoadBodies.Write(Number(bodies), Number(deliveries), path, idPrefix),
     ["--outcome-memory"] => await OutcomeMemory.RunAsync(),
+    ["--webhook-load", var scenario] => await WebhookLoad.RunAsync(scenario, rounds: 3),
+    ["--webhook-load", var scenario, var rounds] => await WebhookLoad.RunAsync(scenario, Number(rounds)),
     ["--report", var resultsDirectory, .. var extra] => ResultsReport.Print(resultsDirectory, extra),
     _ => RunBenchmarks(args),
 };

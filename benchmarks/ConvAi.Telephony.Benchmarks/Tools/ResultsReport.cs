@@ -47,6 +47,15 @@ public static class ResultsReport
             var naive = results.Get("WebhookVerifyBenchmarks", "NaivePort");
             return $"verify 7.5KB naive port (string concat, hex, ==): {Ratio(naive.Time / floor.Time)} floor, {Bytes(naive.Allocated)} allocated (for comparison)";
         });
+        Add(() =>
+        {
+            var floor = results.Get("WebhookAckPathBenchmarks", "BareHmac");
+            var ack = results.Get("WebhookAckPathBenchmarks", "VerifyAndEnvelope");
+            var inline = results.Get("WebhookAckPathBenchmarks", "VerifyAndParse");
+            var ratio = ack.Time / floor.Time;
+            return $"queued ack path (verify + envelope read + delivery key) 7.5KB: {Ratio(ratio)} the HMAC floor ({Micro(ack.Time)} vs {Micro(floor.Time)}), {Bytes(ack.Allocated)} allocated; "
+                + $"inline verify + full parse {Ratio(inline.Time / floor.Time)} (target <=1.5x): {Met(ratio <= 1.5)}";
+        });
         foreach (var (method, name) in new[] { ("NaiveTyped", "reflection into the typed model"), ("NaiveDictionary", "reflection into Dictionary<string,object>") })
         {
             Add(() =>

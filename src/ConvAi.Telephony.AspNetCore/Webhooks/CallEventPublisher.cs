@@ -12,7 +12,8 @@ internal static class CallEventPublisher
         {
             switch (webhookEvent)
             {
-                case PostCallTranscriptionEvent { Data: { } conversation }:
+                case PostCallTranscriptionEvent transcription when transcription.TryGetData(out var conversation):
+                    // Malformed data is not published; the handler's read of Data reports it.
                     sink.OnPostCallTranscription(conversation);
                     break;
                 case CallInitiationFailureEvent { ConversationId: { Length: > 0 } conversationId } failure:

@@ -17,7 +17,9 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
     /// when an inline handler threw and the delivery went to the inbox for retries), 400 (bad JSON or envelope), 401
     /// (missing, malformed, stale or wrong signature), 403 (source IP not allowed), 413 (body over the limit), 415 (not
     /// JSON), 503 when the delivery store fails or the inbox is full, and 500 only when an inline handler threw and the
-    /// inbox refused the delivery.
+    /// inbox refused the delivery. A transcription's <see cref="PostCallTranscriptionEvent.Data"/> is bound when the
+    /// handler first reads it: when it does not fit the model, the read throws <see cref="ConvAiWebhookPayloadException"/>
+    /// and the delivery is dead-lettered without retries (answered 200; 400 if the inbox refuses it).
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, e.g. <c>/webhooks/elevenlabs</c>.</param>
@@ -50,7 +52,9 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
     /// are answered like <see cref="MapConvAiWebhooks"/> does. The endpoint always runs inline (the mode and the inbox
     /// apply to <see cref="MapConvAiWebhooks"/> only): when it throws or answers 5xx the claim is released, so the
     /// delivery is processed only if the sender retries it; otherwise it is marked processed. The endpoint reads the event with
-    /// <see cref="ConvAiWebhookHttpContextExtensions.GetConvAiWebhookEvent"/>. Call it after routing.
+    /// <see cref="ConvAiWebhookHttpContextExtensions.GetConvAiWebhookEvent"/>; a transcription's data is bound when it first
+    /// reads <see cref="PostCallTranscriptionEvent.Data"/>, and data that does not fit the model (the read throws
+    /// <see cref="ConvAiWebhookPayloadException"/>, uncaught) is answered 400 with the claim released. Call it after routing.
     /// </summary>
     /// <param name="app">The application pipeline.</param>
     /// <returns>The same pipeline.</returns>
@@ -96,7 +100,12 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            context.Response.StatusCode = await receiver.QueueAfterFailureAsync(receipt, exception).ConfigureAwait(false);
+            // Malformed data (thrown when the handler read it) goes to the inbox too, whose processor dead-letters it
+            // without retries; only when the inbox refuses it is it answered, as the sender's fault: 400, never 500.
+            var status = await receiver.QueueAfterFailureAsync(receipt, exception).ConfigureAwait(false);
+            context.Response.StatusCode = status != StatusCodes.Status200OK && webhookEvent.HasMalformedData
+                ? StatusCodes.Status400BadRequest
+                : status;
             return;
         }
 
@@ -124,6 +133,13 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         try
         {
             await next(context).ConfigureAwait(false);
+        }
+        catch (ConvAiWebhookPayloadException exception) when (webhookEvent.HasMalformedData && !context.Response.HasStarted)
+        {
+            // The endpoint read data that does not fit the model: the sender's payload, so 400 (as before binding was lazy).
+            await receiver.ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
         }
         catch (Exception exception)
         {

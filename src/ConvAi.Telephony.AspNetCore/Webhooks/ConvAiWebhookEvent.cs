@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace ConvAi.Telephony.AspNetCore;
@@ -21,6 +22,9 @@ public abstract record ConvAiWebhookEvent
     /// <summary>The <c>data.conversation_id</c> the event is about, when the payload names one.</summary>
     public string? ConversationId { get; init; }
 
+    /// <summary>True when the event's lazily bound data turned out not to fit its model (the read threw <see cref="ConvAiWebhookPayloadException"/>).</summary>
+    internal virtual bool HasMalformedData => false;
+
     /// <summary>
     /// Parses a webhook body (UTF-8 JSON). Does not verify the signature: call
     /// <see cref="ConvAiWebhookSignature.Verify(ReadOnlySpan{byte}, string?)"/> first. A
@@ -31,16 +35,52 @@ public abstract record ConvAiWebhookEvent
     /// <returns>The typed event; unknown event types and new fields never fail.</returns>
     /// <exception cref="ConvAiWebhookPayloadException">The body is not JSON or not a webhook envelope.</exception>
     public static ConvAiWebhookEvent Parse(ReadOnlyMemory<byte> utf8Json) =>
-        ConvAiWebhookEventParser.TryParse(utf8Json, lease: null, out var webhookEvent, out var error)
+        ConvAiWebhookEventParser.TryParse(utf8Json, lease: null, bindLazily: false, out var webhookEvent, out var error)
             ? webhookEvent
             : throw new ConvAiWebhookPayloadException(error);
 }
 
-/// <summary>A <c>post_call_transcription</c> webhook: transcript, analysis and metadata of a finished conversation.</summary>
+/// <summary>
+/// A <c>post_call_transcription</c> webhook: transcript, analysis and metadata of a finished conversation. Received
+/// through <c>MapConvAiWebhooks</c>, the middleware or the inbox, <see cref="Data"/> is bound from the body on first
+/// access, so that a duplicate, a queued acknowledgement or a handler that needs only
+/// <see cref="ConvAiWebhookEvent.ConversationId"/> never pays for binding the whole conversation.
+/// </summary>
 public sealed record PostCallTranscriptionEvent : ConvAiWebhookEvent
 {
-    /// <summary>The conversation, in the same model as <c>GET /v1/convai/conversations/{id}</c>.</summary>
-    public Conversation Data { get; init; } = null!;
+    private Conversation? _data;
+    private ReadOnlyMemory<byte> _unboundData;
+    private string? _dataError;
+
+    /// <summary>Creates an event whose <see cref="Data"/> is set with its initializer.</summary>
+    public PostCallTranscriptionEvent()
+    {
+    }
+
+    /// <summary>Creates an event that binds <see cref="Data"/> from <paramref name="unboundData"/> (a JSON object it owns) on first access.</summary>
+    internal PostCallTranscriptionEvent(ReadOnlyMemory<byte> unboundData)
+    {
+        _unboundData = unboundData;
+    }
+
+    /// <summary>
+    /// The conversation, in the same model as <c>GET /v1/convai/conversations/{id}</c>. Bound from the webhook's
+    /// <c>data</c> on first access (once; later reads and other threads get the same instance).
+    /// </summary>
+    /// <exception cref="ConvAiWebhookPayloadException">
+    /// The signed <c>data</c> does not fit the model (a value of the wrong type). Let it propagate from a handler: the
+    /// delivery is then dead-lettered without retries (see <see cref="ConvAiWebhookHandler"/>), never answered 500.
+    /// </exception>
+    public Conversation Data
+    {
+        get => _data ?? BindData();
+        init
+        {
+            _data = value;
+            _unboundData = default;
+            _dataError = null;
+        }
+    }
 
     /// <summary>
     /// True when no webhook delivered this event: the reconciler found the finished conversation unprocessed after the
@@ -48,6 +88,44 @@ public sealed record PostCallTranscriptionEvent : ConvAiWebhookEvent
     /// is then null).
     /// </summary>
     public bool IsReconciled { get; init; }
+
+    /// <summary>True once reading <see cref="Data"/> failed because the signed <c>data</c> does not fit the model.</summary>
+    internal override bool HasMalformedData => _dataError is not null;
+
+    /// <summary>Binds <see cref="Data"/> when it binds, without throwing for malformed data.</summary>
+    internal bool TryGetData([NotNullWhen(true)] out Conversation? data)
+    {
+        if (_data is null && _dataError is null)
+        {
+            try
+            {
+                _ = BindData();
+            }
+            catch (ConvAiWebhookPayloadException)
+            {
+                // Recorded in _dataError; the handler's read of Data reports it.
+            }
+        }
+
+        data = _data;
+        return data is not null;
+    }
+
+    private Conversation BindData()
+    {
+        if (_dataError is null)
+        {
+            if (ConvAiWebhookEventParser.TryBindConversation(_unboundData.Span, out var conversation, out var error))
+            {
+                // Another thread may have bound it first: everyone gets the first instance.
+                return Interlocked.CompareExchange(ref _data, conversation, null) ?? conversation;
+            }
+
+            _dataError = error;
+        }
+
+        throw new ConvAiWebhookPayloadException(_dataError);
+    }
 }
 
 /// <summary>A <c>call_initiation_failure</c> webhook: an outbound call that could not be connected.</summary>

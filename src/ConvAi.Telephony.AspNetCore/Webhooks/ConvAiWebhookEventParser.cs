@@ -12,32 +12,50 @@ namespace ConvAi.Telephony.AspNetCore;
 /// </summary>
 internal static class ConvAiWebhookEventParser
 {
-    /// <summary>Parses <paramref name="body"/>; on failure <paramref name="error"/> says why (never quoting the payload).</summary>
+    private const string NullTranscriptionData = "The post_call_transcription webhook has null 'data'.";
+
+    private static readonly JsonTypeInfo<Conversation> ConversationTypeInfo =
+        (JsonTypeInfo<Conversation>)ConvAiJson.Options.GetTypeInfo(typeof(Conversation));
+
+    /// <summary>
+    /// Parses <paramref name="body"/>; on failure <paramref name="error"/> says why (never quoting the payload). With
+    /// <paramref name="bindLazily"/>, a <see cref="PostCallTranscriptionEvent"/> binds its <c>data</c> on first access.
+    /// </summary>
     public static bool TryParse(
         ReadOnlyMemory<byte> body,
         WebhookBodyLease? lease,
+        bool bindLazily,
         [NotNullWhen(true)] out ConvAiWebhookEvent? webhookEvent,
         [NotNullWhen(false)] out string? error)
     {
         webhookEvent = null;
         return TryReadEnvelope(body.Span, out var envelope, out error)
-            && TryParse(body, envelope, lease, out webhookEvent, out error);
+            && TryParse(body, envelope, lease, bindLazily, out webhookEvent, out error);
     }
 
-    /// <summary>Types the <c>data</c> of an envelope read by <see cref="TryReadEnvelope"/>.</summary>
+    /// <summary>
+    /// Types the <c>data</c> of an envelope read by <see cref="TryReadEnvelope"/>. With <paramref name="bindLazily"/>, a
+    /// <c>post_call_transcription</c>'s <c>data</c> is only checked to be an object here and bound to
+    /// <see cref="Conversation"/> on first access of <see cref="PostCallTranscriptionEvent.Data"/> (from a copy when
+    /// <paramref name="lease"/> says the body is a pooled buffer).
+    /// </summary>
     public static bool TryParse(
         ReadOnlyMemory<byte> body,
         in WebhookEnvelope envelope,
         WebhookBodyLease? lease,
+        bool bindLazily,
         [NotNullWhen(true)] out ConvAiWebhookEvent? webhookEvent,
         [NotNullWhen(false)] out string? error)
     {
         webhookEvent = null;
         try
         {
-            var data = envelope.DataStart >= 0 ? body.Slice(envelope.DataStart, envelope.DataLength) : default;
+            var data = envelope.DataStart < 0 ? default
+                : envelope.DataLength < 0 ? body[envelope.DataStart..]
+                : body.Slice(envelope.DataStart, envelope.DataLength);
             webhookEvent = envelope.Type.Value switch
             {
+                "post_call_transcription" when bindLazily => DeferTranscription(data, lease, out error),
                 "post_call_transcription" => ParseTranscription(data.Span, out error),
                 "post_call_audio" => ParseAudio(body, envelope.DataStart, envelope.DataLength, lease, out error),
                 "call_initiation_failure" => ParseInitiationFailure(data.Span, out error),
@@ -58,28 +76,34 @@ internal static class ConvAiWebhookEventParser
             error = null;
             return true;
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (DescribeBindingFailure(exception) is { } description)
         {
-            error = $"The webhook body is not valid JSON for its type (line {exception.LineNumber}, byte {exception.BytePositionInLine}).";
-            return false;
-        }
-        catch (Exception exception) when (exception is FormatException or InvalidOperationException or ArgumentException)
-        {
-            error = "The webhook body has a value of the wrong type.";
+            error = description;
             return false;
         }
     }
 
+    /// <summary>Why binding failed, for the exceptions that mean "the payload does not fit its type"; null for any other exception.</summary>
+    private static string? DescribeBindingFailure(Exception exception) => exception switch
+    {
+        JsonException json => $"The webhook body is not valid JSON for its type (line {json.LineNumber}, byte {json.BytePositionInLine}).",
+        FormatException or InvalidOperationException or ArgumentException => "The webhook body has a value of the wrong type.",
+        _ => null,
+    };
+
     /// <summary>
     /// Reads the envelope (<c>type</c>, <c>event_timestamp</c>, where <c>data</c> is, and <c>data.conversation_id</c>)
-    /// without binding <c>data</c>, and proves the whole body is well-formed JSON.
+    /// without binding <c>data</c>, and proves the whole body is well-formed JSON. With <paramref name="stopEarly"/> (the
+    /// acknowledge path), a <c>post_call_transcription</c> whose <c>type</c> and <c>event_timestamp</c> come before
+    /// <c>data</c> (as ElevenLabs sends them) is read only up to <c>data.conversation_id</c>: the rest is checked when
+    /// <c>data</c> is bound (<see cref="WebhookEnvelope.DataLength"/> is then -1, "to the end of the value").
     /// </summary>
-    public static bool TryReadEnvelope(ReadOnlySpan<byte> body, out WebhookEnvelope envelope, [NotNullWhen(false)] out string? error)
+    public static bool TryReadEnvelope(ReadOnlySpan<byte> body, out WebhookEnvelope envelope, [NotNullWhen(false)] out string? error, bool stopEarly = false)
     {
         envelope = default;
         try
         {
-            return TryReadEnvelopeCore(body, out envelope, out error);
+            return TryReadEnvelopeCore(body, stopEarly, out envelope, out error);
         }
         catch (JsonException exception)
         {
@@ -88,9 +112,10 @@ internal static class ConvAiWebhookEventParser
         }
     }
 
-    private static bool TryReadEnvelopeCore(ReadOnlySpan<byte> body, out WebhookEnvelope envelope, [NotNullWhen(false)] out string? error)
+    private static bool TryReadEnvelopeCore(ReadOnlySpan<byte> body, bool stopEarly, out WebhookEnvelope envelope, [NotNullWhen(false)] out string? error)
     {
         envelope = default;
+        var sawTimestamp = false;
         DateTimeOffset? timestamp = null;
         var dataStart = -1;
         var dataLength = 0;
@@ -114,12 +139,21 @@ internal static class ConvAiWebhookEventParser
             {
                 reader.Read();
                 timestamp = ReadTimestamp(ref reader);
+                sawTimestamp = true;
             }
             else if (reader.ValueTextEquals("data"u8))
             {
                 reader.Read();
                 dataStart = (int)reader.TokenStartIndex;
-                conversationId = ReadConversationId(ref reader);
+                var stopAtId = stopEarly && sawTimestamp && typeValue == "post_call_transcription";
+                conversationId = ReadConversationId(ref reader, stopAtId, out var stopped);
+                if (stopped)
+                {
+                    envelope = new WebhookEnvelope(ConvAiWebhookEventType.PostCallTranscription, timestamp, conversationId, dataStart, DataLength: -1);
+                    error = null;
+                    return true;
+                }
+
                 dataLength = (int)reader.BytesConsumed - dataStart;
                 continue;
             }
@@ -154,9 +188,13 @@ internal static class ConvAiWebhookEventParser
         return true;
     }
 
-    /// <summary>Reads past the <c>data</c> value the reader is on, returning its top-level <c>conversation_id</c> string.</summary>
-    private static string? ReadConversationId(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads past the <c>data</c> value the reader is on, returning its top-level <c>conversation_id</c> string; with
+    /// <paramref name="stopAtId"/>, stops right after that string (<paramref name="stopped"/> is then true).
+    /// </summary>
+    private static string? ReadConversationId(ref Utf8JsonReader reader, bool stopAtId, out bool stopped)
     {
+        stopped = false;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
@@ -171,6 +209,11 @@ internal static class ConvAiWebhookEventParser
             if (isId && reader.TokenType == JsonTokenType.String)
             {
                 conversationId = reader.GetString();
+                if (stopAtId)
+                {
+                    stopped = true;
+                    return conversationId;
+                }
             }
             else
             {
@@ -211,15 +254,52 @@ internal static class ConvAiWebhookEventParser
 
     private static PostCallTranscriptionEvent? ParseTranscription(ReadOnlySpan<byte> data, out string? error)
     {
-        var conversation = JsonSerializer.Deserialize(data, (JsonTypeInfo<Conversation>)ConvAiJson.Options.GetTypeInfo(typeof(Conversation)));
+        var conversation = JsonSerializer.Deserialize(data, ConversationTypeInfo);
         if (conversation is null)
         {
-            error = "The post_call_transcription webhook has null 'data'.";
+            error = NullTranscriptionData;
             return null;
         }
 
         error = null;
         return new PostCallTranscriptionEvent { Data = conversation, ConversationId = conversation.ConversationId };
+    }
+
+    /// <summary>
+    /// The lazy form of <see cref="ParseTranscription"/>: <c>data</c> must be an object (the envelope pass proved it is
+    /// well-formed JSON); binding waits for the first read of <see cref="PostCallTranscriptionEvent.Data"/>.
+    /// </summary>
+    private static PostCallTranscriptionEvent? DeferTranscription(ReadOnlyMemory<byte> data, WebhookBodyLease? lease, out string? error)
+    {
+        if (data.IsEmpty || data.Span[0] != (byte)'{')
+        {
+            error = data.Span.StartsWith("null"u8) ? NullTranscriptionData : "The post_call_transcription webhook 'data' is not an object.";
+            return null;
+        }
+
+        error = null;
+
+        // A pooled request buffer is reused after the request; the event may outlive it (a handler may keep it).
+        return new PostCallTranscriptionEvent(lease is null ? data : data.ToArray());
+    }
+
+    /// <summary>Binds a <c>post_call_transcription</c>'s <c>data</c> object; on failure <paramref name="error"/> says why (never quoting it).</summary>
+    internal static bool TryBindConversation(ReadOnlySpan<byte> data, [NotNullWhen(true)] out Conversation? conversation, [NotNullWhen(false)] out string? error)
+    {
+        conversation = null;
+        try
+        {
+            // One value from its start: data read by the early-stopping envelope pass runs to the end of the body.
+            var reader = new Utf8JsonReader(data);
+            conversation = JsonSerializer.Deserialize(ref reader, ConversationTypeInfo);
+            error = conversation is null ? NullTranscriptionData : null;
+            return conversation is not null;
+        }
+        catch (Exception exception) when (DescribeBindingFailure(exception) is { } description)
+        {
+            error = description;
+            return false;
+        }
     }
 
     private static CallInitiationFailureEvent? ParseInitiationFailure(ReadOnlySpan<byte> data, out string? error)
@@ -319,7 +399,11 @@ internal static class ConvAiWebhookEventParser
     }
 }
 
-/// <summary>A webhook's envelope: what the ack path reads without binding <c>data</c>.</summary>
+/// <summary>
+/// A webhook's envelope: what the ack path reads without binding <c>data</c>. <see cref="DataStart"/> is -1 without
+/// <c>data</c>; <see cref="DataLength"/> is -1 when the envelope pass stopped inside <c>data</c> (its value runs from
+/// <see cref="DataStart"/> to somewhere before the end of the body).
+/// </summary>
 internal readonly record struct WebhookEnvelope(
     ConvAiWebhookEventType Type,
     DateTimeOffset? Timestamp,

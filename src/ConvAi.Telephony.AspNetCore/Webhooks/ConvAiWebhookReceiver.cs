@@ -104,15 +104,16 @@ internal sealed class ConvAiWebhookReceiver
                 return Reject(StatusCodes.Status401Unauthorized, verification.ToString());
             }
 
-            if (!ConvAiWebhookEventParser.TryReadEnvelope(body.Span, out var envelope, out var error))
+            if (!ConvAiWebhookEventParser.TryReadEnvelope(body.Span, out var envelope, out var error, stopEarly: true))
             {
                 receipt.Dispose();
                 return Reject(StatusCodes.Status400BadRequest, error);
             }
 
-            // Inline: bind data before claiming, so that a bad payload is answered 400 without a claim to undo.
+            // Inline: type the event before claiming, so that a bad payload is answered 400 without a claim to undo. A
+            // transcription's data is only checked to be an object here: it binds when the handler first reads Data.
             ConvAiWebhookEvent? webhookEvent = null;
-            if (!queue && !ConvAiWebhookEventParser.TryParse(body, envelope, receipt, out webhookEvent, out error))
+            if (!queue && !ConvAiWebhookEventParser.TryParse(body, envelope, receipt, bindLazily: true, out webhookEvent, out error))
             {
                 receipt.Dispose();
                 return Reject(StatusCodes.Status400BadRequest, error);

@@ -103,10 +103,10 @@ internal sealed class WebhookInboxProcessor(
                 return;
             }
 
-            if (!ConvAiWebhookEventParser.TryParse(delivery.Body, lease: null, out var webhookEvent, out _))
+            if (!ConvAiWebhookEventParser.TryParse(delivery.Body, lease: null, bindLazily: true, out var webhookEvent, out _))
             {
                 // Verified but not bindable (a value of the wrong type): retrying cannot help.
-                await EndFailedAsync(item, nameof(ConvAiWebhookPayloadException), lastAttempt: true).ConfigureAwait(false);
+                await EndFailedAsync(item, typeof(ConvAiWebhookPayloadException).FullName!, lastAttempt: true).ConfigureAwait(false);
                 return;
             }
 
@@ -124,7 +124,8 @@ internal sealed class WebhookInboxProcessor(
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                await EndFailedAsync(item, exception.GetType().FullName!, lastAttempt: false).ConfigureAwait(false);
+                // Data that does not fit the model (bound when the handler read it) fails the same way on every attempt.
+                await EndFailedAsync(item, exception.GetType().FullName!, lastAttempt: webhookEvent.HasMalformedData).ConfigureAwait(false);
                 return;
             }
 

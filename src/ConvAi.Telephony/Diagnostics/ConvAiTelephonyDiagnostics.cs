@@ -24,7 +24,7 @@ public static class ConvAiTelephonyDiagnostics
     /// <summary>Counter of 429 answers received from the API, one per attempt.</summary>
     public const string RateLimitRejectionsInstrument = "convai.telephony.rate_limit.rejections";
 
-    /// <summary>The tag holding the request kind: <c>retry_safe</c>, <c>call_placing</c> or <c>phone_number_import</c>.</summary>
+    /// <summary>The tag holding the request kind: <c>retry_safe</c>, <c>call_placing</c>, <c>phone_number_import</c> or <c>resource_creation</c>.</summary>
     public const string OperationKindTag = "convai.operation.kind";
 
     /// <summary>The tag holding the HTTP status code, when the API answered.</summary>

@@ -15,4 +15,10 @@ internal enum RequestKind
 
     /// <summary>The phone-number import, which must not be repeated after a 5xx either.</summary>
     PhoneNumberImport,
+
+    /// <summary>
+    /// Creates a resource that a second request would duplicate (a workspace webhook, with its own secret); dials no one.
+    /// Retried like the import: on 429 and when the request was never sent, not after a 5xx, 408 or timeout.
+    /// </summary>
+    ResourceCreation,
 }

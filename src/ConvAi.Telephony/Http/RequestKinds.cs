@@ -15,6 +15,9 @@ internal static class RequestKinds
     /// <summary>The <c>convai.operation.kind</c> of the phone-number import.</summary>
     public const string PhoneNumberImportTag = "phone_number_import";
 
+    /// <summary>The <c>convai.operation.kind</c> of a request that creates a resource (other than a phone number).</summary>
+    public const string ResourceCreationTag = "resource_creation";
+
     /// <summary>The <c>convai.operation.kind</c> of every request that is safe to repeat.</summary>
     public const string RetrySafeTag = "retry_safe";
 
@@ -42,6 +45,7 @@ internal static class RequestKinds
     {
         RequestKind.RetrySafe => RetrySafeTag,
         RequestKind.PhoneNumberImport => PhoneNumberImportTag,
+        RequestKind.ResourceCreation => ResourceCreationTag,
         _ => CallPlacingTag,
     };
 

@@ -19,7 +19,7 @@ namespace ConvAi.Telephony;
 /// <remarks>
 /// What is retried depends on the request kind, declared where the request is made (<see cref="RequestKind"/>; an unmarked POST
 /// counts as call-placing): requests that are safe to repeat are retried on
-/// 408, 429, 500, 502, 503, 504, transport errors and attempt timeouts; call-placing requests and the phone-number import only
+/// 408, 429, 500, 502, 503, 504, transport errors and attempt timeouts; call-placing requests, the phone-number import and other resource creations only
 /// on 429 and on transport errors that prove the request never left (<see cref="HttpRequestError.ConnectionError"/>,
 /// <see cref="HttpRequestError.NameResolutionError"/>).
 /// </remarks>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace ConvAi.Telephony.AspNetCore.Redis.Tests.Docs;
 
-/// <summary>The C# of docs/webhooks.md §12 and the package README, compiled.</summary>
+/// <summary>The C# of docs/webhooks.md §12, docs/resilience.md (Redis) and the package README, compiled.</summary>
 internal static class RedisDocsSnippets
 {
     // 12. Redis
@@ -14,6 +14,14 @@ internal static class RedisDocsSnippets
     {
         builder.Services.AddConvAiWebhooks<CallResultsHandler>()
             .UseRedis();   // ConvAi:Webhooks:Redis:* (or ConnectionStrings:Redis for the connection)
+    }
+
+    // docs/resilience.md: "Share the limit across instances (Redis)", and the package README
+    public static void UseRedisConcurrencyLimiter(WebApplicationBuilder builder)
+    {
+        // Every instance registers the same limit and key. The connection is the app's IConnectionMultiplexer, else ConnectionStrings:Redis.
+        builder.Services.AddConvAiTelephony(builder.Configuration.GetSection("ConvAi"))
+            .UseRedisConcurrencyLimiter(planConcurrencyLimit: 20, o => o.Key = "convai:workspace-a");
     }
 
     private sealed class CallResultsHandler(WebhookRecorder recorder) : ConvAiWebhookHandler

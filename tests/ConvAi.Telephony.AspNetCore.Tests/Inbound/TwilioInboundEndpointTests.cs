@@ -227,14 +227,15 @@ public class TwilioInboundEndpointTests
         using var client = await StartAsync(o => o.RegisterCallTimeout = TimeSpan.FromSeconds(5), time: time);
 
         var pending = client.SendAsync(SignedRequest("http://localhost" + Path));
-        await arrived.Task;
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
         time.Advance(TimeSpan.FromSeconds(4));
         Assert.That(pending.IsCompleted, Is.False);
         time.Advance(TimeSpan.FromSeconds(1));
-        using var response = await pending;
+        using var response = await pending.WaitAsync(TimeSpan.FromSeconds(30));
         release.SetResult();
 
         await AssertTwiMLAsync(response, DefaultFallback);
+        await DisposeAppWhileTheClockTicksAsync(time);
     }
 
     [TestCase(null, TestName = "Post_MissingSignature_Returns403WithoutRegisterCall")]
@@ -459,6 +460,24 @@ public class TwilioInboundEndpointTests
                 }
             });
         return _app.GetTestClient();
+    }
+
+    /// <summary>
+    /// Disposes the app while <paramref name="time"/> ticks. The abandoned register call finishes on another thread after
+    /// the test released it, and the client's resilience pipeline, on disposal, waits for executions still in flight by
+    /// sleeping on the container's clock (Polly's execution tracking): on a fake clock nobody advances, that wait never ends.
+    /// </summary>
+    private async Task DisposeAppWhileTheClockTicksAsync(FakeTimeProvider time)
+    {
+        var disposing = _app!.DisposeAsync().AsTask();
+        _app = null;
+        for (var i = 0; i < 600 && !disposing.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(disposing, Task.Delay(10));
+        }
+
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private void AddServices(IServiceCollection services, Action<TwilioInboundOptions> configure, TimeProvider? time)

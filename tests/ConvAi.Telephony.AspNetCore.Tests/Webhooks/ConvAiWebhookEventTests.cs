@@ -178,6 +178,7 @@ public class ConvAiWebhookEventTests
     [TestCase("""{"type":"post_call_transcription"}""", TestName = "Parse_KnownTypeWithoutData_Throws")]
     [TestCase("""{"type":"post_call_transcription","data":null}""", TestName = "Parse_TranscriptionNullData_Throws")]
     [TestCase("""{"type":"post_call_transcription","data":[]}""", TestName = "Parse_TranscriptionArrayData_Throws")]
+    [TestCase("""{"type":"post_call_transcription","data":{"conversation_id":"c","transcript":"base64!"}}""", TestName = "Parse_TranscriptionTranscriptNotList_Throws")]
     [TestCase("""{"type":"post_call_audio","data":{"agent_id":"a"}}""", TestName = "Parse_AudioWithoutFullAudio_Throws")]
     [TestCase("""{"type":"post_call_audio","data":{"full_audio":12}}""", TestName = "Parse_AudioNumericFullAudio_Throws")]
     [TestCase("""{"type":"post_call_audio","data":{"full_audio":"not base64!"}}""", TestName = "Parse_AudioInvalidBase64_Throws")]
@@ -189,6 +190,99 @@ public class ConvAiWebhookEventTests
         var exception = Assert.Throws<ConvAiWebhookPayloadException>(() => ConvAiWebhookEvent.Parse(Encoding.UTF8.GetBytes(json)));
 
         Assert.That(exception!.Message, Does.Not.Contain("base64!"));
+    }
+
+    [TestCase("""{"type":"post_call_transcription","data":null}""")]
+    [TestCase("""{"type":"post_call_transcription","data":[]}""")]
+    [TestCase("""{"type":"post_call_transcription","data":"text"}""")]
+    public void TryParse_LazyTranscriptionDataNotAnObject_FailsBeforeBinding(string json)
+    {
+        var parsed = ConvAiWebhookEventParser.TryParse(Encoding.UTF8.GetBytes(json), lease: null, bindLazily: true, out _, out var error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(parsed, Is.False);
+            Assert.That(error, Does.StartWith("The post_call_transcription webhook"));
+        });
+    }
+
+    [TestCase("""{"type":"post_call_transcription","event_timestamp":1,"data":{"agent_id":"a","conversation_id":"c1","status":"done"}}""", true, TestName = "TryReadEnvelope_StopEarly_StopsAfterConversationId")]
+    [TestCase("""{"event_timestamp":1,"data":{"conversation_id":"c1","status":"done"},"type":"post_call_transcription"}""", false, TestName = "TryReadEnvelope_StopEarlyTypeAfterData_ReadsWholeBody")]
+    [TestCase("""{"type":"post_call_transcription","data":{"conversation_id":"c1","status":"done"},"event_timestamp":1}""", false, TestName = "TryReadEnvelope_StopEarlyTimestampAfterData_ReadsWholeBody")]
+    [TestCase("""{"type":"post_call_audio","event_timestamp":1,"data":{"conversation_id":"c1","full_audio":""}}""", false, TestName = "TryReadEnvelope_StopEarlyAudio_ReadsWholeBody")]
+    public void TryReadEnvelope_StopEarly_OnlyForTranscriptionsInTheSentOrder(string json, bool stops)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+
+        var read = ConvAiWebhookEventParser.TryReadEnvelope(body, out var early, out _, stopEarly: true);
+        ConvAiWebhookEventParser.TryReadEnvelope(body, out var full, out _);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read, Is.True);
+            Assert.That((early.Type, early.ConversationId, early.Timestamp), Is.EqualTo((full.Type, full.ConversationId, full.Timestamp)));
+            Assert.That(full.ConversationId, Is.EqualTo("c1"));
+            Assert.That(early.DataStart, Is.EqualTo(full.DataStart));
+            Assert.That(early.DataLength, stops ? Is.EqualTo(-1) : Is.EqualTo(full.DataLength));
+            Assert.That(full.DataLength, Is.GreaterThan(0));
+        });
+    }
+
+    [Test]
+    public void TryReadEnvelope_StopEarlyThenLazyBind_BindsDataOnlyUpToItsEnd()
+    {
+        var body = WebhookFixtures.Load("post_call_transcription.json");
+        Assert.That(ConvAiWebhookEventParser.TryReadEnvelope(body, out var envelope, out _, stopEarly: true), Is.True);
+
+        Assert.That(ConvAiWebhookEventParser.TryParse(body, envelope, lease: null, bindLazily: true, out var parsed, out _), Is.True);
+        var data = ((PostCallTranscriptionEvent)parsed!).Data;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(envelope.DataLength, Is.EqualTo(-1));
+            Assert.That(data.ConversationId, Is.EqualTo("abc"));
+            Assert.That(data.Transcript, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public void TryParse_LazyTranscription_BindsOnFirstReadOnceAcrossThreads()
+    {
+        var body = WebhookFixtures.Load("post_call_transcription.json");
+        Assert.That(ConvAiWebhookEventParser.TryParse(body, lease: null, bindLazily: true, out var parsed, out _), Is.True);
+        var webhookEvent = (PostCallTranscriptionEvent)parsed!;
+
+        var reads = Enumerable.Range(0, 8).AsParallel().Select(_ => webhookEvent.Data).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(webhookEvent.ConversationId, Is.EqualTo("abc"));
+            Assert.That(webhookEvent.EventTimestamp, Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(1739537297)));
+            Assert.That(reads, Is.All.SameAs(reads[0]), "every reader gets the one bound instance");
+            Assert.That(reads[0].Transcript, Has.Count.EqualTo(2));
+            Assert.That(webhookEvent.HasMalformedData, Is.False);
+            Assert.That(webhookEvent with { Data = new Conversation { ConversationId = "set" } }, Has.Property("Data").Property("ConversationId").EqualTo("set"));
+        });
+    }
+
+    [Test]
+    public void TryParse_LazyTranscriptionMalformedData_ReadThrowsPayloadExceptionEveryTime()
+    {
+        var body = WebhookLazyBindingTests.Malformed();
+        Assert.That(ConvAiWebhookEventParser.TryParse(body, lease: null, bindLazily: true, out var parsed, out _), Is.True, "the envelope is fine");
+        var webhookEvent = (PostCallTranscriptionEvent)parsed!;
+
+        var first = Assert.Throws<ConvAiWebhookPayloadException>(() => _ = webhookEvent.Data);
+        var second = Assert.Throws<ConvAiWebhookPayloadException>(() => _ = webhookEvent.Data);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first!.Message, Does.Not.Contain("SECRET-TURN-TEXT"));
+            Assert.That(second!.Message, Is.EqualTo(first.Message));
+            Assert.That(webhookEvent.HasMalformedData, Is.True);
+            Assert.That(webhookEvent.TryGetData(out _), Is.False);
+            Assert.That(webhookEvent.ConversationId, Is.EqualTo("bad1"));
+        });
     }
 
     [Test]

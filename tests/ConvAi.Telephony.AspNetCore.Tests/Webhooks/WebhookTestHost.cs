@@ -39,6 +39,9 @@ public sealed class WebhookRecorder
     /// <summary>Number of calls still to fail with an exception.</summary>
     public int FailuresToThrow;
 
+    /// <summary>Runs first on every event that reaches the app (e.g. to read its data); an exception fails the call.</summary>
+    public Action<ConvAiWebhookEvent>? Inspect { get; set; }
+
     public async Task RecordAsync(ConvAiWebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
         if (webhookEvent is PostCallAudioEvent audio)
@@ -48,6 +51,7 @@ public sealed class WebhookRecorder
             Audio.Enqueue(sink.ToArray());
         }
 
+        Inspect?.Invoke(webhookEvent);
         if (Interlocked.Decrement(ref FailuresToThrow) >= 0)
         {
             throw new InvalidOperationException("The app's storage is down.");

@@ -46,7 +46,7 @@ public class EndpointTableTests
         yield return Case("GET", "/v1/convai/phone-numbers/p1/sip-messages", SipPage, null, c => c.PhoneNumbers.ListSipMessagesAsync("p1"));
         yield return Case("GET", "/v1/convai/analytics/live-count", """{"count":0}""", null, c => c.Conversations.GetLiveCountAsync());
         yield return Case("GET", "/v1/workspace/webhooks", Webhooks, null, c => c.WorkspaceWebhooks.ListAsync());
-        yield return Case("POST", "/v1/workspace/webhooks", """{"webhook_id":"wh"}""", nameof(RequestKind.PhoneNumberImport), c => c.WorkspaceWebhooks.CreateAsync(new CreateWorkspaceWebhookRequest { Name = "n", WebhookUrl = "https://a.example.com" }));
+        yield return Case("POST", "/v1/workspace/webhooks", """{"webhook_id":"wh"}""", nameof(RequestKind.ResourceCreation), c => c.WorkspaceWebhooks.CreateAsync(new CreateWorkspaceWebhookRequest { Name = "n", WebhookUrl = "https://a.example.com" }));
         yield return Case("PATCH", "/v1/workspace/webhooks/wh", """{"status":"ok"}""", null, c => c.WorkspaceWebhooks.UpdateAsync("wh", new UpdateWorkspaceWebhookRequest { Name = "n" }));
         yield return Case("DELETE", "/v1/workspace/webhooks/wh", """{"status":"ok"}""", null, c => c.WorkspaceWebhooks.DeleteAsync("wh"));
     }

@@ -34,6 +34,7 @@ public class RequestKindsTests
     [TestCase(nameof(RequestKind.RetrySafe))]
     [TestCase(nameof(RequestKind.CallPlacing))]
     [TestCase(nameof(RequestKind.PhoneNumberImport))]
+    [TestCase(nameof(RequestKind.ResourceCreation))]
     public void Get_MarkStoredAsObject_AsRefitStoresProperties_IsRead(string kind)
     {
         var mark = Enum.Parse<RequestKind>(kind);
@@ -55,6 +56,7 @@ public class RequestKindsTests
     [TestCase(nameof(RequestKind.RetrySafe), "retry_safe")]
     [TestCase(nameof(RequestKind.CallPlacing), "call_placing")]
     [TestCase(nameof(RequestKind.PhoneNumberImport), "phone_number_import")]
+    [TestCase(nameof(RequestKind.ResourceCreation), "resource_creation")]
     [TestCase("99", "call_placing")]
     public void Tag_Kind_IsTheTelemetryValue(string kind, string expected)
         => Assert.That(RequestKinds.Tag(Enum.Parse<RequestKind>(kind)), Is.EqualTo(expected));

@@ -319,6 +319,7 @@ public class ResiliencePipelineTests
     [TestCase("POST", null, 1, 503)]
     [TestCase("POST", nameof(RequestKind.CallPlacing), 1, 503)]
     [TestCase("POST", nameof(RequestKind.PhoneNumberImport), 1, 503)]
+    [TestCase("POST", nameof(RequestKind.ResourceCreation), 1, 503)]
     [TestCase("POST", nameof(RequestKind.RetrySafe), 2, 200)]
     [TestCase("GET", null, 2, 200)]
     public async Task RawRequest_503ThenOk_RepeatedOnlyWhenDeclaredSafe(string method, string? mark, int expectedRequests, int expectedStatus)

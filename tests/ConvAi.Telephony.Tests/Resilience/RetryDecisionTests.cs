@@ -11,6 +11,7 @@ public class RetryDecisionTests
     private const string Get = "GET /v1/convai/conversations/c1";
     private const string Call = "POST /v1/convai/twilio/outbound-call CallPlacing";
     private const string Import = "POST /v1/convai/phone-numbers PhoneNumberImport";
+    private const string CreateWebhook = "POST /v1/workspace/webhooks ResourceCreation";
     private const string Feedback = "POST /v1/convai/conversations/c1/feedback RetrySafe";
     private const string UnmarkedPost = "POST /v1/convai/conversations/c1/feedback";
 
@@ -21,6 +22,10 @@ public class RetryDecisionTests
     [TestCase(Feedback, 503, true)]
     [TestCase(Import, 503, false)]
     [TestCase(Import, 429, true)]
+    [TestCase(CreateWebhook, 500, false)]
+    [TestCase(CreateWebhook, 503, false)]
+    [TestCase(CreateWebhook, 408, false)]
+    [TestCase(CreateWebhook, 429, true)]
     [TestCase(Call, 429, true)]
     [TestCase(Call, 502, false)]
     [TestCase(UnmarkedPost, 503, false)]
@@ -51,6 +56,7 @@ public class RetryDecisionTests
             yield return new TestCaseData(Get, error, get).SetName($"ShouldRetry_Get_{name}_{get}");
             yield return new TestCaseData(Call, error, call).SetName($"ShouldRetry_OutboundCall_{name}_{call}");
             yield return new TestCaseData(UnmarkedPost, error, call).SetName($"ShouldRetry_UnmarkedPost_{name}_{call}");
+            yield return new TestCaseData(CreateWebhook, error, call).SetName($"ShouldRetry_CreateWebhook_{name}_{call}");
         }
     }
 

@@ -43,8 +43,8 @@ public class WorkspaceWebhooksClient
             throw new ArgumentException("The webhook URL must be an absolute https:// URL.", $"{nameof(request)}.{nameof(request.WebhookUrl)}");
         }
 
-        // Not repeated after a 5xx or a timeout, like the phone-number import: a second create would make a second webhook.
-        return _api.CreateAsync(new CreateWorkspaceWebhookBody(request), RequestKind.PhoneNumberImport, cancellationToken);
+        // Not repeated after a 5xx or a timeout: a second create would make a second webhook.
+        return _api.CreateAsync(new CreateWorkspaceWebhookBody(request), RequestKind.ResourceCreation, cancellationToken);
     }
 
     /// <summary>Updates a webhook (<c>PATCH /v1/workspace/webhooks/{webhook_id}</c>): enable or disable it, rename it, turn retries on.</summary>

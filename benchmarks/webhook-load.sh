@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Issue 10's webhook delivery benchmarks, all in one process per scenario (ConvAi.Telephony.Benchmarks --webhook-load):
+# Kestrel servers on 127.0.0.1 hosted by the benchmark program, targets interleaved per round, ratios from medians.
+#   ack-latency  Queued vs Inline answer latency, handler taking 200 ms, 4 deliveries/s        (~1 minute)
+#   burst        10,000 deliveries: bare endpoint vs Queued (memory inbox, Redis inbox)         (~3 minutes)
+#   inline       bare vs hand-written endpoint vs MapConvAiWebhooks Inline, handler reads transcript (~2 minutes)
+# and the BenchmarkDotNet ack-path case (verify + envelope read vs the HMAC floor, in process).
+# Not part of .ci/run (too slow). Env: WEBHOOK_LOAD_ROUNDS (3; inline uses 5), WEBHOOK_LOAD_SCENARIOS ("ack-latency burst inline ack-path").
+# Tiered compilation is off (DOTNET_TieredCompilation=0) so every round measures optimized code: on a busy machine the
+# background tier-1 compiler lags for minutes and the first rounds would measure tier-0 code.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BENCH_PROJECT="$HERE/ConvAi.Telephony.Benchmarks"
+ROUNDS="${WEBHOOK_LOAD_ROUNDS:-3}"
+SCENARIOS="${WEBHOOK_LOAD_SCENARIOS:-ack-latency burst inline ack-path}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build "$BENCH_PROJECT" -c Release -v quiet -nologo >/dev/null
+BENCH_DLL="$BENCH_PROJECT/bin/Release/net10.0/ConvAi.Telephony.Benchmarks.dll"
+for scenario in $SCENARIOS; do
+  echo "== $scenario (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  case "$scenario" in
+    ack-path)
+      OUT="$(mktemp -d "${TMPDIR:-/tmp}/convai-ackpath.XXXXXX")"
+      (cd "$BENCH_PROJECT" && dotnet "$BENCH_DLL" --filter '*WebhookAckPath*' --inProcess --job short --iterationCount 10 \
+        --exporters json --artifacts "$OUT" >"$OUT/bdn.log" 2>&1) || { tail -30 "$OUT/bdn.log"; exit 1; }
+      dotnet "$BENCH_DLL" --report "$OUT/results" | grep 'ack path'
+      ;;
+    inline) DOTNET_TieredCompilation=0 dotnet "$BENCH_DLL" --webhook-load inline "$((ROUNDS > 5 ? ROUNDS : 5))" ;;
+    *) DOTNET_TieredCompilation=0 dotnet "$BENCH_DLL" --webhook-load "$scenario" "$ROUNDS" ;;
+  esac
+done
