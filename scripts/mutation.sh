@@ -1,60 +1,87 @@
 #!/usr/bin/env bash
-# Mutation testing of the safety core with dotnet-stryker (a local tool, see dotnet-tools.json).
-# Prints one line per file: the file, its mutation score (killed + timed out over all tested
-# mutants, survivors and uncovered mutants included) and the counts behind it.
+# Mutation testing of the safety core with dotnet-stryker (a local tool, see dotnet-tools.json). Not part of .ci/run:
+# each project takes several minutes (a build, then one test run per covered mutant).
 #
-#   bash scripts/mutation.sh            # all files below (takes several minutes per project)
-#   bash scripts/mutation.sh aspnetcore # only the add-on's files
-#   bash scripts/mutation.sh core       # only the core files
+#   bash scripts/mutation.sh                      # both projects, every file below
+#   bash scripts/mutation.sh aspnetcore           # only the add-on's files
+#   bash scripts/mutation.sh core RetryAfter.cs   # one project, only the named file(s)
 #
-# Not part of .ci/run. Reports (HTML and JSON, with every survivor) land in artifacts/mutation/<project>.
+# Prints the table of CONTRIBUTING.md ("Mutation testing"): per file the mutants Stryker tested, how many the
+# tests killed (a timeout counts as killed), how many survived (no test covering the mutant counts as survived), and
+# the score, then every survivor (line, mutator, replacement) so that each can be checked for equivalence.
+# Reports (HTML and JSON) land in artifacts/mutation/<project>.
+#
+# Settings: coverage analysis perTest (each mutant runs only the tests that cover it), the test-case filter below
+# (the fixtures of these files, without the slow end-to-end suites; a filter can only lower a score, never raise it),
+# concurrency STRYKER_CONCURRENCY (default 2: the machine is shared). Each file is restricted with --mutate; the files
+# of one test project share one Stryker run (one build), which gives the same per-file counts as one run per file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# name | project (as the test project references it) | test project | files to mutate | a VSTest filter used only
-# with STRYKER_FAST=1 (the unit and endpoint tests of these files, without the slow Kestrel and Redis suites;
-# not yet verified end to end). By default every test of the test project runs.
+# name | project under test (as the test project references it) | test project | files to mutate | VSTest filter
 targets=(
   "aspnetcore|ConvAi.Telephony.AspNetCore.csproj|tests/ConvAi.Telephony.AspNetCore.Tests|Webhooks/ConvAiWebhookSignature.cs Inbound/TwilioRequestValidator.cs Inbound/SharedSecret.cs|FullyQualifiedName~ConvAiWebhookSignature|FullyQualifiedName~TwilioRequestValidator|FullyQualifiedName~ConversationInitiationEndpointTests|FullyQualifiedName~TwilioInboundEndpointTests"
-  "core|ConvAi.Telephony.csproj|tests/ConvAi.Telephony.Tests|Resilience/ConvAiResiliencePipeline.cs Http/RequestKinds.cs Http/RetryAfter.cs|"
+  "core|ConvAi.Telephony.csproj|tests/ConvAi.Telephony.Tests|Resilience/ConvAiResiliencePipeline.cs Http/RequestKinds.cs Http/RetryAfter.cs Http/TransientStatus.cs|FullyQualifiedName~ConvAi.Telephony.Tests.Http|FullyQualifiedName~ConvAi.Telephony.Tests.Resilience|FullyQualifiedName~ConvAi.Telephony.Tests.Errors"
 )
 only="${1:-}"
-concurrency="${STRYKER_CONCURRENCY:-1}"
+shift || true
+concurrency="${STRYKER_CONCURRENCY:-2}"
 
 dotnet tool restore >/dev/null
+config="$PWD/artifacts/mutation/stryker-config.json"
+mkdir -p "$(dirname "$config")"
+echo '{ "stryker-config": { "coverage-analysis": "perTest" } }' >"$config"
 
-summaries=()
+reports=()
 for target in "${targets[@]}"; do
   IFS='|' read -r name project tests files filter <<<"$target"
   [ -n "$only" ] && [ "$only" != "$name" ] && continue
+  if [ $# -gt 0 ]; then
+    picked=""
+    for file in $files; do
+      for wanted in "$@"; do [ "$(basename "$file")" = "$wanted" ] && picked="$picked $file"; done
+    done
+    files="$picked"
+  fi
+  [ -z "${files// /}" ] && continue
   output="$PWD/artifacts/mutation/$name"
   rm -rf "$output"
   mutate=()
   for file in $files; do mutate+=(--mutate "**/$file"); done
-  if [ -n "$filter" ] && [ -n "${STRYKER_FAST:-}" ]; then mutate+=(--test-case-filter "$filter"); fi
-  echo "== $name: $files"
-  (cd "$tests" && dotnet stryker --project "$project" --target-framework net10.0 --configuration Release \
-    --concurrency "$concurrency" --reporter json --reporter html --reporter progress \
+  echo "== $name:$files"
+  (cd "$tests" && dotnet stryker --config-file "$config" --project "$project" --target-framework net10.0 --configuration Release \
+    --concurrency "$concurrency" --test-case-filter "$filter" --reporter json --reporter html --reporter progress \
     --output "$output" --skip-version-check "${mutate[@]}")
-  summaries+=("$output/reports/mutation-report.json")
+  reports+=("$output/reports/mutation-report.json")
 done
 
-echo
-printf '%-34s %7s %7s %9s %11s %10s\n' file score killed survived no-coverage timeout
-for report in "${summaries[@]}"; do
-  python3 - "$report" <<'PY'
+python3 - "${reports[@]}" <<'PY'
 import json, os, sys
-report = json.load(open(sys.argv[1]))
-for path, data in sorted(report["files"].items()):
-    counts = {}
-    for mutant in data["mutants"]:
-        counts[mutant["status"]] = counts.get(mutant["status"], 0) + 1
-    killed, timeout = counts.get("Killed", 0), counts.get("Timeout", 0)
-    survived, uncovered = counts.get("Survived", 0), counts.get("NoCoverage", 0)
-    tested = killed + timeout + survived + uncovered
-    score = 100.0 * (killed + timeout) / tested if tested else 100.0
-    name = os.path.splitext(os.path.basename(path))[0]
-    print(f"{name:<34} {score:6.1f}% {killed:7} {survived:9} {uncovered:11} {timeout:10}")
+rows, survivors = [], []
+for report_path in sys.argv[1:]:
+    report = json.load(open(report_path))
+    for path, data in sorted(report["files"].items()):
+        name = os.path.splitext(os.path.basename(path))[0]
+        lines = data["source"].splitlines()
+        counts = {}
+        for mutant in data["mutants"]:
+            counts[mutant["status"]] = counts.get(mutant["status"], 0) + 1
+            if mutant["status"] in ("Survived", "NoCoverage"):
+                line = mutant["location"]["start"]["line"]
+                survivors.append(f"{name}:{line} {mutant['mutatorName']} ({mutant['status']}): "
+                                 f"{lines[line - 1].strip()[:90]}  ->  {mutant.get('replacement', '').strip()[:90]}")
+        killed = counts.get("Killed", 0) + counts.get("Timeout", 0)
+        survived = counts.get("Survived", 0) + counts.get("NoCoverage", 0)
+        mutants = killed + survived
+        score = 100.0 * killed / mutants if mutants else 100.0
+        rows.append(f"| `{name}` | {mutants} | {killed} | {survived} | {score:.1f}% |")
+print()
+print("| file | mutants | killed | survived | score |")
+print("|---|---:|---:|---:|---:|")
+print("\n".join(rows))
+print()
+print("Survivors:" if survivors else "No survivors.")
+for survivor in survivors:
+    print("- " + survivor)
 PY
-done

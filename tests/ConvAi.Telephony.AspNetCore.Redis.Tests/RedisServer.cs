@@ -6,12 +6,15 @@ using StackExchange.Redis;
 namespace ConvAi.Telephony.AspNetCore.Redis.Tests;
 
 /// <summary>
-/// A throwaway redis-server on 127.0.0.1 and a free port, started by the test and killed after it. Without the
-/// binary the calling test is ignored (reported as skipped, never as passed).
+/// A throwaway redis-server on 127.0.0.1 and a free port, started by the test and killed after it, with one shared
+/// <see cref="Connection"/> to it. Without the binary the calling test is ignored (reported as skipped, never as passed).
+/// A fixture starts it once: <c>[OneTimeSetUp]</c> <c>_redis = await RedisServer.StartAsync()</c>, <c>[OneTimeTearDown]</c>
+/// <c>await _redis.DisposeAsync()</c>, and each test uses its own key prefix.
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
+    private ConnectionMultiplexer? _connection;
 
     private RedisServer(Process process, int port)
     {
@@ -21,7 +24,11 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The StackExchange.Redis configuration string of this server (the endpoint and <c>abortConnect=false</c>).</summary>
     public string Configuration => $"127.0.0.1:{Port},abortConnect=false";
+
+    /// <summary>A connection to this server, made on first use and closed by <see cref="DisposeAsync"/>.</summary>
+    public IConnectionMultiplexer Connection => _connection ??= ConnectionMultiplexer.Connect(Configuration);
 
     public static async Task<RedisServer> StartAsync(int? port = null)
     {
@@ -61,10 +68,16 @@ internal sealed class RedisServer : IAsyncDisposable
         throw new InvalidOperationException("redis-server did not start.");
     }
 
+    /// <summary>A new connection of the caller's own (the caller disposes it), for tests that need more than one client.</summary>
     public async Task<IConnectionMultiplexer> ConnectAsync() => await ConnectionMultiplexer.ConnectAsync(Configuration);
 
     public async ValueTask DisposeAsync()
     {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill();

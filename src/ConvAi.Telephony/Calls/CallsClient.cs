@@ -39,14 +39,8 @@ public class CallsClient
     /// <exception cref="ConvAiCallRejectedException">The server answered <c>success: false</c>.</exception>
     /// <exception cref="ConvAiOutcomeUnknownException">The call may or may not have been placed.</exception>
     /// <exception cref="ConvAiApiException">The API refused the request (the call was not placed).</exception>
-    public virtual async Task<TwilioCallResult> StartTwilioCallAsync(StartTwilioCallRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var placement = PrepareOutboundCall("StartTwilioCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
-        var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
-        var result = await _context.PlaceCallAsync(placement, ct => _api.StartTwilioCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
-        return result.Success ? result : throw _context.Rejected(body.AgentId, result.Message, result.ConversationId);
-    }
+    public virtual Task<TwilioCallResult> StartTwilioCallAsync(StartTwilioCallRequest request, CancellationToken cancellationToken = default)
+        => StartOutboundCallAsync("StartTwilioCall", request, _api.StartTwilioCallAsync, cancellationToken);
 
     /// <summary>Calls a number through an imported SIP-trunk number (<c>POST /v1/convai/sip-trunk/outbound-call</c>).</summary>
     /// <param name="request">The agent, the number that calls, the number to call and per-call data.</param>
@@ -56,14 +50,8 @@ public class CallsClient
     /// <exception cref="ConvAiCallRejectedException">The server answered <c>success: false</c>.</exception>
     /// <exception cref="ConvAiOutcomeUnknownException">The call may or may not have been placed.</exception>
     /// <exception cref="ConvAiApiException">The API refused the request (the call was not placed).</exception>
-    public virtual async Task<SipTrunkCallResult> StartSipTrunkCallAsync(StartSipTrunkCallRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var placement = PrepareOutboundCall("StartSipTrunkCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
-        var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
-        var result = await _context.PlaceCallAsync(placement, ct => _api.StartSipTrunkCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
-        return result.Success ? result : throw _context.Rejected(body.AgentId, result.Message, result.ConversationId);
-    }
+    public virtual Task<SipTrunkCallResult> StartSipTrunkCallAsync(StartSipTrunkCallRequest request, CancellationToken cancellationToken = default)
+        => StartOutboundCallAsync("StartSipTrunkCall", request, _api.StartSipTrunkCallAsync, cancellationToken);
 
     /// <summary>Calls a number from an imported Exotel number (<c>POST /v1/convai/exotel/outbound-call</c>).</summary>
     /// <param name="request">The agent, the number that calls, the number to call and per-call data.</param>
@@ -73,14 +61,8 @@ public class CallsClient
     /// <exception cref="ConvAiCallRejectedException">The server answered <c>success: false</c>.</exception>
     /// <exception cref="ConvAiOutcomeUnknownException">The call may or may not have been placed.</exception>
     /// <exception cref="ConvAiApiException">The API refused the request (the call was not placed).</exception>
-    public virtual async Task<ExotelCallResult> StartExotelCallAsync(StartExotelCallRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var placement = PrepareOutboundCall("StartExotelCall", request.AgentId, request.AgentPhoneNumberId, request.ToNumber, request.ConversationInitiationClientData);
-        var body = request with { AgentId = placement.AgentId, AgentPhoneNumberId = placement.PhoneNumberId, ToNumber = placement.ToNumber! };
-        var result = await _context.PlaceCallAsync(placement, ct => _api.StartExotelCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
-        return result.Success ? result : throw _context.Rejected(body.AgentId, result.Message, result.ConversationId);
-    }
+    public virtual Task<ExotelCallResult> StartExotelCallAsync(StartExotelCallRequest request, CancellationToken cancellationToken = default)
+        => StartOutboundCallAsync("StartExotelCall", request, _api.StartExotelCallAsync, cancellationToken);
 
     /// <summary>
     /// Registers an inbound (or outbound) Twilio call with an agent and returns the TwiML to answer Twilio with
@@ -189,14 +171,25 @@ public class CallsClient
         return CallOutcomeWaiter.WaitAsync(_conversations, _tracker, _context.TimeProvider, conversationId, callId, options, backoff, cancellationToken);
     }
 
-    /// <summary>Resolves the default ids, normalizes the number and checks the variables of an outbound call; nothing is sent on failure.</summary>
-    private CallPlacement PrepareOutboundCall(string operation, string? agentId, string? phoneNumberId, string? toNumber, ConversationInitiationClientData? data)
+    /// <summary>
+    /// Resolves the default ids, normalizes the number and checks the variables of an outbound call (nothing is sent when one
+    /// is wrong), then places the call once.
+    /// </summary>
+    private async Task<TResult> StartOutboundCallAsync<TRequest, TResult>(
+        string operation, TRequest request, Func<TRequest, RequestKind, CancellationToken, Task<TResult>> send, CancellationToken cancellationToken)
+        where TRequest : OutboundCallRequest
+        where TResult : OutboundCallResult
     {
-        const string request = "request";
-        var resolvedAgent = _context.ResolveAgentId(agentId, $"{request}.{nameof(StartTwilioCallRequest.AgentId)}");
-        var resolvedNumberId = _context.ResolvePhoneNumberId(phoneNumberId, $"{request}.{nameof(StartTwilioCallRequest.AgentPhoneNumberId)}");
-        var normalized = E164.Normalize(toNumber, $"{request}.{nameof(StartTwilioCallRequest.ToNumber)}");
-        Guard.CheckClientData(data, $"{request}.{nameof(StartTwilioCallRequest.ConversationInitiationClientData)}");
-        return new CallPlacement(operation, resolvedAgent, resolvedNumberId, normalized, data?.UserId);
+        ArgumentNullException.ThrowIfNull(request);
+        var body = (TRequest)(request with
+        {
+            AgentId = _context.ResolveAgentId(request.AgentId, $"{nameof(request)}.{nameof(request.AgentId)}"),
+            AgentPhoneNumberId = _context.ResolvePhoneNumberId(request.AgentPhoneNumberId, $"{nameof(request)}.{nameof(request.AgentPhoneNumberId)}"),
+            ToNumber = E164.Normalize(request.ToNumber, $"{nameof(request)}.{nameof(request.ToNumber)}"),
+        });
+        var data = body.ConversationInitiationClientData;
+        Guard.CheckClientData(data, $"{nameof(request)}.{nameof(request.ConversationInitiationClientData)}");
+        var placement = new CallPlacement(operation, body.AgentId, body.AgentPhoneNumberId, body.ToNumber, data?.UserId);
+        return await _context.StartCallAsync(placement, ct => send(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
     }
 }

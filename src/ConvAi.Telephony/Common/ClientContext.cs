@@ -78,11 +78,21 @@ internal sealed class ClientContext
         }
     }
 
-    /// <summary>Logs and creates the error of a call-placing request answered with <c>success: false</c>.</summary>
-    public ConvAiCallRejectedException Rejected(string? agentId, string? message, string? conversationId)
+    /// <summary>
+    /// Places an outbound call like <see cref="PlaceCallAsync{T}"/> and turns an answer with <c>success: false</c> into a logged
+    /// <see cref="ConvAiCallRejectedException"/>.
+    /// </summary>
+    public async Task<T> StartCallAsync<T>(CallPlacement placement, Func<CancellationToken, Task<T>> send, CancellationToken cancellationToken)
+        where T : OutboundCallResult
     {
-        Log.CallRejected(Logger, agentId, conversationId);
-        return new ConvAiCallRejectedException(message, conversationId);
+        var result = await PlaceCallAsync(placement, send, cancellationToken).ConfigureAwait(false);
+        if (result.Success)
+        {
+            return result;
+        }
+
+        Log.CallRejected(Logger, placement.AgentId, result.ConversationId);
+        throw new ConvAiCallRejectedException(result.Message, result.ConversationId);
     }
 
     private ConvAiOutcomeUnknownException OutcomeUnknown(CallPlacement placement, DateTimeOffset startedAt, HttpStatusCode? status, Exception inner)

@@ -42,8 +42,7 @@ public class WhatsAppClient
         Guard.CheckClientData(request.ConversationInitiationClientData, $"{nameof(request)}.{nameof(request.ConversationInitiationClientData)}");
         var body = request with { AgentId = _context.ResolveAgentId(request.AgentId, $"{nameof(request)}.{nameof(request.AgentId)}") };
         var placement = new CallPlacement("StartWhatsAppCall", body.AgentId, body.WhatsAppPhoneNumberId, body.WhatsAppUserId, body.ConversationInitiationClientData?.UserId);
-        var result = await _context.PlaceCallAsync(placement, ct => _api.StartCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
-        return result.Success ? result : throw _context.Rejected(body.AgentId, result.Message, result.ConversationId);
+        return await _context.StartCallAsync(placement, ct => _api.StartCallAsync(body, RequestKind.CallPlacing, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends a template message that opens a conversation with the agent (<c>POST /v1/convai/whatsapp/outbound-message</c>).</summary>

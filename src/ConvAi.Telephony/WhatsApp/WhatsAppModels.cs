@@ -33,24 +33,7 @@ public sealed record StartWhatsAppCallRequest
 }
 
 /// <summary>The answer of a WhatsApp outbound call.</summary>
-public sealed record WhatsAppCallResult
-{
-    /// <summary>Gets whether the call was placed. The client throws <see cref="ConvAiCallRejectedException"/> when it is false.</summary>
-    [JsonPropertyName("success")]
-    public bool Success { get; init; }
-
-    /// <summary>Gets the server's message.</summary>
-    [JsonPropertyName("message")]
-    public string? Message { get; init; }
-
-    /// <summary>Gets the id of the conversation the call belongs to.</summary>
-    [JsonPropertyName("conversation_id")]
-    public string? ConversationId { get; init; }
-
-    /// <summary>Gets fields the server sent that this version of the library does not know.</summary>
-    [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
-}
+public sealed record WhatsAppCallResult : OutboundCallResult;
 
 /// <summary>The body of <c>POST /v1/convai/whatsapp/outbound-message</c>: a template message that opens a conversation with the agent.</summary>
 public sealed record SendWhatsAppMessageRequest

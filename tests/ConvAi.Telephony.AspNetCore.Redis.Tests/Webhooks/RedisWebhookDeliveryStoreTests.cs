@@ -10,38 +10,22 @@ namespace ConvAi.Telephony.AspNetCore.Redis.Tests.Webhooks;
 public class RedisWebhookDeliveryStoreTests : WebhookDeliveryStoreContractTests
 {
     private RedisServer _redis = null!;
-    private IConnectionMultiplexer _connection = null!;
 
     protected override TimeSpan ShortLifetime => TimeSpan.FromMilliseconds(50);
 
     [OneTimeSetUp]
-    public async Task StartRedis()
-    {
-        _redis = await RedisServer.StartAsync();
-        _connection = await _redis.ConnectAsync();
-    }
+    public async Task StartRedis() => _redis = await RedisServer.StartAsync();
 
     [OneTimeTearDown]
-    public async Task StopRedis()
-    {
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-        }
-
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
+    public async Task StopRedis() => await (_redis?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     [SetUp]
-    public void SetUp() => Store = new RedisWebhookDeliveryStore(_connection);
+    public void SetUp() => Store = new RedisWebhookDeliveryStore(_redis.Connection);
 
     /// <summary>Redis keeps its own clock: waits (polling, bounded) until Redis expired the key.</summary>
     protected override async Task LetExpireAsync(string key)
     {
-        var database = _connection.GetDatabase();
+        var database = _redis.Connection.GetDatabase();
         for (var i = 0; i < 100 && await database.KeyExistsAsync(key); i++)
         {
             await Task.Delay(20);
@@ -57,7 +41,7 @@ public class RedisWebhookDeliveryStoreTests : WebhookDeliveryStoreContractTests
 
         await Store.MarkProcessedAsync(key, TimeSpan.FromMinutes(minutes));
 
-        var database = _connection.GetDatabase();
+        var database = _redis.Connection.GetDatabase();
         var ttl = await database.KeyTimeToLiveAsync(key);
         Assert.Multiple(async () =>
         {
@@ -74,7 +58,7 @@ public class RedisWebhookDeliveryStoreTests : WebhookDeliveryStoreContractTests
 
         await Store.TryClaimAsync(key, TimeSpan.FromMinutes(10));
 
-        var ttl = await _connection.GetDatabase().KeyTimeToLiveAsync(key);
+        var ttl = await _redis.Connection.GetDatabase().KeyTimeToLiveAsync(key);
         Assert.That(ttl!.Value, Is.LessThanOrEqualTo(TimeSpan.FromMinutes(10)).And.GreaterThan(TimeSpan.FromMinutes(9)));
     }
 }
@@ -89,7 +73,7 @@ public class RedisWebhookDeliveryTests
     public async Task StartRedis() => _redis = await RedisServer.StartAsync();
 
     [OneTimeTearDown]
-    public async Task StopRedis() => await _redis.DisposeAsync();
+    public async Task StopRedis() => await (_redis?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     private string _prefix = null!;
 

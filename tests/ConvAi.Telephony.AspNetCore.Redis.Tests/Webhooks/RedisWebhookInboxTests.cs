@@ -9,31 +9,15 @@ namespace ConvAi.Telephony.AspNetCore.Redis.Tests.Webhooks;
 public class RedisWebhookInboxTests
 {
     private RedisServer _redis = null!;
-    private IConnectionMultiplexer _connection = null!;
     private FakeTimeProvider _time = null!;
     private readonly List<RedisWebhookInbox> _inboxes = [];
     private string _prefix = null!;
 
     [OneTimeSetUp]
-    public async Task StartRedis()
-    {
-        _redis = await RedisServer.StartAsync();
-        _connection = await _redis.ConnectAsync();
-    }
+    public async Task StartRedis() => _redis = await RedisServer.StartAsync();
 
     [OneTimeTearDown]
-    public async Task StopRedis()
-    {
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-        }
-
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
+    public async Task StopRedis() => await (_redis?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     [SetUp]
     public void SetUp()
@@ -57,7 +41,7 @@ public class RedisWebhookInboxTests
     private RedisWebhookInbox Instance(string consumer = "a", TimeSpan? claimIdleTime = null, int maxLength = 100)
     {
         var inbox = new RedisWebhookInbox(
-            _connection,
+            _redis.Connection,
             new ConvAiWebhookRedisOptions
             {
                 KeyPrefix = _prefix,
@@ -133,7 +117,7 @@ public class RedisWebhookInboxTests
 
         await inbox.CompleteAsync(await LeaseWithinAsync(inbox));
 
-        var database = _connection.GetDatabase();
+        var database = _redis.Connection.GetDatabase();
         Assert.Multiple(async () =>
         {
             Assert.That(await database.StreamLengthAsync(_prefix + "inbox"), Is.Zero);
@@ -252,7 +236,7 @@ public class RedisWebhookInboxTests
         var reclaimed = await LeaseWithinAsync(survivor);
         await survivor.CompleteAsync(reclaimed);
 
-        var database = _connection.GetDatabase();
+        var database = _redis.Connection.GetDatabase();
         Assert.Multiple(async () =>
         {
             Assert.That(notIdleLongEnough, Is.Null);
@@ -299,7 +283,7 @@ public class RedisWebhookInboxTests
     {
         var inbox = Instance();
         await inbox.TryEnqueueAsync(Delivery("a"));
-        await _connection.GetDatabase().KeyDeleteAsync(_prefix + "inbox");
+        await _redis.Connection.GetDatabase().KeyDeleteAsync(_prefix + "inbox");
 
         var empty = await inbox.TryLeaseAsync(CancellationToken.None);
         await inbox.TryEnqueueAsync(Delivery("b"));

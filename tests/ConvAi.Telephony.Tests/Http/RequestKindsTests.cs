@@ -62,6 +62,10 @@ public class RequestKindsTests
         => Assert.That(RequestKinds.Tag(Enum.Parse<RequestKind>(kind)), Is.EqualTo(expected));
 
     [Test]
+    public void Get_NullRequest_ThrowsArgumentNullException()
+        => Assert.That(() => RequestKinds.Get(null!), Throws.ArgumentNullException.With.Property(nameof(ArgumentException.ParamName)).EqualTo("request"));
+
+    [Test]
     public void OptionKey_IsTheNameRefitPropertiesUse()
         => Assert.That(RequestKinds.OptionKey.Key, Is.EqualTo(RequestKinds.OptionName).And.EqualTo("ConvAi.RequestKind"));
 }
