@@ -20,6 +20,17 @@ public class RetryAfterTests
         Assert.That(RetryAfter.Get(response, new FakeTimeProvider(Now)), Is.EqualTo(TimeSpan.FromSeconds(expected)));
     }
 
+    /// <summary>The wire form cannot be negative ("-5" does not parse), but a handler can set one: it is no wait, not a negative one.</summary>
+    [TestCase(-1)]
+    [TestCase(-3600)]
+    public void Get_NegativeDelta_IsZero(int seconds)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(seconds));
+
+        Assert.That(RetryAfter.Get(response, new FakeTimeProvider(Now)), Is.EqualTo(TimeSpan.Zero));
+    }
+
     [TestCase(10, 10)]
     [TestCase(1, 1)]
     [TestCase(0, 0)]
