@@ -30,6 +30,7 @@ public class PipelineStrategyTests
     [TestCase(0, 60, false)]
     [TestCase(50, 9, true)]
     [TestCase(50, 10, false)]
+    [TestCase(70, 10, false)]
     public async Task RetryAfter_AgainstTheTimeLeftOfTotalTimeout_RetriesOnlyWhenItFits(int elapsedSeconds, int retryAfterSeconds, bool retried)
     {
         using var harness = new Harness(o =>
@@ -52,7 +53,7 @@ public class PipelineStrategyTests
             return busy;
         });
 
-        var remainingMs = (60 - elapsedSeconds) * 1000.0;
+        var remainingMs = Math.Max(60 - elapsedSeconds, 0) * 1000.0; // an attempt that overran the budget leaves none, not a negative time
         if (retried)
         {
             Assert.That(outcome.Result!.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -78,6 +79,24 @@ public class PipelineStrategyTests
             });
         }
     }
+
+    [Test]
+    public void Configure_NullOptions_ThrowsNamingOptions()
+    {
+        var telemetry = new ConvAiTelemetry(null);
+        using var meter = telemetry.Meter;
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+
+        Assert.That(
+            () => ConvAiResiliencePipeline.Configure(builder, null!, telemetry, new FakeLogger()),
+            Throws.ArgumentNullException.With.Property(nameof(ArgumentException.ParamName)).EqualTo("options"));
+    }
+
+    [Test]
+    public void ConfigureTelemetry_NullSharedOptions_ThrowsNamingShared()
+        => Assert.That(
+            () => ConvAiResiliencePipeline.ConfigureTelemetry(new ResiliencePipelineBuilder<HttpResponseMessage>(), null!),
+            Throws.ArgumentNullException.With.Property(nameof(ArgumentException.ParamName)).EqualTo("shared"));
 
     [Test]
     public async Task RetryAfter_CallPlacingAnswered503WithRetryAfter_NeitherRetriedNorLogged()
@@ -214,6 +233,7 @@ public class PipelineStrategyTests
             {
                 Assert.That(record.Id.Id, Is.EqualTo(1012));
                 Assert.That(State(record), Is.EquivalentTo(new Dictionary<string, string?> { ["BreakDurationMs"] = "5000", ["Outcome"] = described }));
+                Assert.That(harness.Recorder.Events, Has.Member(("OnCircuitOpened", (string?)"CircuitBreaker")));
             });
         }
         else
@@ -263,6 +283,7 @@ public class PipelineStrategyTests
         {
             Assert.That(third.Exception, Is.InstanceOf<RateLimiterRejectedException>());
             Assert.That(harness.Logs.GetSnapshot().Select(r => r.Id.Id), Is.EqualTo(new[] { 1015 }));
+            Assert.That(harness.Recorder.Events, Has.Member(("OnRateLimiterRejected", (string?)"ConcurrencyLimiter")));
         });
 
         HttpResponseMessage Hold()

@@ -207,6 +207,7 @@ public class ResilienceTelemetryTests
         Assert.That(polly, Has.Count.EqualTo(2), string.Join("\n", polly.Select(r => r.Message)));
         Assert.That(polly[0].Message, Does.StartWith("Execution attempt.").And.Contain("'502'").And.Contain("Handled: 'True'"));
         Assert.That(polly[1].Message, Does.Contain("EventName: 'OnRetry'"));
+        Assert.That(polly.Select(r => r.Message), Has.All.Contain("/Retry'"), "the strategy name is the source dashboards group by");
     }
 
     [Test]

@@ -56,8 +56,12 @@ internal sealed class RetryRecorder(SteppingTimeProvider? clock = null) : Teleme
 {
     public ConcurrentQueue<TimeSpan> Delays { get; } = new();
 
+    /// <summary>Every Polly event with the name of the strategy that raised it (the <c>strategy_name</c> of Polly's telemetry).</summary>
+    public ConcurrentQueue<(string Event, string? Strategy)> Events { get; } = new();
+
     public override void Write<TResult, TArgs>(in TelemetryEventArguments<TResult, TArgs> args)
     {
+        Events.Enqueue((args.Event.EventName, args.Source.StrategyName));
         if (args.Arguments is OnRetryArguments<HttpResponseMessage> retry)
         {
             Delays.Enqueue(retry.RetryDelay);
