@@ -77,6 +77,8 @@ for report_path in sys.argv[1:]:
         killed = counts.get("Killed", 0) + counts.get("Timeout", 0)
         survived = counts.get("Survived", 0) + counts.get("NoCoverage", 0)
         mutants = killed + survived
+        if mutants == 0:
+            continue  # a file of the project that --mutate left out
         score = 100.0 * killed / mutants if mutants else 100.0
         rows.append(f"| `{name}` | {mutants} | {killed} | {survived} | {score:.1f}% |")
 print()

@@ -80,6 +80,31 @@ public class PipelineStrategyTests
         }
     }
 
+    /// <summary>Without a request on the context (a pipeline run outside the client) the kind is call-placing, retried on 429 only, and the log shows no method.</summary>
+    [Test]
+    public async Task RetryAfter_NoRequestOnTheContext_429BeyondTheBudget_LoggedWithoutMethodOrPath()
+    {
+        using var harness = new Harness(o => o.TotalTimeout = TimeSpan.FromSeconds(60));
+
+        var outcome = await harness.ExecuteAsync(null, _ =>
+        {
+            var limited = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+            limited.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(120));
+            return limited;
+        });
+
+        Assert.That(outcome.Result!.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        var record = harness.Logs.GetSnapshot().Single();
+        Assert.That(State(record), Is.EquivalentTo(new Dictionary<string, string?>
+        {
+            ["OperationKind"] = "call_placing",
+            ["Method"] = "?",
+            ["Path"] = null,
+            ["RetryAfterMs"] = "120000",
+            ["RemainingMs"] = "60000",
+        }));
+    }
+
     [Test]
     public void Configure_NullOptions_ThrowsNamingOptions()
     {
