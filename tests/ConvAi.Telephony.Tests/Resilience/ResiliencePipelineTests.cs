@@ -49,7 +49,7 @@ public class ResiliencePipelineTests
         var known = new[]
         {
             typeof(TelemetryHandler), typeof(ApiErrorHandler), typeof(ApiKeyHandler),
-            typeof(Microsoft.Extensions.Http.Resilience.ResilienceHandler), typeof(AttemptTelemetryHandler), typeof(MockHttpMessageHandler),
+            typeof(ConvAiResilienceHandler), typeof(AttemptTelemetryHandler), typeof(MockHttpMessageHandler),
         };
         Assert.That(chain.Where(known.Contains), Is.EqualTo(known), "outermost first, each once");
         Assert.That(mock.GetMatchCount(failing), Is.EqualTo(4), "3 retries, not nested pipelines");
