@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ConvAi.Telephony.AspNetCore;
+using ConvAi.Telephony.Benchmarks.Webhooks;
+using ConvAi.Telephony.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,7 +14,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ConvAi.Telephony.Benchmarks.Webhooks;
 
 namespace ConvAi.Telephony.Benchmarks.Tools;
 
@@ -92,7 +93,7 @@ internal static class WebhookLoad
     {
         const int Burst = 10_000;
         LoadHandler.Delay = TimeSpan.Zero;
-        using var redis = RedisProcess.TryStart();
+        await using var redis = await RedisServer.TryStartAsync();
         List<string> targets = redis is null ? ["bare", "queued"] : ["bare", "queued", "queued-redis"];
         var rates = targets.ToDictionary(target => target, _ => new List<double>());
         var cpu = targets.ToDictionary(target => target, _ => new List<double>());
@@ -453,58 +454,4 @@ internal static class HandWrittenWebhookEndpoint
     internal sealed record PayloadData(string? AgentId, string? ConversationId, string? Status, List<Turn>? Transcript);
 
     internal sealed record Turn(string? Role, string? Message, [property: JsonPropertyName("time_in_call_secs")] double? TimeInCallSecs);
-}
-
-/// <summary>A throwaway redis-server on 127.0.0.1 and a free port (none when the binary is not installed).</summary>
-internal sealed class RedisProcess : IDisposable
-{
-    private readonly Process _process;
-
-    private RedisProcess(Process process, string configuration)
-    {
-        _process = process;
-        Configuration = configuration;
-    }
-
-    public string Configuration { get; }
-
-    public static RedisProcess? TryStart()
-    {
-        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
-        if (binary is null)
-        {
-            return null;
-        }
-
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var process = Process.Start(new ProcessStartInfo(binary, $"--port {port} --bind 127.0.0.1 --save '' --appendonly no --logfile /dev/null")
-        {
-            UseShellExecute = false,
-        })!;
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, port);
-                break;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        return new RedisProcess(process, $"127.0.0.1:{port}");
-    }
-
-    public void Dispose()
-    {
-        _process.Kill();
-        _process.WaitForExit();
-        _process.Dispose();
-    }
 }

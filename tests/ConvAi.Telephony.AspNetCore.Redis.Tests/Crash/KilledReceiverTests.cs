@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using ConvAi.Telephony.AspNetCore.Tests.Webhooks;
+using ConvAi.Telephony.Shared;
 using StackExchange.Redis;
 
 namespace ConvAi.Telephony.AspNetCore.Redis.Tests.Crash;

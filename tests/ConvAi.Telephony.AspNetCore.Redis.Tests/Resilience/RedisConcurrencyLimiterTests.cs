@@ -1,5 +1,6 @@
 using System.Net;
 using ConvAi.Telephony.AspNetCore.Redis.Tests.Docs;
+using ConvAi.Telephony.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

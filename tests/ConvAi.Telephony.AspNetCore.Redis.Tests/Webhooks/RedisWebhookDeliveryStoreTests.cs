@@ -1,5 +1,6 @@
 using System.Net;
 using ConvAi.Telephony.AspNetCore.Tests.Webhooks;
+using ConvAi.Telephony.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 

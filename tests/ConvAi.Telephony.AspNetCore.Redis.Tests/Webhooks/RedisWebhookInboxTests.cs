@@ -1,4 +1,5 @@
 using ConvAi.Telephony.AspNetCore.Tests.Webhooks;
+using ConvAi.Telephony.Shared;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 

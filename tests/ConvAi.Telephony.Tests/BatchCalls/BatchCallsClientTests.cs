@@ -5,32 +5,22 @@ using RichardSzalay.MockHttp;
 
 namespace ConvAi.Telephony.Tests.BatchCalls;
 
-public class BatchCallsClientTests
+public class BatchCallsClientTests : MockedClientTests
 {
     private const string Base = "/v1/convai/batch-calling";
 
-    private ClientFixture _fixture = null!;
-
-    [SetUp]
-    public void SetUp() => _fixture = new ClientFixture(o =>
-    {
-        o.DefaultAgentId = ClientFixture.AgentId;
-        o.DefaultPhoneNumberId = ClientFixture.PhoneNumberId;
-    });
-
-    [TearDown]
-    public void TearDown() => _fixture.Dispose();
+    private protected override void Configure(ConvAiTelephonyOptions options) => ClientFixture.SetCallDefaults(options);
 
     [Test]
     public async Task SubmitAsync_Recipients_PostsNormalizedNumbersAndParsesBatch()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(Base + "/submit"))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(Base + "/submit"))
             .WithHeaders("xi-api-key", ClientFixture.ApiKey)
             .Capturing(captured);
         mocked.RespondResource("BatchCalls/batch.json");
 
-        var batch = await _fixture.Client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest
+        var batch = await Fixture.Client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest
         {
             CallName = "November reminders",
             AgentId = "agent_1",
@@ -83,22 +73,22 @@ public class BatchCallsClientTests
             Assert.That(batch.TargetConcurrencyLimit, Is.Null);
             Assert.That(batch.Recipients, Is.Null);
         });
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public void SubmitAsync_InvalidRecipientNumber_ThrowsNamingRecipientAndSendsNothing()
     {
-        var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+        var any = Fixture.Mock.When("*").Respond(HttpStatusCode.OK);
 
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest
         {
             CallName = "b",
             Recipients = [new BatchCallRecipient { PhoneNumber = "+14155550100" }, new BatchCallRecipient { PhoneNumber = "555-0100" }],
         }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.Recipients[1].PhoneNumber"));
-        Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
     }
 
     /// <summary>
@@ -129,21 +119,21 @@ public class BatchCallsClientTests
     [Test]
     public void SubmitAsync_RecipientWithNeitherNumberNorWhatsAppUser_SendsNothing()
     {
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest
         {
             CallName = "b",
             Recipients = [new BatchCallRecipient { Id = "r1" }],
         }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.Recipients[0].PhoneNumber"));
-        _fixture.Mock.VerifyNoOutstandingRequest();
+        Fixture.Mock.VerifyNoOutstandingRequest();
     }
 
     [Test]
     public void SubmitAsync_NoRecipients_ThrowsArgumentException()
     {
         var ex = Assert.ThrowsAsync<ArgumentException>(() =>
-            _fixture.Client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest { CallName = "b", Recipients = [] }));
+            Fixture.Client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest { CallName = "b", Recipients = [] }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.Recipients"));
     }
@@ -151,10 +141,10 @@ public class BatchCallsClientTests
     [Test]
     public async Task GetAsync_DetailedBatch_ParsesRecipientsAndUnknownStatuses()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Base + "/batch_1"));
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Base + "/batch_1"));
         mocked.RespondResource("BatchCalls/get.json");
 
-        var batch = await _fixture.Client.BatchCalls.GetAsync("batch_1");
+        var batch = await Fixture.Client.BatchCalls.GetAsync("batch_1");
 
         Assert.Multiple(() =>
         {
@@ -180,124 +170,124 @@ public class BatchCallsClientTests
             Assert.That(batch.Recipients[2].Status.Value, Is.EqualTo("ringing_forever"));
             Assert.That(batch.Recipients[2].WhatsAppUserId, Is.EqualTo("wa_9"));
         });
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task ListAsync_Options_SendsLimitLastDocAndAgent()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Base + "/workspace"))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Base + "/workspace"))
             .WithExactQueryString("limit=10&last_doc=doc_1&agent_id=agent_1");
         mocked.RespondResource("BatchCalls/list-page2.json");
 
-        var page = await _fixture.Client.BatchCalls.ListAsync(new BatchCallListOptions { Limit = 10, LastDoc = "doc_1", AgentId = "agent_1" });
+        var page = await Fixture.Client.BatchCalls.ListAsync(new BatchCallListOptions { Limit = 10, LastDoc = "doc_1", AgentId = "agent_1" });
 
         Assert.That(page.BatchCalls.Single().Status, Is.EqualTo(BatchCallStatus.Cancelled));
         Assert.That(page.HasMore, Is.False);
         Assert.That(page.NextDoc, Is.Null);
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task ListAllAsync_TwoPages_FollowsNextDocAsLastDoc()
     {
-        var first = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Base + "/workspace")).WithExactQueryString("limit=2");
+        var first = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Base + "/workspace")).WithExactQueryString("limit=2");
         first.RespondResource("BatchCalls/list-page1.json");
-        var second = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Base + "/workspace")).WithExactQueryString("limit=2&last_doc=doc_2");
+        var second = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Base + "/workspace")).WithExactQueryString("limit=2&last_doc=doc_2");
         second.RespondResource("BatchCalls/list-page2.json");
 
         var batches = new List<BatchCall>();
-        await foreach (var batch in _fixture.Client.BatchCalls.ListAllAsync(new BatchCallListOptions { Limit = 2 }))
+        await foreach (var batch in Fixture.Client.BatchCalls.ListAllAsync(new BatchCallListOptions { Limit = 2 }))
         {
             batches.Add(batch);
         }
 
         Assert.That(batches.Select(b => b.Id), Is.EqualTo(new[] { "batch_1", "batch_2", "batch_3" }));
         Assert.That(batches[1].Status.Value, Is.EqualTo("paused_by_support"));
-        Assert.That(_fixture.Mock.GetMatchCount(first), Is.EqualTo(1));
-        Assert.That(_fixture.Mock.GetMatchCount(second), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(first), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(second), Is.EqualTo(1));
     }
 
     [Test]
     public void ListAllAsync_CancelledBetweenPages_StopsRequesting()
     {
-        var first = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(Base + "/workspace")).WithExactQueryString("");
+        var first = Fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(Base + "/workspace")).WithExactQueryString("");
         first.RespondResource("BatchCalls/list-page1.json");
-        var second = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(Base + "/workspace")).WithQueryString("last_doc", "doc_2");
+        var second = Fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(Base + "/workspace")).WithQueryString("last_doc", "doc_2");
         second.RespondResource("BatchCalls/list-page2.json");
         using var cts = new CancellationTokenSource();
 
         Assert.That(async () =>
         {
-            await foreach (var unused in _fixture.Client.BatchCalls.ListAllAsync(cancellationToken: cts.Token))
+            await foreach (var unused in Fixture.Client.BatchCalls.ListAllAsync(cancellationToken: cts.Token))
             {
                 await cts.CancelAsync();
             }
         }, Throws.InstanceOf<OperationCanceledException>());
 
-        Assert.That(_fixture.Mock.GetMatchCount(first), Is.EqualTo(1));
-        Assert.That(_fixture.Mock.GetMatchCount(second), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(first), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(second), Is.Zero);
     }
 
     [Test]
     public async Task DeleteAsync_Answers204_Completes()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Delete, ClientFixture.Url(Base + "/batch_1")).WithHeaders("xi-api-key", ClientFixture.ApiKey);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Delete, ClientFixture.Url(Base + "/batch_1")).WithHeaders("xi-api-key", ClientFixture.ApiKey);
         mocked.Respond(HttpStatusCode.NoContent);
 
-        await _fixture.Client.BatchCalls.DeleteAsync("batch_1");
+        await Fixture.Client.BatchCalls.DeleteAsync("batch_1");
 
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task CancelAsync_Id_PostsWithoutBodyAndParsesBatch()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(Base + "/batch_1/cancel")).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(Base + "/batch_1/cancel")).Capturing(captured);
         mocked.RespondJson(Resources.Read("BatchCalls/batch.json").Replace("\"pending\"", "\"cancelled\"", StringComparison.Ordinal));
 
-        var batch = await _fixture.Client.BatchCalls.CancelAsync("batch_1");
+        var batch = await Fixture.Client.BatchCalls.CancelAsync("batch_1");
 
         Assert.That(batch.Status, Is.EqualTo(BatchCallStatus.Cancelled));
         Assert.That(string.IsNullOrEmpty(captured.Body), Is.True);
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task RetryAsync_Id_PostsWithoutBodyAndParsesBatch()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(Base + "/batch_1/retry")).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(Base + "/batch_1/retry")).Capturing(captured);
         mocked.RespondResource("BatchCalls/batch.json");
 
-        var batch = await _fixture.Client.BatchCalls.RetryAsync("batch_1");
+        var batch = await Fixture.Client.BatchCalls.RetryAsync("batch_1");
 
         Assert.That(batch.Id, Is.EqualTo("batch_1"));
         Assert.That(string.IsNullOrEmpty(captured.Body), Is.True);
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task ExportAsync_Csv_ReturnsStream()
     {
         const string csv = "recipient_id,phone_number,status\nrcpt_1,+14155550100,completed\n";
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Base + "/batch_1/export"));
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Base + "/batch_1/export"));
         mocked.Respond(HttpStatusCode.OK, "text/csv", csv);
 
-        await using var stream = await _fixture.Client.BatchCalls.ExportAsync("batch_1");
+        await using var stream = await Fixture.Client.BatchCalls.ExportAsync("batch_1");
         using var reader = new StreamReader(stream);
 
         Assert.That(await reader.ReadToEndAsync(), Is.EqualTo(csv));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [TestCase("")]
     [TestCase("  ")]
     public void Methods_EmptyBatchId_ThrowArgumentException(string id)
     {
-        var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
-        var client = _fixture.Client.BatchCalls;
+        var any = Fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+        var client = Fixture.Client.BatchCalls;
 
         Assert.Multiple(() =>
         {
@@ -307,6 +297,6 @@ public class BatchCallsClientTests
             Assert.That(Assert.ThrowsAsync<ArgumentException>(() => client.RetryAsync(id))!.ParamName, Is.EqualTo("batchId"));
             Assert.That(Assert.ThrowsAsync<ArgumentException>(() => client.ExportAsync(id))!.ParamName, Is.EqualTo("batchId"));
         });
-        Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
     }
 }

@@ -5,35 +5,25 @@ using RichardSzalay.MockHttp;
 
 namespace ConvAi.Telephony.Tests.Calls;
 
-public class CallsClientTests
+public class CallsClientTests : MockedClientTests
 {
     private const string TwilioPath = "/v1/convai/twilio/outbound-call";
     private const string SipPath = "/v1/convai/sip-trunk/outbound-call";
     private const string RegisterPath = "/v1/convai/twilio/register-call";
     private const string ExotelPath = "/v1/convai/exotel/outbound-call";
 
-    private ClientFixture _fixture = null!;
-
-    [SetUp]
-    public void SetUp() => _fixture = new ClientFixture(o =>
-    {
-        o.DefaultAgentId = ClientFixture.AgentId;
-        o.DefaultPhoneNumberId = ClientFixture.PhoneNumberId;
-    });
-
-    [TearDown]
-    public void TearDown() => _fixture.Dispose();
+    private protected override void Configure(ConvAiTelephonyOptions options) => ClientFixture.SetCallDefaults(options);
 
     [Test]
     public async Task StartTwilioCallAsync_WithClientData_PostsNestedDynamicVariablesAndParsesCallSid()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(TwilioPath))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(TwilioPath))
             .WithHeaders("xi-api-key", ClientFixture.ApiKey)
             .Capturing(captured);
         mocked.RespondResource("Calls/twilio-outbound-call.json");
 
-        var result = await _fixture.Client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest
+        var result = await Fixture.Client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest
         {
             AgentId = "agent_x",
             AgentPhoneNumberId = "phnum_x",
@@ -78,17 +68,17 @@ public class CallsClientTests
             Assert.That(result.CallSid, Is.EqualTo("CA1234567890abcdef1234567890abcdef"));
             Assert.That(result.AdditionalProperties!.ContainsKey("queued_at"), Is.True);
         });
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task StartTwilioCallAsync_NoIds_UsesConfiguredDefaults()
     {
         var captured = new CapturedRequest();
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(TwilioPath)).Capturing(captured)
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(TwilioPath)).Capturing(captured)
             .RespondResource("Calls/twilio-outbound-call.json");
 
-        await _fixture.Client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { ToNumber = "+14155550199" });
+        await Fixture.Client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { ToNumber = "+14155550199" });
 
         captured.AssertJsonBody($$"""{"agent_id":"{{ClientFixture.AgentId}}","agent_phone_number_id":"{{ClientFixture.PhoneNumberId}}","to_number":"+14155550199"}""");
     }
@@ -97,10 +87,10 @@ public class CallsClientTests
     public async Task StartSipTrunkCallAsync_ValidRequest_PostsBodyAndParsesSipCallId()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(SipPath)).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(SipPath)).Capturing(captured);
         mocked.RespondResource("Calls/sip-trunk-outbound-call.json");
 
-        var result = await _fixture.Client.Calls.StartSipTrunkCallAsync(new StartSipTrunkCallRequest
+        var result = await Fixture.Client.Calls.StartSipTrunkCallAsync(new StartSipTrunkCallRequest
         {
             AgentId = "agent_s",
             AgentPhoneNumberId = "phnum_s",
@@ -117,7 +107,7 @@ public class CallsClientTests
         Assert.That(result.ConversationId, Is.EqualTo("conv_sip_1"));
         Assert.That(result.Success, Is.True);
         Assert.That(result.Message, Is.EqualTo("Call initiated"));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
@@ -125,12 +115,12 @@ public class CallsClientTests
     {
         var captured = new CapturedRequest();
         var twiml = Resources.Read("Calls/register-call.xml");
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(RegisterPath))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(RegisterPath))
             .WithHeaders("xi-api-key", ClientFixture.ApiKey)
             .Capturing(captured);
         mocked.Respond(HttpStatusCode.OK, "text/html", twiml);
 
-        var result = await _fixture.Client.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest
+        var result = await Fixture.Client.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest
         {
             AgentId = "agent_r",
             FromNumber = "+1 415 555 0111",
@@ -149,17 +139,17 @@ public class CallsClientTests
             """);
         var accept = captured.Request!.Headers.Accept.Select(a => a.MediaType).ToList();
         Assert.That(accept, Has.None.EqualTo("application/json"));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public void StartTwilioCallAsync_SuccessFalse_ThrowsCallRejectedWithServerMessage()
     {
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(TwilioPath))
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(TwilioPath))
             .RespondJson("""{"success":false,"message":"Phone number is not verified","conversation_id":null,"callSid":null}""");
 
         var ex = Assert.ThrowsAsync<ConvAiCallRejectedException>(() =>
-            _fixture.Client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { ToNumber = "+14155550100" }));
+            Fixture.Client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { ToNumber = "+14155550100" }));
 
         Assert.That(ex!.ServerMessage, Is.EqualTo("Phone number is not verified"));
         Assert.That(ex.Message, Does.Contain("Phone number is not verified"));
@@ -169,11 +159,11 @@ public class CallsClientTests
     [Test]
     public void StartSipTrunkCallAsync_SuccessFalse_ThrowsCallRejected()
     {
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(SipPath))
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(SipPath))
             .RespondJson("""{"success":false,"message":"Trunk unreachable","conversation_id":"conv_f","sip_call_id":null}""");
 
         var ex = Assert.ThrowsAsync<ConvAiCallRejectedException>(() =>
-            _fixture.Client.Calls.StartSipTrunkCallAsync(new StartSipTrunkCallRequest { ToNumber = "+14155550100" }));
+            Fixture.Client.Calls.StartSipTrunkCallAsync(new StartSipTrunkCallRequest { ToNumber = "+14155550100" }));
 
         Assert.That(ex!.ServerMessage, Is.EqualTo("Trunk unreachable"));
         Assert.That(ex.ConversationId, Is.EqualTo("conv_f"));
@@ -195,37 +185,37 @@ public class CallsClientTests
     [TestCaseSource(nameof(InvalidNumbers))]
     public void StartTwilioCallAsync_InvalidToNumber_ThrowsArgumentExceptionAndSendsNothing(string number)
     {
-        var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+        var any = Fixture.Mock.When("*").Respond(HttpStatusCode.OK);
 
         var ex = Assert.ThrowsAsync<ArgumentException>(() =>
-            _fixture.Client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { ToNumber = number }));
+            Fixture.Client.Calls.StartTwilioCallAsync(new StartTwilioCallRequest { ToNumber = number }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.ToNumber"));
-        Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
     }
 
     [TestCaseSource(nameof(InvalidNumbers))]
     public void RegisterTwilioCallAsync_InboundInvalidToNumber_ThrowsArgumentExceptionAndSendsNothing(string number)
     {
-        var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+        var any = Fixture.Mock.When("*").Respond(HttpStatusCode.OK);
 
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.Calls.RegisterTwilioCallAsync(
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.Calls.RegisterTwilioCallAsync(
             new RegisterTwilioCallRequest { FromNumber = "+14155550111", ToNumber = number }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.ToNumber"));
-        Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
     }
 
     [TestCaseSource(nameof(InvalidNumbers))]
     public void RegisterTwilioCallAsync_OutboundInvalidFromNumber_ThrowsArgumentExceptionAndSendsNothing(string number)
     {
-        var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+        var any = Fixture.Mock.When("*").Respond(HttpStatusCode.OK);
 
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.Calls.RegisterTwilioCallAsync(
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.Calls.RegisterTwilioCallAsync(
             new RegisterTwilioCallRequest { FromNumber = number, ToNumber = "+14155550100", Direction = TelephonyDirection.Outbound }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.FromNumber"));
-        Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
     }
 
     [TestCase("", null, "request.FromNumber")]
@@ -233,10 +223,10 @@ public class CallsClientTests
     [TestCase("", "outbound", "request.ToNumber")]
     public void RegisterTwilioCallAsync_EmptyOtherParty_ThrowsArgumentExceptionAndSendsNothing(string number, string? direction, string paramName)
     {
-        var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+        var any = Fixture.Mock.When("*").Respond(HttpStatusCode.OK);
         var outbound = direction == "outbound";
 
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest
         {
             FromNumber = outbound ? "+14155550100" : number,
             ToNumber = outbound ? number : "+14155550100",
@@ -244,7 +234,7 @@ public class CallsClientTests
         }));
 
         Assert.That(ex!.ParamName, Is.EqualTo(paramName));
-        Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
     }
 
     // Twilio reports a withheld caller ID as "anonymous" or "Restricted", and SIP callers as a URI: the call must still be registered.
@@ -255,10 +245,10 @@ public class CallsClientTests
     public async Task RegisterTwilioCallAsync_InboundCallerNotANumber_SendsItUnchanged(string from, string expected)
     {
         var captured = new CapturedRequest();
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(RegisterPath)).Capturing(captured)
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(RegisterPath)).Capturing(captured)
             .Respond(HttpStatusCode.OK, "text/html", "<Response/>");
 
-        await _fixture.Client.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest
+        await Fixture.Client.Calls.RegisterTwilioCallAsync(new RegisterTwilioCallRequest
         {
             AgentId = "agent_r",
             FromNumber = from,
@@ -271,9 +261,9 @@ public class CallsClientTests
     [Test]
     public void StartSipTrunkCallAsync_ReservedSystemVariable_ThrowsArgumentExceptionAndSendsNothing()
     {
-        var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+        var any = Fixture.Mock.When("*").Respond(HttpStatusCode.OK);
 
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.Calls.StartSipTrunkCallAsync(new StartSipTrunkCallRequest
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.Calls.StartSipTrunkCallAsync(new StartSipTrunkCallRequest
         {
             ToNumber = "+14155550100",
             ConversationInitiationClientData = new ConversationInitiationClientData
@@ -283,7 +273,7 @@ public class CallsClientTests
         }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.ConversationInitiationClientData.DynamicVariables"));
-        Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
     }
 
     [Test]
@@ -307,12 +297,12 @@ public class CallsClientTests
     public async Task StartExotelCallAsync_WithDefaults_PostsExactBodyAndParsesCallSid()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(ExotelPath))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(ExotelPath))
             .WithHeaders("xi-api-key", ClientFixture.ApiKey)
             .Capturing(captured);
         mocked.RespondJson("""{"success":true,"message":"Call initiated","conversation_id":"conv_exo","callSid":"exo_sid_1","future_field":1}""");
 
-        var result = await _fixture.Client.Calls.StartExotelCallAsync(new StartExotelCallRequest
+        var result = await Fixture.Client.Calls.StartExotelCallAsync(new StartExotelCallRequest
         {
             ToNumber = "+91 98765-43210",
             TelephonyCallConfig = new TelephonyCallConfig { RingingTimeoutSecs = 45 },
@@ -328,17 +318,17 @@ public class CallsClientTests
             Assert.That(result.ConversationId, Is.EqualTo("conv_exo"));
             Assert.That(result.CallSid, Is.EqualTo("exo_sid_1"));
             Assert.That(result.AdditionalProperties!.ContainsKey("future_field"), Is.True);
-            Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+            Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
         });
     }
 
     [Test]
     public void StartExotelCallAsync_SuccessFalse_ThrowsCallRejected()
     {
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(ExotelPath))
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(ExotelPath))
             .RespondJson("""{"success":false,"message":"Exotel refused the call","conversation_id":"conv_x"}""");
 
-        var ex = Assert.ThrowsAsync<ConvAiCallRejectedException>(() => _fixture.Client.Calls.StartExotelCallAsync(new StartExotelCallRequest { ToNumber = "+919876543210" }));
+        var ex = Assert.ThrowsAsync<ConvAiCallRejectedException>(() => Fixture.Client.Calls.StartExotelCallAsync(new StartExotelCallRequest { ToNumber = "+919876543210" }));
 
         Assert.That((ex!.ServerMessage, ex.ConversationId), Is.EqualTo(("Exotel refused the call", "conv_x")));
     }
@@ -346,9 +336,9 @@ public class CallsClientTests
     [Test]
     public void StartExotelCallAsync_BadNumber_SendsNothing()
     {
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.Calls.StartExotelCallAsync(new StartExotelCallRequest { ToNumber = "98765" }));
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.Calls.StartExotelCallAsync(new StartExotelCallRequest { ToNumber = "98765" }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.ToNumber"));
-        _fixture.Mock.VerifyNoOutstandingRequest();
+        Fixture.Mock.VerifyNoOutstandingRequest();
     }
 }

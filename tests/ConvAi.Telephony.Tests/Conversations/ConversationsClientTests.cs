@@ -6,27 +6,19 @@ using RichardSzalay.MockHttp;
 
 namespace ConvAi.Telephony.Tests.Conversations;
 
-public class ConversationsClientTests
+public class ConversationsClientTests : MockedClientTests
 {
     private const string ListPath = "/v1/convai/conversations";
-
-    private ClientFixture _fixture = null!;
-
-    [SetUp]
-    public void SetUp() => _fixture = new ClientFixture();
-
-    [TearDown]
-    public void TearDown() => _fixture.Dispose();
 
     [Test]
     public async Task ListAsync_NoOptions_SendsNoQueryAndParsesEveryField()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath))
             .WithExactQueryString("")
             .WithHeaders("xi-api-key", ClientFixture.ApiKey);
         mocked.RespondResource("Conversations/list-page1.json");
 
-        var page = await _fixture.Client.Conversations.ListAsync();
+        var page = await Fixture.Client.Conversations.ListAsync();
 
         Assert.That(page.HasMore, Is.True);
         Assert.That(page.NextCursor, Is.EqualTo("cursor_page_2"));
@@ -70,7 +62,7 @@ public class ConversationsClientTests
         Assert.That(second.Status.Value, Is.EqualTo("in-progress"));
         Assert.That(second.ToolNames, Is.Null);
         Assert.That(second.AdditionalProperties!.ContainsKey("new_field_from_the_future"), Is.True);
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
@@ -85,10 +77,10 @@ public class ConversationsClientTests
             "&topic_ids=t1&tag_ids=tag1&termination_reasons=hangup&custom_guardrail_names=g1&guardrail_types=toxicity&search=refund please" +
             "&conversation_initiation_source=twilio&text_only=false&conversation_product_type=agents&branch_id=br&version_id=v3" +
             "&parent_conversation_id=conv_p&workflow_node_entered_id=node_1&exclude_statuses=in-progress&exclude_statuses=failed&sort_direction=asc";
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString(expected);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString(expected);
         mocked.RespondJson("""{"conversations":[],"next_cursor":null,"has_more":false}""");
 
-        await _fixture.Client.Conversations.ListAsync(new ConversationListOptions
+        await Fixture.Client.Conversations.ListAsync(new ConversationListOptions
         {
             Cursor = "c1",
             AgentId = "agent_1",
@@ -132,7 +124,7 @@ public class ConversationsClientTests
             SortDirection = SortDirection.Ascending,
         });
 
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     private static IEnumerable<TestCaseData> RequestOnlyValues()
@@ -150,23 +142,23 @@ public class ConversationsClientTests
     [TestCaseSource(nameof(RequestOnlyValues))]
     public async Task ListAsync_OneFilter_SendsExactlyItsWireForm(ConversationListOptions options, string expected)
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString(expected);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString(expected);
         mocked.RespondJson("""{"conversations":[],"next_cursor":null,"has_more":false}""");
 
-        await _fixture.Client.Conversations.ListAsync(options);
+        await Fixture.Client.Conversations.ListAsync(options);
 
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task ListAsync_EscapesValues_InTheRawQuery()
     {
         string? query = null;
-        _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath))
+        Fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath))
             .With(r => (query = r.RequestUri!.Query) is not null)
             .RespondJson("""{"conversations":[],"next_cursor":null,"has_more":false}""");
 
-        await _fixture.Client.Conversations.ListAsync(new ConversationListOptions { Search = "a b&c=d", EvaluationParams = ["solved:success"] });
+        await Fixture.Client.Conversations.ListAsync(new ConversationListOptions { Search = "a b&c=d", EvaluationParams = ["solved:success"] });
 
         Assert.That(query, Is.EqualTo("?evaluation_params=solved%3Asuccess&search=a%20b%26c%3Dd"));
     }
@@ -180,62 +172,62 @@ public class ConversationsClientTests
     [TestCaseSource(nameof(UndefinedRequestOnlyValues))]
     public void ListAsync_UndefinedEnumValue_ThrowsBeforeSending(ConversationListOptions options)
     {
-        var mocked = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath));
+        var mocked = Fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath));
         mocked.RespondJson("""{"conversations":[],"next_cursor":null,"has_more":false}""");
 
-        Assert.That(async () => await _fixture.Client.Conversations.ListAsync(options), Throws.TypeOf<ArgumentOutOfRangeException>());
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.Zero);
+        Assert.That(async () => await Fixture.Client.Conversations.ListAsync(options), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.Zero);
     }
 
     [Test]
     public async Task ListAllAsync_TwoPages_FollowsCursorAndStopsWhenHasMoreIsFalse()
     {
-        var first = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("agent_id=agent_1&page_size=2");
+        var first = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("agent_id=agent_1&page_size=2");
         first.RespondResource("Conversations/list-page1.json");
-        var second = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("cursor=cursor_page_2&agent_id=agent_1&page_size=2");
+        var second = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("cursor=cursor_page_2&agent_id=agent_1&page_size=2");
         second.RespondResource("Conversations/list-page2.json");
 
         var ids = new List<string>();
-        await foreach (var conversation in _fixture.Client.Conversations.ListAllAsync(new ConversationListOptions { AgentId = "agent_1", PageSize = 2 }))
+        await foreach (var conversation in Fixture.Client.Conversations.ListAllAsync(new ConversationListOptions { AgentId = "agent_1", PageSize = 2 }))
         {
             ids.Add(conversation.ConversationId);
         }
 
         Assert.That(ids, Is.EqualTo(new[] { "conv_1", "conv_2", "conv_3" }));
-        Assert.That(_fixture.Mock.GetMatchCount(first), Is.EqualTo(1));
-        Assert.That(_fixture.Mock.GetMatchCount(second), Is.EqualTo(1));
-        _fixture.Mock.VerifyNoOutstandingExpectation();
+        Assert.That(Fixture.Mock.GetMatchCount(first), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(second), Is.EqualTo(1));
+        Fixture.Mock.VerifyNoOutstandingExpectation();
     }
 
     [Test]
     public async Task ListAllAsync_HasMoreButNullCursor_Stops()
     {
-        var mocked = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath));
+        var mocked = Fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath));
         mocked.RespondJson("""{"conversations":[{"agent_id":"a","conversation_id":"c","start_time_unix_secs":1,"call_duration_secs":1,"message_count":1,"status":"done","call_successful":"success"}],"next_cursor":null,"has_more":true}""");
 
         var count = 0;
-        await foreach (var unused in _fixture.Client.Conversations.ListAllAsync())
+        await foreach (var unused in Fixture.Client.Conversations.ListAllAsync())
         {
             count++;
         }
 
         Assert.That(count, Is.EqualTo(1));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task ListAllAsync_CancelledAfterFirstPage_DoesNotRequestSecondPage()
     {
-        var first = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("");
+        var first = Fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("");
         first.RespondResource("Conversations/list-page1.json");
-        var second = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath)).WithQueryString("cursor", "cursor_page_2");
+        var second = Fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath)).WithQueryString("cursor", "cursor_page_2");
         second.RespondResource("Conversations/list-page2.json");
         using var cts = new CancellationTokenSource();
 
         var seen = new List<string>();
         Assert.That(async () =>
         {
-            await foreach (var conversation in _fixture.Client.Conversations.ListAllAsync(cancellationToken: cts.Token))
+            await foreach (var conversation in Fixture.Client.Conversations.ListAllAsync(cancellationToken: cts.Token))
             {
                 seen.Add(conversation.ConversationId);
                 if (seen.Count == 2)
@@ -246,53 +238,53 @@ public class ConversationsClientTests
         }, Throws.InstanceOf<OperationCanceledException>());
 
         Assert.That(seen, Is.EqualTo(new[] { "conv_1", "conv_2" }));
-        Assert.That(_fixture.Mock.GetMatchCount(first), Is.EqualTo(1));
-        Assert.That(_fixture.Mock.GetMatchCount(second), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(first), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(second), Is.Zero);
     }
 
     [Test]
     public void ListAllAsync_CancelledThroughWithCancellation_DoesNotRequestSecondPage()
     {
-        var first = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("");
+        var first = Fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("");
         first.RespondResource("Conversations/list-page1.json");
-        var second = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath)).WithQueryString("cursor", "cursor_page_2");
+        var second = Fixture.Mock.When(HttpMethod.Get, ClientFixture.Url(ListPath)).WithQueryString("cursor", "cursor_page_2");
         second.RespondResource("Conversations/list-page2.json");
         using var cts = new CancellationTokenSource();
 
         Assert.That(async () =>
         {
-            await foreach (var unused in _fixture.Client.Conversations.ListAllAsync().WithCancellation(cts.Token))
+            await foreach (var unused in Fixture.Client.Conversations.ListAllAsync().WithCancellation(cts.Token))
             {
                 await cts.CancelAsync();
             }
         }, Throws.InstanceOf<OperationCanceledException>());
 
-        Assert.That(_fixture.Mock.GetMatchCount(second), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(second), Is.Zero);
     }
 
     [Test]
     public async Task ListAllAsync_StartCursorGiven_StartsThere()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("cursor=cursor_page_2");
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("cursor=cursor_page_2");
         mocked.RespondResource("Conversations/list-page2.json");
 
         var ids = new List<string>();
-        await foreach (var conversation in _fixture.Client.Conversations.ListAllAsync(new ConversationListOptions { Cursor = "cursor_page_2" }))
+        await foreach (var conversation in Fixture.Client.Conversations.ListAllAsync(new ConversationListOptions { Cursor = "cursor_page_2" }))
         {
             ids.Add(conversation.ConversationId);
         }
 
         Assert.That(ids, Is.EqualTo(new[] { "conv_3" }));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task GetAsync_FullConversation_ParsesEveryField()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1")).WithExactQueryString("");
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1")).WithExactQueryString("");
         mocked.RespondResource("Conversations/get.json");
 
-        var c = await _fixture.Client.Conversations.GetAsync("conv_1");
+        var c = await Fixture.Client.Conversations.GetAsync("conv_1");
 
         Assert.Multiple(() =>
         {
@@ -440,15 +432,15 @@ public class ConversationsClientTests
             Assert.That(data.DynamicVariables["vip"]!.GetValue<bool>(), Is.True);
             Assert.That(data.DynamicVariables["tags"]!.AsArray(), Has.Count.EqualTo(1));
         });
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task GetAsync_SipTrunkFailedConversation_ParsesSipCallAndError()
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_sip")).RespondResource("Conversations/get-sip.json");
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_sip")).RespondResource("Conversations/get-sip.json");
 
-        var c = await _fixture.Client.Conversations.GetAsync("conv_sip");
+        var c = await Fixture.Client.Conversations.GetAsync("conv_sip");
 
         Assert.Multiple(() =>
         {
@@ -491,40 +483,40 @@ public class ConversationsClientTests
     [TestCase(null, "")]
     public async Task GetAsync_Format_SendsWireName(ConversationFormat? format, string expected)
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1")).WithExactQueryString(expected);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1")).WithExactQueryString(expected);
         mocked.RespondJson("""{"agent_id":"a","conversation_id":"conv_1","status":"done","transcript":[],"metadata":{"start_time_unix_secs":1,"call_duration_secs":1},"has_audio":false,"has_user_audio":false,"has_response_audio":false}""");
 
-        await _fixture.Client.Conversations.GetAsync("conv_1", format);
+        await Fixture.Client.Conversations.GetAsync("conv_1", format);
 
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public void GetAsync_UndefinedFormat_ThrowsBeforeSending()
     {
-        var mocked = _fixture.Mock.When(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1"));
+        var mocked = Fixture.Mock.When(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1"));
 
-        Assert.That(async () => await _fixture.Client.Conversations.GetAsync("conv_1", (ConversationFormat)9), Throws.TypeOf<ArgumentOutOfRangeException>());
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.Zero);
+        Assert.That(async () => await Fixture.Client.Conversations.GetAsync("conv_1", (ConversationFormat)9), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.Zero);
     }
 
     [Test]
     public async Task GetAsync_OpenTelemetryFormat_SendsFormatQuery()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1")).WithExactQueryString("format=opentelemetry");
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1")).WithExactQueryString("format=opentelemetry");
         mocked.RespondJson("""{"agent_id":"a","conversation_id":"conv_1","status":"done","transcript":[],"metadata":{"start_time_unix_secs":1,"call_duration_secs":1},"has_audio":false,"has_user_audio":false,"has_response_audio":false,"otlp_traces":{"resourceSpans":[]}}""");
 
-        var c = await _fixture.Client.Conversations.GetAsync("conv_1", ConversationFormat.OpenTelemetry);
+        var c = await Fixture.Client.Conversations.GetAsync("conv_1", ConversationFormat.OpenTelemetry);
 
         Assert.That(c.OtlpTraces!.Value.GetProperty("resourceSpans").GetArrayLength(), Is.Zero);
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task GetAudioAsync_BodyStillArriving_ReturnsStreamBeforeBodyCompletes()
     {
         var pipe = new Pipe();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1/audio"))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1/audio"))
             .WithHeaders("xi-api-key", ClientFixture.ApiKey);
         mocked.Respond(_ =>
         {
@@ -535,7 +527,7 @@ public class ConversationsClientTests
         await pipe.Writer.WriteAsync(new byte[] { 0x49, 0x44, 0x33 });
 
         // The body is not complete: a buffering client would wait here forever (the WaitAsync only stops a broken test from hanging).
-        await using var audio = await _fixture.Client.Conversations.GetAudioAsync("conv_1").WaitAsync(TimeSpan.FromSeconds(30));
+        await using var audio = await Fixture.Client.Conversations.GetAudioAsync("conv_1").WaitAsync(TimeSpan.FromSeconds(30));
         var first = new byte[3];
         await audio.ReadExactlyAsync(first);
         await pipe.Writer.WriteAsync(new byte[] { 0x04, 0x00 });
@@ -545,16 +537,16 @@ public class ConversationsClientTests
 
         Assert.That(first, Is.EqualTo(new byte[] { 0x49, 0x44, 0x33 }));
         Assert.That(rest.ToArray(), Is.EqualTo(new byte[] { 0x04, 0x00 }));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public void GetAudioAsync_404_ThrowsApiException()
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1/audio"))
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1/audio"))
             .Respond(HttpStatusCode.NotFound, "application/json", """{"detail":{"status":"audio_not_found","message":"No audio"}}""");
 
-        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => _fixture.Client.Conversations.GetAudioAsync("conv_1"));
+        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.Conversations.GetAudioAsync("conv_1"));
 
         Assert.That(ex!.ErrorCode, Is.EqualTo("audio_not_found"));
     }
@@ -562,13 +554,13 @@ public class ConversationsClientTests
     [Test]
     public async Task DeleteAsync_Answers200Json_Completes()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Delete, ClientFixture.Url("/v1/convai/conversations/conv_1"))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Delete, ClientFixture.Url("/v1/convai/conversations/conv_1"))
             .WithHeaders("xi-api-key", ClientFixture.ApiKey);
         mocked.RespondJson("null");
 
-        await _fixture.Client.Conversations.DeleteAsync("conv_1");
+        await Fixture.Client.Conversations.DeleteAsync("conv_1");
 
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     private static IEnumerable<TestCaseData> FeedbackCases()
@@ -582,21 +574,21 @@ public class ConversationsClientTests
     public async Task SendFeedbackAsync_Score_PostsFeedbackBody(ConversationFeedbackScore? score, string expectedBody)
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/conversations/conv_1/feedback")).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/conversations/conv_1/feedback")).Capturing(captured);
         mocked.RespondJson("{}");
 
-        await _fixture.Client.Conversations.SendFeedbackAsync("conv_1", score);
+        await Fixture.Client.Conversations.SendFeedbackAsync("conv_1", score);
 
         captured.AssertJsonBody(expectedBody);
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [TestCase("")]
     [TestCase(" ")]
     public void Methods_EmptyConversationId_ThrowArgumentException(string id)
     {
-        var any = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
-        var client = _fixture.Client.Conversations;
+        var any = Fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+        var client = Fixture.Client.Conversations;
 
         Assert.Multiple(() =>
         {
@@ -605,6 +597,6 @@ public class ConversationsClientTests
             Assert.That(Assert.ThrowsAsync<ArgumentException>(() => client.DeleteAsync(id))!.ParamName, Is.EqualTo("conversationId"));
             Assert.That(Assert.ThrowsAsync<ArgumentException>(() => client.SendFeedbackAsync(id, ConversationFeedbackScore.Like))!.ParamName, Is.EqualTo("conversationId"));
         });
-        Assert.That(_fixture.Mock.GetMatchCount(any), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
     }
 }

@@ -4,24 +4,16 @@ using RichardSzalay.MockHttp;
 
 namespace ConvAi.Telephony.Tests.Errors;
 
-public class ApiErrorTests
+public class ApiErrorTests : MockedClientTests
 {
     private const string Path = "/v1/convai/conversations/conv_1";
-
-    private ClientFixture _fixture = null!;
-
-    [SetUp]
-    public void SetUp() => _fixture = new ClientFixture();
-
-    [TearDown]
-    public void TearDown() => _fixture.Dispose();
 
     [Test]
     public void GetAsync_422ValidationBody_ThrowsWithValidationErrors()
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).RespondResource("Errors/422.json", HttpStatusCode.UnprocessableEntity);
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).RespondResource("Errors/422.json", HttpStatusCode.UnprocessableEntity);
 
-        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => _fixture.Client.Conversations.GetAsync("conv_1"));
+        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.Conversations.GetAsync("conv_1"));
 
         Assert.Multiple(() =>
         {
@@ -39,10 +31,10 @@ public class ApiErrorTests
     [Test]
     public void GetAsync_404LegacyShape_ReadsStatusAsErrorCode()
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path))
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path))
             .Respond(HttpStatusCode.NotFound, [new KeyValuePair<string, string>("request-id", "hdr_req_1")], "application/json", Resources.Read("Errors/404-legacy.json"));
 
-        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => _fixture.Client.Conversations.GetAsync("conv_1"));
+        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.Conversations.GetAsync("conv_1"));
 
         Assert.Multiple(() =>
         {
@@ -58,10 +50,10 @@ public class ApiErrorTests
     [Test]
     public void GetAsync_401NewShape_ReadsCodeAndRequestIdFromBody()
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path))
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path))
             .Respond(HttpStatusCode.Unauthorized, [new KeyValuePair<string, string>("request-id", "hdr_ignored")], "application/json", Resources.Read("Errors/401-new.json"));
 
-        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => _fixture.Client.Conversations.GetAsync("conv_1"));
+        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.Conversations.GetAsync("conv_1"));
 
         Assert.Multiple(() =>
         {
@@ -84,7 +76,7 @@ public class ApiErrorTests
     [TestCaseSource(nameof(RateLimitBodies))]
     public void GetAsync_429_ThrowsRateLimitWithCodeHeadersAndRetryAfter(string body, string code)
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(_ =>
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(_ =>
         {
             var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
             response.Headers.Add("current-concurrent-requests", "5");
@@ -93,7 +85,7 @@ public class ApiErrorTests
             return response;
         });
 
-        var ex = Assert.ThrowsAsync<ConvAiRateLimitException>(() => _fixture.Client.Conversations.GetAsync("conv_1"));
+        var ex = Assert.ThrowsAsync<ConvAiRateLimitException>(() => Fixture.Client.Conversations.GetAsync("conv_1"));
 
         Assert.Multiple(() =>
         {
@@ -109,14 +101,14 @@ public class ApiErrorTests
     [Test]
     public void GetAsync_429WithRetryAfterDate_ComputesDelayFromTimeProvider()
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(_ =>
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(_ =>
         {
             var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent("") };
-            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(_fixture.Time.GetUtcNow().AddSeconds(30));
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(Fixture.Time.GetUtcNow().AddSeconds(30));
             return response;
         });
 
-        var ex = Assert.ThrowsAsync<ConvAiRateLimitException>(() => _fixture.Client.Conversations.GetAsync("conv_1"));
+        var ex = Assert.ThrowsAsync<ConvAiRateLimitException>(() => Fixture.Client.Conversations.GetAsync("conv_1"));
 
         Assert.That(ex!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(30)));
         Assert.That(ex.RateLimitCode, Is.Null);
@@ -131,9 +123,9 @@ public class ApiErrorTests
     [TestCase(HttpStatusCode.Conflict, "application/json", "[1,2]", false)]
     public void GetAsync_NonJsonOrEmptyErrorBody_ThrowsApiExceptionWithBody(HttpStatusCode status, string mediaType, string body, bool transient)
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(status, mediaType, body);
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(status, mediaType, body);
 
-        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => _fixture.Client.Conversations.GetAsync("conv_1"));
+        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.Conversations.GetAsync("conv_1"));
 
         Assert.Multiple(() =>
         {
@@ -148,9 +140,9 @@ public class ApiErrorTests
     public void GetAsync_LargeErrorBody_TruncatesResponseBody()
     {
         var body = new string('x', 20_000);
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(HttpStatusCode.InternalServerError, "text/plain", body);
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(HttpStatusCode.InternalServerError, "text/plain", body);
 
-        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => _fixture.Client.Conversations.GetAsync("conv_1"));
+        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.Conversations.GetAsync("conv_1"));
 
         Assert.That(ex!.ResponseBody!.Length, Is.LessThanOrEqualTo(4097));
     }
@@ -159,9 +151,9 @@ public class ApiErrorTests
     public void GetAsync_ErrorBodyEchoesApiKey_KeyIsRedacted()
     {
         var body = $$$"""{"detail":{"code":"invalid_api_key","message":"Key {{{ClientFixture.ApiKey}}} is invalid"}}""";
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(HttpStatusCode.Unauthorized, "application/json", body);
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(HttpStatusCode.Unauthorized, "application/json", body);
 
-        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => _fixture.Client.Conversations.GetAsync("conv_1"));
+        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.Conversations.GetAsync("conv_1"));
 
         Assert.That(ex!.ToString(), Does.Not.Contain(ClientFixture.ApiKey));
         Assert.That(ex.ResponseBody, Does.Not.Contain(ClientFixture.ApiKey));
@@ -173,9 +165,9 @@ public class ApiErrorTests
     [TestCase("{\"agent_id\":\"a\",\"status\":42}")]
     public void GetAsync_200WithUnreadableBody_ThrowsConvAiException(string body)
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(HttpStatusCode.OK, "application/json", body);
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Respond(HttpStatusCode.OK, "application/json", body);
 
-        var ex = Assert.ThrowsAsync<ConvAiException>(() => _fixture.Client.Conversations.GetAsync("conv_1"));
+        var ex = Assert.ThrowsAsync<ConvAiException>(() => Fixture.Client.Conversations.GetAsync("conv_1"));
 
         Assert.That(ex!.InnerException, Is.InstanceOf<System.Text.Json.JsonException>());
         Assert.That(ex.Message, Does.Contain("could not read"));

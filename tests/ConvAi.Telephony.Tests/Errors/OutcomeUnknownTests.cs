@@ -4,19 +4,9 @@ using RichardSzalay.MockHttp;
 
 namespace ConvAi.Telephony.Tests.Errors;
 
-public class OutcomeUnknownTests
+public class OutcomeUnknownTests : MockedClientTests
 {
-    private ClientFixture _fixture = null!;
-
-    [SetUp]
-    public void SetUp() => _fixture = new ClientFixture(o =>
-    {
-        o.DefaultAgentId = ClientFixture.AgentId;
-        o.DefaultPhoneNumberId = ClientFixture.PhoneNumberId;
-    });
-
-    [TearDown]
-    public void TearDown() => _fixture.Dispose();
+    private protected override void Configure(ConvAiTelephonyOptions options) => ClientFixture.SetCallDefaults(options);
 
     private static IEnumerable<TestCaseData> CallPlacingOperations()
     {
@@ -84,8 +74,7 @@ public class OutcomeUnknownTests
     {
         using var fixture = new ClientFixture(o =>
         {
-            o.DefaultAgentId = ClientFixture.AgentId;
-            o.DefaultPhoneNumberId = ClientFixture.PhoneNumberId;
+            ClientFixture.SetCallDefaults(o);
             o.Resilience.MaxRetryAttempts = 3;
             o.Resilience.UseJitter = false;
         });
@@ -108,8 +97,7 @@ public class OutcomeUnknownTests
         // The control for the test above: the same client does repeat these POSTs when the server says it did not act.
         using var fixture = new ClientFixture(o =>
         {
-            o.DefaultAgentId = ClientFixture.AgentId;
-            o.DefaultPhoneNumberId = ClientFixture.PhoneNumberId;
+            ClientFixture.SetCallDefaults(o);
             o.Resilience.MaxRetryAttempts = 1;
             o.Resilience.BaseDelay = TimeSpan.Zero;
         });
@@ -133,21 +121,21 @@ public class OutcomeUnknownTests
     [TestCaseSource(nameof(CallPlacingOperations))]
     public void CallPlacing_500_ThrowsOutcomeUnknownAfterOneAttempt(string path, string operation, Func<IConvAiTelephonyClient, Task> call)
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(path))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(path))
             .Respond(HttpStatusCode.InternalServerError, "application/json", """{"detail":{"status":"internal_error","message":"boom"}}""");
 
-        var ex = Assert.ThrowsAsync<ConvAiOutcomeUnknownException>(() => call(_fixture.Client));
+        var ex = Assert.ThrowsAsync<ConvAiOutcomeUnknownException>(() => call(Fixture.Client));
 
         Assert.Multiple(() =>
         {
             Assert.That(ex!.Operation, Is.EqualTo(operation));
             Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
-            Assert.That(ex.StartedAt, Is.EqualTo(_fixture.Time.GetUtcNow()));
+            Assert.That(ex.StartedAt, Is.EqualTo(Fixture.Time.GetUtcNow()));
             Assert.That(ex.InnerException, Is.InstanceOf<ConvAiApiException>());
             Assert.That(ex.Message, Does.Contain("may have been placed").And.Contain("Conversations.ListAsync"));
             Assert.That(ex.Message, Does.Not.Contain(ClientFixture.ApiKey));
         });
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [TestCase(HttpStatusCode.RequestTimeout)]
@@ -155,9 +143,9 @@ public class OutcomeUnknownTests
     [TestCase(HttpStatusCode.GatewayTimeout)]
     public void StartTwilioCallAsync_AmbiguousStatus_CarriesReconciliationData(HttpStatusCode status)
     {
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call")).Respond(status);
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call")).Respond(status);
 
-        var ex = Assert.ThrowsAsync<ConvAiOutcomeUnknownException>(() => _fixture.Client.Calls.StartTwilioCallAsync(Twilio()));
+        var ex = Assert.ThrowsAsync<ConvAiOutcomeUnknownException>(() => Fixture.Client.Calls.StartTwilioCallAsync(Twilio()));
 
         Assert.Multiple(() =>
         {
@@ -174,24 +162,24 @@ public class OutcomeUnknownTests
     [TestCase(HttpRequestError.InvalidResponse)]
     public void StartTwilioCallAsync_TransportErrorAfterSending_ThrowsOutcomeUnknown(HttpRequestError error)
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call"))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call"))
             .Throw(new HttpRequestException(error, "The response ended prematurely."));
 
-        var ex = Assert.ThrowsAsync<ConvAiOutcomeUnknownException>(() => _fixture.Client.Calls.StartTwilioCallAsync(Twilio()));
+        var ex = Assert.ThrowsAsync<ConvAiOutcomeUnknownException>(() => Fixture.Client.Calls.StartTwilioCallAsync(Twilio()));
 
         Assert.That(ex!.InnerException, Is.InstanceOf<HttpRequestException>());
         Assert.That(ex.StatusCode, Is.Null);
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [TestCase(HttpRequestError.ConnectionError)]
     [TestCase(HttpRequestError.NameResolutionError)]
     public void StartTwilioCallAsync_ConnectionNeverMade_ThrowsHttpRequestException(HttpRequestError error)
     {
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call"))
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call"))
             .Throw(new HttpRequestException(error, "Connection refused."));
 
-        var ex = Assert.ThrowsAsync<HttpRequestException>(() => _fixture.Client.Calls.StartTwilioCallAsync(Twilio()));
+        var ex = Assert.ThrowsAsync<HttpRequestException>(() => Fixture.Client.Calls.StartTwilioCallAsync(Twilio()));
 
         Assert.That(ex!.HttpRequestError, Is.EqualTo(error));
     }
@@ -199,10 +187,10 @@ public class OutcomeUnknownTests
     [Test]
     public void StartTwilioCallAsync_Timeout_ThrowsOutcomeUnknown()
     {
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call"))
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call"))
             .Throw(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout.", new TimeoutException()));
 
-        var ex = Assert.ThrowsAsync<ConvAiOutcomeUnknownException>(() => _fixture.Client.Calls.StartTwilioCallAsync(Twilio()));
+        var ex = Assert.ThrowsAsync<ConvAiOutcomeUnknownException>(() => Fixture.Client.Calls.StartTwilioCallAsync(Twilio()));
 
         Assert.That(ex!.InnerException, Is.InstanceOf<OperationCanceledException>());
     }
@@ -211,7 +199,7 @@ public class OutcomeUnknownTests
     public void StartTwilioCallAsync_CallerCancels_ThrowsOperationCanceled()
     {
         using var cts = new CancellationTokenSource();
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call")).Respond(async () =>
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call")).Respond(async () =>
         {
             await cts.CancelAsync();
             cts.Token.ThrowIfCancellationRequested();
@@ -219,7 +207,7 @@ public class OutcomeUnknownTests
         });
 
         Assert.That(
-            async () => await _fixture.Client.Calls.StartTwilioCallAsync(Twilio(), cts.Token),
+            async () => await Fixture.Client.Calls.StartTwilioCallAsync(Twilio(), cts.Token),
             Throws.InstanceOf<OperationCanceledException>().And.Not.InstanceOf<ConvAiOutcomeUnknownException>());
     }
 
@@ -228,9 +216,9 @@ public class OutcomeUnknownTests
     [TestCase(HttpStatusCode.TooManyRequests)]
     public void StartTwilioCallAsync_ClearRefusal_ThrowsApiExceptionNotOutcomeUnknown(HttpStatusCode status)
     {
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call")).Respond(status, "application/json", "{}");
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/twilio/outbound-call")).Respond(status, "application/json", "{}");
 
-        var ex = Assert.ThrowsAsync(Is.InstanceOf<ConvAiApiException>(), () => _fixture.Client.Calls.StartTwilioCallAsync(Twilio()));
+        var ex = Assert.ThrowsAsync(Is.InstanceOf<ConvAiApiException>(), () => Fixture.Client.Calls.StartTwilioCallAsync(Twilio()));
 
         Assert.That(((ConvAiApiException)ex!).StatusCode, Is.EqualTo(status));
     }
@@ -238,9 +226,9 @@ public class OutcomeUnknownTests
     [Test]
     public void GetAsync_500OnRead_ThrowsApiExceptionNotOutcomeUnknown()
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/batch-calling/b1")).Respond(HttpStatusCode.InternalServerError);
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/batch-calling/b1")).Respond(HttpStatusCode.InternalServerError);
 
-        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => _fixture.Client.BatchCalls.GetAsync("b1"));
+        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.BatchCalls.GetAsync("b1"));
 
         Assert.That(ex!.IsTransient, Is.True);
     }

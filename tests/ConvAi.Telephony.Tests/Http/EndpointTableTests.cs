@@ -58,11 +58,7 @@ public class EndpointTableTests
     [TestCaseSource(nameof(Endpoints))]
     public async Task Endpoint_Call_SendsOneAuthenticatedRequestWithItsDeclaredKind(string method, string path, string? body, string? kind, Func<IConvAiTelephonyClient, Task> call)
     {
-        using var fixture = new ClientFixture(o =>
-        {
-            o.DefaultAgentId = ClientFixture.AgentId;
-            o.DefaultPhoneNumberId = ClientFixture.PhoneNumberId;
-        });
+        using var fixture = new ClientFixture(ClientFixture.SetCallDefaults);
         var captured = new CapturedRequest();
         var mocked = fixture.Mock.When(new HttpMethod(method), ClientFixture.Url(path)).Capturing(captured);
         if (body is null)

@@ -4,26 +4,18 @@ using RichardSzalay.MockHttp;
 
 namespace ConvAi.Telephony.Tests.PhoneNumbers;
 
-public class PhoneNumbersClientTests
+public class PhoneNumbersClientTests : MockedClientTests
 {
-    private ClientFixture _fixture = null!;
-
-    [SetUp]
-    public void SetUp() => _fixture = new ClientFixture();
-
-    [TearDown]
-    public void TearDown() => _fixture.Dispose();
-
     [Test]
     public async Task ImportTwilioAsync_ValidRequest_PostsProviderAndNormalizedNumber()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/phone-numbers"))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/phone-numbers"))
             .WithHeaders("xi-api-key", ClientFixture.ApiKey)
             .Capturing(captured);
         mocked.RespondJson("""{"phone_number_id":"phnum_new"}""");
 
-        var result = await _fixture.Client.PhoneNumbers.ImportTwilioAsync(new ImportTwilioPhoneNumberRequest
+        var result = await Fixture.Client.PhoneNumbers.ImportTwilioAsync(new ImportTwilioPhoneNumberRequest
         {
             PhoneNumber = "+1 (415) 555-0100",
             Label = "Support",
@@ -35,7 +27,7 @@ public class PhoneNumbersClientTests
         });
 
         Assert.That(result.PhoneNumberId, Is.EqualTo("phnum_new"));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
         captured.AssertJsonBody("""
             {"provider":"twilio","phone_number":"+14155550100","label":"Support","sid":"AC123","token":"twilio-token",
              "agent_id":"agent_1","region_config":{"region_id":"ie1","token":"region-token","edge_location":"dublin"},"enable_sms":false}
@@ -47,10 +39,10 @@ public class PhoneNumbersClientTests
     public async Task ImportSipTrunkAsync_ValidRequest_PostsProviderAndTrunkConfig()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/phone-numbers")).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/phone-numbers")).Capturing(captured);
         mocked.RespondJson("""{"phone_number_id":"phnum_sip"}""");
 
-        var result = await _fixture.Client.PhoneNumbers.ImportSipTrunkAsync(new ImportSipTrunkPhoneNumberRequest
+        var result = await Fixture.Client.PhoneNumbers.ImportSipTrunkAsync(new ImportSipTrunkPhoneNumberRequest
         {
             PhoneNumber = "+14155550101",
             Label = "PBX",
@@ -71,7 +63,7 @@ public class PhoneNumbersClientTests
         });
 
         Assert.That(result.PhoneNumberId, Is.EqualTo("phnum_sip"));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
         captured.AssertJsonBody("""
             {"provider":"sip_trunk","phone_number":"+14155550101","label":"PBX",
              "inbound_trunk_config":{"allowed_addresses":["192.0.2.0/24"],"media_encryption":"allowed","credentials":{"username":"in-user","password":"in-pass"}},
@@ -83,10 +75,10 @@ public class PhoneNumbersClientTests
     public async Task ImportExotelAsync_ValidRequest_PostsProviderAndCredentials()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/phone-numbers")).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/phone-numbers")).Capturing(captured);
         mocked.RespondJson("""{"phone_number_id":"phnum_exotel"}""");
 
-        var result = await _fixture.Client.PhoneNumbers.ImportExotelAsync(new ImportExotelPhoneNumberRequest
+        var result = await Fixture.Client.PhoneNumbers.ImportExotelAsync(new ImportExotelPhoneNumberRequest
         {
             PhoneNumber = "+91 98765 43210",
             Label = "India line",
@@ -102,18 +94,18 @@ public class PhoneNumbersClientTests
             {"provider":"exotel","phone_number":"+919876543210","label":"India line","account_sid":"acc_1","api_key":"ex_key",
              "api_token":"ex_token","app_id":"app_1","api_subdomain":"api.in.exotel.com"}
             """);
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task ListAsync_BareArrayWithEveryProvider_ParsesAllWithoutThrowing()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/phone-numbers"))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/phone-numbers"))
             .WithExactQueryString("")
             .WithHeaders("xi-api-key", ClientFixture.ApiKey);
         mocked.RespondResource("PhoneNumbers/list.json");
 
-        var numbers = await _fixture.Client.PhoneNumbers.ListAsync();
+        var numbers = await Fixture.Client.PhoneNumbers.ListAsync();
 
         Assert.That(numbers, Has.Count.EqualTo(4));
         var twilio = numbers[0];
@@ -165,17 +157,17 @@ public class PhoneNumbersClientTests
             Assert.That(unknown.LivekitStack!.Value.Value, Is.EqualTo("quantum"));
             Assert.That(unknown.AdditionalProperties!.ContainsKey("brand_new_field"), Is.True);
         });
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task ListAsync_WithFilters_SendsQueryString()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/phone-numbers"))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/phone-numbers"))
             .WithExactQueryString("provider=sip_trunk&agent_id=agent_1&branch_id=br_1");
         mocked.RespondJson("[]");
 
-        var numbers = await _fixture.Client.PhoneNumbers.ListAsync(new PhoneNumberListOptions
+        var numbers = await Fixture.Client.PhoneNumbers.ListAsync(new PhoneNumberListOptions
         {
             Provider = PhoneNumberProvider.SipTrunk,
             AgentId = "agent_1",
@@ -183,30 +175,30 @@ public class PhoneNumbersClientTests
         });
 
         Assert.That(numbers, Is.Empty);
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task GetAsync_Id_GetsOneNumber()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/phone-numbers/phnum_twilio_1"));
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/phone-numbers/phnum_twilio_1"));
         mocked.RespondJson("""{"phone_number":"+14155550100","label":"Support","phone_number_id":"phnum_twilio_1","provider":"twilio"}""");
 
-        var number = await _fixture.Client.PhoneNumbers.GetAsync("phnum_twilio_1");
+        var number = await Fixture.Client.PhoneNumbers.GetAsync("phnum_twilio_1");
 
         Assert.That(number.PhoneNumberId, Is.EqualTo("phnum_twilio_1"));
         Assert.That(number.Provider, Is.EqualTo(PhoneNumberProvider.Twilio));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task UpdateAsync_OnlySetFields_PatchesWithoutNulls()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Patch, ClientFixture.Url("/v1/convai/phone-numbers/phnum_sip_1")).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Patch, ClientFixture.Url("/v1/convai/phone-numbers/phnum_sip_1")).Capturing(captured);
         mocked.RespondJson("""{"phone_number":"+14155550101","label":"PBX 2","phone_number_id":"phnum_sip_1","provider":"sip_trunk","livekit_stack":"static"}""");
 
-        var number = await _fixture.Client.PhoneNumbers.UpdateAsync("phnum_sip_1", new UpdatePhoneNumberRequest
+        var number = await Fixture.Client.PhoneNumbers.UpdateAsync("phnum_sip_1", new UpdatePhoneNumberRequest
         {
             AgentId = "agent_2",
             Label = "PBX 2",
@@ -216,28 +208,28 @@ public class PhoneNumbersClientTests
         captured.AssertJsonBody("""{"agent_id":"agent_2","label":"PBX 2","livekit_stack":"static"}""");
         Assert.That(number.Label, Is.EqualTo("PBX 2"));
         Assert.That(number.LivekitStack, Is.EqualTo(LivekitStack.Static));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public async Task DeleteAsync_Answers200Json_Completes()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Delete, ClientFixture.Url("/v1/convai/phone-numbers/phnum_1"))
+        var mocked = Fixture.Mock.Expect(HttpMethod.Delete, ClientFixture.Url("/v1/convai/phone-numbers/phnum_1"))
             .WithHeaders("xi-api-key", ClientFixture.ApiKey);
         mocked.RespondJson("{}");
 
-        await _fixture.Client.PhoneNumbers.DeleteAsync("phnum_1");
+        await Fixture.Client.PhoneNumbers.DeleteAsync("phnum_1");
 
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [TestCase("")]
     [TestCase("  ")]
     public void GetAsync_EmptyId_ThrowsArgumentExceptionAndSendsNothing(string id)
     {
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.PhoneNumbers.GetAsync(id));
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.PhoneNumbers.GetAsync(id));
         Assert.That(ex!.ParamName, Is.EqualTo("phoneNumberId"));
-        _fixture.Mock.VerifyNoOutstandingRequest();
+        Fixture.Mock.VerifyNoOutstandingRequest();
     }
 
     [TestCase("4155550100")]
@@ -246,9 +238,9 @@ public class PhoneNumbersClientTests
     [TestCase("")]
     public void ImportTwilioAsync_InvalidNumber_ThrowsNamingParameterAndSendsNothing(string number)
     {
-        var fallback = _fixture.Mock.When("*").Respond(HttpStatusCode.OK);
+        var fallback = Fixture.Mock.When("*").Respond(HttpStatusCode.OK);
 
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.PhoneNumbers.ImportTwilioAsync(new ImportTwilioPhoneNumberRequest
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.PhoneNumbers.ImportTwilioAsync(new ImportTwilioPhoneNumberRequest
         {
             PhoneNumber = number,
             Label = "x",
@@ -257,7 +249,7 @@ public class PhoneNumbersClientTests
         }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.PhoneNumber"));
-        Assert.That(_fixture.Mock.GetMatchCount(fallback), Is.Zero);
+        Assert.That(Fixture.Mock.GetMatchCount(fallback), Is.Zero);
     }
 
     [Test]

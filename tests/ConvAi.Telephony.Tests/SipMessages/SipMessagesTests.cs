@@ -9,16 +9,9 @@ namespace ConvAi.Telephony.Tests.SipMessages;
 /// .../phoneNumbers/client/requests/PhoneNumbersGetSipMessagesRequest.ts) and elevenlabs-python 2.59.0
 /// (src/elevenlabs/types/sip_log_message.py, src/elevenlabs/conversational_ai/conversations/raw_client.py); they agree.
 /// </summary>
-public class SipMessagesTests
+public class SipMessagesTests : MockedClientTests
 {
     private const string Invite = "INVITE sip:+14155550100@trunk.example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1\r\n\r\n";
-    private ClientFixture _fixture = null!;
-
-    [SetUp]
-    public void SetUp() => _fixture = new ClientFixture();
-
-    [TearDown]
-    public void TearDown() => _fixture.Dispose();
 
     private static IEnumerable<TestCaseData> Owners()
     {
@@ -37,9 +30,9 @@ public class SipMessagesTests
         string path, Func<IConvAiTelephonyClient, SipMessageListOptions?, Task<SipMessagePage>> list, Func<IConvAiTelephonyClient, IAsyncEnumerable<SipMessage>> listAll)
     {
         var captured = new CapturedRequest();
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(path)).Capturing(captured).RespondJson(Page(["m1"], "c2", true));
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(path)).Capturing(captured).RespondJson(Page(["m1"], "c2", true));
 
-        var page = await list(_fixture.Client, new SipMessageListOptions { PageSize = 50, Cursor = "c1" });
+        var page = await list(Fixture.Client, new SipMessageListOptions { PageSize = 50, Cursor = "c1" });
 
         Assert.Multiple(() =>
         {
@@ -61,25 +54,25 @@ public class SipMessagesTests
     public async Task ListAllSipMessagesAsync_FollowsNextCursor(
         string path, Func<IConvAiTelephonyClient, SipMessageListOptions?, Task<SipMessagePage>> list, Func<IConvAiTelephonyClient, IAsyncEnumerable<SipMessage>> listAll)
     {
-        var first = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(path)).WithExactQueryString("page_size=2");
+        var first = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(path)).WithExactQueryString("page_size=2");
         first.RespondJson(Page(["a", "b"], "next", true));
-        var second = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(path)).WithExactQueryString("page_size=2&cursor=next");
+        var second = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(path)).WithExactQueryString("page_size=2&cursor=next");
         second.RespondJson(Page(["c"], null, false));
 
         var ids = new List<string?>();
-        await foreach (var message in listAll(_fixture.Client))
+        await foreach (var message in listAll(Fixture.Client))
         {
             ids.Add(message.CallId);
         }
 
         Assert.That(ids, Is.EqualTo(new[] { "a", "b", "c" }));
-        _fixture.Mock.VerifyNoOutstandingExpectation();
+        Fixture.Mock.VerifyNoOutstandingExpectation();
     }
 
     [Test]
     public async Task GetSipFailureAsync_FindsBusyHereAfterAuthChallenge()
     {
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_9/sip-messages")).RespondJson($$"""
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_9/sip-messages")).RespondJson($$"""
             {"sip_messages":[
               {{Message("c", "out", Invite, 1)}},
               {{Message("c", "in", "SIP/2.0 407 Proxy Authentication Required\r\n\r\n", 2)}},
@@ -89,7 +82,7 @@ public class SipMessagesTests
              "has_more":false}
             """);
 
-        var failure = await _fixture.Client.Conversations.GetSipFailureAsync("conv_9");
+        var failure = await Fixture.Client.Conversations.GetSipFailureAsync("conv_9");
 
         Assert.That(failure, Is.Not.Null);
         Assert.Multiple(() =>

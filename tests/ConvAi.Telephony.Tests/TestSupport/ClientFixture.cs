@@ -45,6 +45,13 @@ internal sealed class ClientFixture : IDisposable
 
     public static string Url(string path) => BaseUrl + path;
 
+    /// <summary>Sets the default agent and phone number, as the call-placing tests need.</summary>
+    public static void SetCallDefaults(ConvAiTelephonyOptions options)
+    {
+        options.DefaultAgentId = AgentId;
+        options.DefaultPhoneNumberId = PhoneNumberId;
+    }
+
     public void Dispose()
     {
         Services.Dispose();

@@ -12,24 +12,18 @@ namespace ConvAi.Telephony.Tests.WhatsApp;
 /// src/elevenlabs/types/get_whats_app_account_response.py). They differ only in the account's
 /// <c>enable_typing_indicator</c>, which the newer Python SDK has.
 /// </summary>
-public class WhatsAppClientTests
+public class WhatsAppClientTests : MockedClientTests
 {
-    private ClientFixture _fixture = null!;
-
-    [SetUp]
-    public void SetUp() => _fixture = new ClientFixture(o => o.DefaultAgentId = ClientFixture.AgentId);
-
-    [TearDown]
-    public void TearDown() => _fixture.Dispose();
+    private protected override void Configure(ConvAiTelephonyOptions options) => options.DefaultAgentId = ClientFixture.AgentId;
 
     [Test]
     public async Task StartCallAsync_PostsExactBody()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/whatsapp/outbound-call")).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/whatsapp/outbound-call")).Capturing(captured);
         mocked.RespondJson("""{"success":true,"message":"message","conversation_id":"conv_wa"}""");
 
-        var result = await _fixture.Client.WhatsApp.StartCallAsync(new StartWhatsAppCallRequest
+        var result = await Fixture.Client.WhatsApp.StartCallAsync(new StartWhatsAppCallRequest
         {
             WhatsAppPhoneNumberId = "wa_phone_1",
             WhatsAppUserId = "447700900123",
@@ -45,16 +39,16 @@ public class WhatsAppClientTests
              "agent_id":"agent_default","conversation_initiation_client_data":{"user_id":"cust-1"}}
             """);
         Assert.That(result.ConversationId, Is.EqualTo("conv_wa"));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public void StartCallAsync_SuccessFalse_ThrowsCallRejected()
     {
-        _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/whatsapp/outbound-call"))
+        Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/whatsapp/outbound-call"))
             .RespondJson("""{"success":false,"message":"no call permission"}""");
 
-        var ex = Assert.ThrowsAsync<ConvAiCallRejectedException>(() => _fixture.Client.WhatsApp.StartCallAsync(Call()));
+        var ex = Assert.ThrowsAsync<ConvAiCallRejectedException>(() => Fixture.Client.WhatsApp.StartCallAsync(Call()));
 
         Assert.That(ex!.ServerMessage, Is.EqualTo("no call permission"));
     }
@@ -73,20 +67,20 @@ public class WhatsAppClientTests
             _ => Call() with { PermissionTemplateLanguageCode = "" },
         };
 
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.WhatsApp.StartCallAsync(request));
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.WhatsApp.StartCallAsync(request));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request." + field));
-        _fixture.Mock.VerifyNoOutstandingRequest();
+        Fixture.Mock.VerifyNoOutstandingRequest();
     }
 
     [Test]
     public async Task SendMessageAsync_PostsTemplateComponentsExactly()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/whatsapp/outbound-message")).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url("/v1/convai/whatsapp/outbound-message")).Capturing(captured);
         mocked.RespondJson("""{"conversation_id":"conv_msg"}""");
 
-        var result = await _fixture.Client.WhatsApp.SendMessageAsync(new SendWhatsAppMessageRequest
+        var result = await Fixture.Client.WhatsApp.SendMessageAsync(new SendWhatsAppMessageRequest
         {
             WhatsAppPhoneNumberId = "wa_phone_1",
             WhatsAppUserId = "447700900123",
@@ -122,7 +116,7 @@ public class WhatsAppClientTests
              "agent_id":"agent_x"}
             """);
         Assert.That(result.ConversationId, Is.EqualTo("conv_msg"));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [TestCase(null, "")]
@@ -130,7 +124,7 @@ public class WhatsAppClientTests
     public async Task ListAccountsAsync_SendsAgentFilterOnlyWhenSet(string? agentId, string expectedQuery)
     {
         var captured = new CapturedRequest();
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/whatsapp-accounts")).Capturing(captured)
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/whatsapp-accounts")).Capturing(captured)
             .RespondJson("""
                 {"items":[{"business_account_id":"ba_1","phone_number_id":"wa_phone_1","business_account_name":"Acme",
                   "phone_number_name":"Acme Support","phone_number":"+15550001111","assigned_agent_id":"agent_7",
@@ -138,7 +132,7 @@ public class WhatsAppClientTests
                   "assigned_agent_name":"Support","is_token_expired":false,"new_flag":"x"}]}
                 """);
 
-        var accounts = await _fixture.Client.WhatsApp.ListAccountsAsync(agentId);
+        var accounts = await Fixture.Client.WhatsApp.ListAccountsAsync(agentId);
 
         Assert.Multiple(() =>
         {
@@ -155,13 +149,13 @@ public class WhatsAppClientTests
     [Test]
     public async Task GetAccountAsync_GetsByPhoneNumberId()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/whatsapp-accounts/wa_phone_1"));
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/whatsapp-accounts/wa_phone_1"));
         mocked.RespondJson("""{"business_account_id":"ba_1","phone_number_id":"wa_phone_1","business_account_name":"Acme","phone_number_name":"n","phone_number":"+15550001111"}""");
 
-        var account = await _fixture.Client.WhatsApp.GetAccountAsync("wa_phone_1");
+        var account = await Fixture.Client.WhatsApp.GetAccountAsync("wa_phone_1");
 
         Assert.That((account.BusinessAccountId, account.PhoneNumber), Is.EqualTo(("ba_1", "+15550001111")));
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     private static StartWhatsAppCallRequest Call() => new()

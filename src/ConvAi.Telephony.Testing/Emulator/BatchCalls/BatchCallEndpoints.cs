@@ -27,8 +27,7 @@ internal sealed class BatchCallEndpoints(EmulatorState state)
     private Task SubmitAsync(HttpContext context)
     {
         var validator = new RequestValidator();
-        var body = validator.Body(context);
-        if (body is null)
+        if (validator.Body(context) is not { } body)
         {
             return ApiResults.ValidationErrorAsync(context, validator.Errors);
         }

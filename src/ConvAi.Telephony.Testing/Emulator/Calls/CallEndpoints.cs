@@ -21,8 +21,7 @@ internal sealed class CallEndpoints(EmulatorState state)
     private Task OutboundCallAsync(HttpContext context, string provider)
     {
         var validator = new RequestValidator();
-        var body = validator.Body(context);
-        if (body is null)
+        if (validator.Body(context) is not { } body)
         {
             return ApiResults.ValidationErrorAsync(context, validator.Errors);
         }
@@ -83,8 +82,7 @@ internal sealed class CallEndpoints(EmulatorState state)
     private Task RegisterCallAsync(HttpContext context)
     {
         var validator = new RequestValidator();
-        var body = validator.Body(context);
-        if (body is null)
+        if (validator.Body(context) is not { } body)
         {
             return ApiResults.ValidationErrorAsync(context, validator.Errors);
         }

@@ -168,8 +168,7 @@ internal sealed class ConversationEndpoints(EmulatorState state)
     {
         var id = RouteValue.Get(context, "conversation_id");
         var validator = new RequestValidator();
-        var body = validator.Body(context);
-        if (body is null)
+        if (validator.Body(context) is not { } body)
         {
             return ApiResults.ValidationErrorAsync(context, validator.Errors);
         }

@@ -24,8 +24,7 @@ internal sealed class PhoneNumberEndpoints(EmulatorState state)
     private Task ImportAsync(HttpContext context)
     {
         var validator = new RequestValidator();
-        var body = validator.Body(context);
-        if (body is null)
+        if (validator.Body(context) is not { } body)
         {
             return ApiResults.ValidationErrorAsync(context, validator.Errors);
         }
@@ -147,8 +146,7 @@ internal sealed class PhoneNumberEndpoints(EmulatorState state)
     {
         var id = RouteId(context);
         var validator = new RequestValidator();
-        var body = validator.Body(context);
-        if (body is null)
+        if (validator.Body(context) is not { } body)
         {
             return ApiResults.ValidationErrorAsync(context, validator.Errors);
         }

@@ -20,8 +20,7 @@ internal sealed class WhatsAppEndpoints(EmulatorState state)
     private Task StartAsync(HttpContext context, bool isCall)
     {
         var validator = new RequestValidator();
-        var body = validator.Body(context);
-        if (body is null)
+        if (validator.Body(context) is not { } body)
         {
             return ApiResults.ValidationErrorAsync(context, validator.Errors);
         }

@@ -44,8 +44,7 @@ internal sealed class WorkspaceWebhookEndpoints(EmulatorState state)
     private Task CreateAsync(HttpContext context)
     {
         var validator = new RequestValidator();
-        var body = validator.Body(context);
-        if (body is null)
+        if (validator.Body(context) is not { } body)
         {
             return ApiResults.ValidationErrorAsync(context, validator.Errors);
         }
@@ -86,8 +85,7 @@ internal sealed class WorkspaceWebhookEndpoints(EmulatorState state)
     private Task UpdateAsync(HttpContext context)
     {
         var validator = new RequestValidator();
-        var body = validator.Body(context);
-        if (body is null)
+        if (validator.Body(context) is not { } body)
         {
             return ApiResults.ValidationErrorAsync(context, validator.Errors);
         }

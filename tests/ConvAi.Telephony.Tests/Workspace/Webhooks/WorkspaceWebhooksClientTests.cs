@@ -12,23 +12,16 @@ namespace ConvAi.Telephony.Tests.Workspace.Webhooks;
 /// src/elevenlabs/types/workspace_create_webhook_response_model.py). The newer Python SDK adds <c>events</c> to the list item
 /// and to the PATCH body; followed here.
 /// </summary>
-public class WorkspaceWebhooksClientTests
+public class WorkspaceWebhooksClientTests : MockedClientTests
 {
     private const string Path = "/v1/workspace/webhooks";
-    private ClientFixture _fixture = null!;
-
-    [SetUp]
-    public void SetUp() => _fixture = new ClientFixture();
-
-    [TearDown]
-    public void TearDown() => _fixture.Dispose();
 
     [TestCase(false, "?include_usages=false")]
     [TestCase(true, "?include_usages=true")]
     public async Task ListAsync_SendsIncludeUsagesAndParsesHealth(bool includeUsages, string expectedQuery)
     {
         var captured = new CapturedRequest();
-        _fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Capturing(captured).RespondJson("""
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(Path)).Capturing(captured).RespondJson("""
             {"webhooks":[
               {"name":"Post-call","webhook_id":"wh_1","webhook_url":"https://app.example.com/hooks","is_disabled":false,
                "is_auto_disabled":true,"created_at_unix":1795000000,"auth_type":"hmac",
@@ -38,7 +31,7 @@ public class WorkspaceWebhooksClientTests
                "is_auto_disabled":false,"created_at_unix":1795000001,"auth_type":"mtls"}]}
             """);
 
-        var webhooks = await _fixture.Client.WorkspaceWebhooks.ListAsync(includeUsages);
+        var webhooks = await Fixture.Client.WorkspaceWebhooks.ListAsync(includeUsages);
 
         Assert.Multiple(() =>
         {
@@ -63,10 +56,10 @@ public class WorkspaceWebhooksClientTests
     public async Task CreateAsync_WrapsSettingsAndHidesSecretInToString()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(Path)).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Post, ClientFixture.Url(Path)).Capturing(captured);
         mocked.RespondJson("""{"webhook_id":"wh_new","webhook_secret":"wsec_abcdef"}""");
 
-        var result = await _fixture.Client.WorkspaceWebhooks.CreateAsync(new CreateWorkspaceWebhookRequest
+        var result = await Fixture.Client.WorkspaceWebhooks.CreateAsync(new CreateWorkspaceWebhookRequest
         {
             Name = "Post-call",
             WebhookUrl = "https://app.example.com/hooks",
@@ -81,7 +74,7 @@ public class WorkspaceWebhooksClientTests
             Assert.That(result.WebhookId, Is.EqualTo("wh_new"));
             Assert.That(result.WebhookSecret, Is.EqualTo("wsec_abcdef"));
             Assert.That(result.ToString(), Does.Not.Contain("wsec_abcdef"));
-            Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+            Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
         });
     }
 
@@ -91,10 +84,10 @@ public class WorkspaceWebhooksClientTests
     [TestCase("n", "/relative", "request.WebhookUrl")]
     public void CreateAsync_Invalid_SendsNothing(string name, string url, string param)
     {
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.WorkspaceWebhooks.CreateAsync(new CreateWorkspaceWebhookRequest { Name = name, WebhookUrl = url }));
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.WorkspaceWebhooks.CreateAsync(new CreateWorkspaceWebhookRequest { Name = name, WebhookUrl = url }));
 
         Assert.That(ex!.ParamName, Is.EqualTo(param));
-        _fixture.Mock.VerifyNoOutstandingRequest();
+        Fixture.Mock.VerifyNoOutstandingRequest();
     }
 
     [Test]
@@ -112,10 +105,10 @@ public class WorkspaceWebhooksClientTests
     public async Task UpdateAsync_EnableRetries_PatchesExactBody()
     {
         var captured = new CapturedRequest();
-        var mocked = _fixture.Mock.Expect(HttpMethod.Patch, ClientFixture.Url(Path + "/wh_1")).Capturing(captured);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Patch, ClientFixture.Url(Path + "/wh_1")).Capturing(captured);
         mocked.RespondJson("""{"status":"ok"}""");
 
-        await _fixture.Client.WorkspaceWebhooks.UpdateAsync("wh_1", new UpdateWorkspaceWebhookRequest
+        await Fixture.Client.WorkspaceWebhooks.UpdateAsync("wh_1", new UpdateWorkspaceWebhookRequest
         {
             Name = "Post-call",
             IsDisabled = false,
@@ -124,26 +117,26 @@ public class WorkspaceWebhooksClientTests
         });
 
         captured.AssertJsonBody("""{"is_disabled":false,"name":"Post-call","retry_enabled":true,"events":["agent_qa"]}""");
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
     [Test]
     public void UpdateAsync_NoName_SendsNothing()
     {
-        var ex = Assert.ThrowsAsync<ArgumentException>(() => _fixture.Client.WorkspaceWebhooks.UpdateAsync("wh_1", new UpdateWorkspaceWebhookRequest { RetryEnabled = true }));
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.WorkspaceWebhooks.UpdateAsync("wh_1", new UpdateWorkspaceWebhookRequest { RetryEnabled = true }));
 
         Assert.That(ex!.ParamName, Is.EqualTo("request.Name"));
-        _fixture.Mock.VerifyNoOutstandingRequest();
+        Fixture.Mock.VerifyNoOutstandingRequest();
     }
 
     [Test]
     public async Task DeleteAsync_DeletesById()
     {
-        var mocked = _fixture.Mock.Expect(HttpMethod.Delete, ClientFixture.Url(Path + "/wh_1"));
+        var mocked = Fixture.Mock.Expect(HttpMethod.Delete, ClientFixture.Url(Path + "/wh_1"));
         mocked.RespondJson("""{"status":"ok"}""");
 
-        await _fixture.Client.WorkspaceWebhooks.DeleteAsync("wh_1");
+        await Fixture.Client.WorkspaceWebhooks.DeleteAsync("wh_1");
 
-        Assert.That(_fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 }
