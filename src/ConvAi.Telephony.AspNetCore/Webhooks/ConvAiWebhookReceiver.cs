@@ -26,6 +26,7 @@ internal sealed class ConvAiWebhookReceiver
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ICallEventSink[] _callEventSinks;
+    private readonly WebhookAcknowledgementGate _acknowledgements;
 
     public ConvAiWebhookReceiver(
         IOptions<ConvAiWebhookOptions> options,
@@ -34,7 +35,8 @@ internal sealed class ConvAiWebhookReceiver
         WebhookDispatcher dispatcher,
         TimeProvider timeProvider,
         ILogger<ConvAiWebhookReceiver> logger,
-        IEnumerable<ICallEventSink> callEventSinks)
+        IEnumerable<ICallEventSink> callEventSinks,
+        WebhookAcknowledgementGate acknowledgements)
     {
         _options = options.Value;
         _signature = new ConvAiWebhookSignature(
@@ -51,6 +53,7 @@ internal sealed class ConvAiWebhookReceiver
         _timeProvider = timeProvider;
         _logger = logger;
         _callEventSinks = callEventSinks.ToArray();
+        _acknowledgements = acknowledgements;
     }
 
     /// <summary>Whether <c>MapConvAiWebhooks</c> queues deliveries instead of dispatching them before the answer.</summary>
@@ -63,6 +66,8 @@ internal sealed class ConvAiWebhookReceiver
     /// </summary>
     public async Task<WebhookReceipt> ReceiveAsync(HttpContext context, bool queue = false)
     {
+        // Queued: the inbox processor holds off while deliveries are being acknowledged (answers first).
+        using var acknowledging = queue ? _acknowledgements.Enter() : default;
         var request = context.Request;
         if (_allowlist is not null && !_allowlist.IsAllowed(context.Connection.RemoteIpAddress))
         {

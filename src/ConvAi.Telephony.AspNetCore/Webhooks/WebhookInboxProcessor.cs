@@ -14,6 +14,7 @@ namespace ConvAi.Telephony.AspNetCore;
 internal sealed class WebhookInboxProcessor(
     IConvAiWebhookInbox inbox,
     WebhookDispatcher dispatcher,
+    WebhookAcknowledgementGate acknowledgements,
     TimeProvider timeProvider,
     ILogger<WebhookInboxProcessor> logger) : BackgroundService
 {
@@ -76,6 +77,7 @@ internal sealed class WebhookInboxProcessor(
                 continue;
             }
 
+            await WaitForTurnAsync(stoppingToken).ConfigureAwait(false);
             await ProcessAsync(item, _abortHandlers.Token).ConfigureAwait(false);
         }
 
@@ -155,6 +157,23 @@ internal sealed class WebhookInboxProcessor(
         var dueAt = timeProvider.GetUtcNow() + Backoff(_options, attempt);
         await inbox.RetryLaterAsync(item, dueAt, failure, CancellationToken.None).ConfigureAwait(false);
         WebhookLog.RetryScheduled(logger, delivery.EventType.Value, delivery.ConversationId, attempt, failure, dueAt);
+    }
+
+    /// <summary>
+    /// Answers first: with a delivery leased, waits while deliveries are being acknowledged (at most
+    /// <see cref="WebhookAcknowledgementGate.MaxDeferral"/>), unless the in-memory inbox is 90% full. Stopping ends the wait.
+    /// </summary>
+    private async Task WaitForTurnAsync(CancellationToken stoppingToken)
+    {
+        var backlogged = inbox is InMemoryWebhookInbox memory && memory.Count >= memory.Capacity - (memory.Capacity / 10);
+        try
+        {
+            await acknowledgements.WaitForTurnAsync(backlogged, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: process the leased delivery now (a cancelled handler gives it back).
+        }
     }
 
     private async Task PauseAsync(CancellationToken stoppingToken)

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
 using Polly.Telemetry;
 using Refit;
 
@@ -88,7 +90,8 @@ public static class ConvAiTelephonyServiceCollectionExtensions
                 handlers.Insert(i, created[i]);
             }
         });
-        httpClientBuilder.AddResilienceHandler(ConvAiResiliencePipeline.HandlerName, static (pipeline, context) =>
+        // The pipeline lives in Polly's registry (one per container, which disposes it) and is rebuilt when the options change.
+        services.AddResiliencePipeline<string, HttpResponseMessage>(ConvAiResiliencePipeline.PipelineKey, static (pipeline, context) =>
         {
             var sp = context.ServiceProvider;
             context.EnableReloads<ConvAiTelephonyOptions>();
@@ -103,6 +106,8 @@ public static class ConvAiTelephonyServiceCollectionExtensions
             ConvAiResiliencePipeline.ConfigureTelemetry(pipeline, sp.GetRequiredService<IOptions<TelemetryOptions>>().Value);
             ConvAiResiliencePipeline.Configure(pipeline, options.Resilience, sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp), sp.GetService<ConvAiConcurrencyLimiter>()?.Limiter);
         });
+        httpClientBuilder.AddHttpMessageHandler(static sp => new ConvAiResilienceHandler(
+            sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline<HttpResponseMessage>(ConvAiResiliencePipeline.PipelineKey)));
         httpClientBuilder.AddHttpMessageHandler(sp => new AttemptTelemetryHandler(sp.GetRequiredService<ConvAiTelemetry>(), GetLogger(sp)));
 
         // HttpClientFactory's default logging puts raw header values (xi-api-key) in its structured state even when

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Refit;
@@ -59,7 +58,7 @@ internal static class ConvAiTransport
         var apiKey = options.ApiKey;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = ConvAiTelephonyInfo.Name, TimeProvider = timeProvider };
         ConvAiResiliencePipeline.Configure(builder, options.Resilience, telemetry, logger);
-        return [.. CreateHandlers(() => apiKey, timeProvider, logger, telemetry), new ResilienceHandler(builder.Build()), new AttemptTelemetryHandler(telemetry, logger)];
+        return [.. CreateHandlers(() => apiKey, timeProvider, logger, telemetry), new ConvAiResilienceHandler(builder.Build()), new AttemptTelemetryHandler(telemetry, logger)];
     }
 
     /// <summary>

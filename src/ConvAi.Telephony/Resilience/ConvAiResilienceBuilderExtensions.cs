@@ -1,8 +1,8 @@
 using System.Threading.RateLimiting;
 using ConvAi.Telephony;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.DependencyInjection;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -32,11 +32,14 @@ public static class ConvAiResilienceBuilderExtensions
     /// <see cref="ConvAiOutcomeUnknownException"/> still apply around your pipeline.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddConvAiTelephony</c>.</param>
-    /// <param name="configure">Adds strategies to the empty pipeline builder.</param>
+    /// <param name="configure">
+    /// Adds strategies to the empty pipeline builder. The context is Polly's: the container (<c>ServiceProvider</c>), and
+    /// <c>EnableReloads</c> / <c>GetOptions</c> to rebuild the pipeline when options change.
+    /// </param>
     /// <returns>The same builder.</returns>
     public static IConvAiTelephonyBuilder ReplaceResiliencePipeline(
         this IConvAiTelephonyBuilder builder,
-        Action<ResiliencePipelineBuilder<HttpResponseMessage>, ResilienceHandlerContext> configure)
+        Action<ResiliencePipelineBuilder<HttpResponseMessage>, AddResiliencePipelineContext<string>> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
@@ -25,8 +24,11 @@ namespace ConvAi.Telephony;
 /// </remarks>
 internal static class ConvAiResiliencePipeline
 {
-    /// <summary>The name of the resilience handler on the named client.</summary>
-    public const string HandlerName = "pipeline";
+    /// <summary>
+    /// The container's pipeline key in Polly's <c>ResiliencePipelineRegistry&lt;string&gt;</c>, and the pipeline name in Polly's
+    /// telemetry (the name Microsoft.Extensions.Http.Resilience gave it: client name, dash, handler name).
+    /// </summary>
+    public const string PipelineKey = "ConvAi.Telephony-pipeline";
 
     /// <summary>The name of Polly's per-attempt telemetry event.</summary>
     private const string ExecutionAttemptEvent = "ExecutionAttempt";
@@ -49,7 +51,7 @@ internal static class ConvAiResiliencePipeline
 
         // Remember when the request started, so a Retry-After wait can be checked against the time left.
         builder.AddStrategy(_ => new StartStampStrategy(timeProvider));
-        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "TotalTimeout", Timeout = totalTimeout });
+        builder.AddTimeout(new TimeoutStrategyOptions { Name = "TotalTimeout", Timeout = totalTimeout });
 
         if (options.MaxRetryAttempts > 0)
         {
@@ -123,7 +125,7 @@ internal static class ConvAiResiliencePipeline
             },
         });
 
-        builder.AddTimeout(new HttpTimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
+        builder.AddTimeout(new TimeoutStrategyOptions { Name = "AttemptTimeout", Timeout = options.AttemptTimeout });
     }
 
     /// <summary>

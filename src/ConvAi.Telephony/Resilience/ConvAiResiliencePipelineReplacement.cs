@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.DependencyInjection;
 
 namespace ConvAi.Telephony;
 
 /// <summary>A user's pipeline registered with <c>ReplaceResiliencePipeline</c>, used instead of the default one.</summary>
-internal sealed class ConvAiResiliencePipelineReplacement(Action<ResiliencePipelineBuilder<HttpResponseMessage>, ResilienceHandlerContext> configure)
+internal sealed class ConvAiResiliencePipelineReplacement(Action<ResiliencePipelineBuilder<HttpResponseMessage>, AddResiliencePipelineContext<string>> configure)
 {
-    public Action<ResiliencePipelineBuilder<HttpResponseMessage>, ResilienceHandlerContext> Configure { get; } = configure;
+    public Action<ResiliencePipelineBuilder<HttpResponseMessage>, AddResiliencePipelineContext<string>> Configure { get; } = configure;
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging.Testing;
 using Polly;
 using Polly.CircuitBreaker;

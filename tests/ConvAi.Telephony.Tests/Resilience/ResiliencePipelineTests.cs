@@ -49,7 +49,7 @@ public class ResiliencePipelineTests
         var known = new[]
         {
             typeof(TelemetryHandler), typeof(ApiErrorHandler), typeof(ApiKeyHandler),
-            typeof(Microsoft.Extensions.Http.Resilience.ResilienceHandler), typeof(AttemptTelemetryHandler), typeof(MockHttpMessageHandler),
+            typeof(ConvAiResilienceHandler), typeof(AttemptTelemetryHandler), typeof(MockHttpMessageHandler),
         };
         Assert.That(chain.Where(known.Contains), Is.EqualTo(known), "outermost first, each once");
         Assert.That(mock.GetMatchCount(failing), Is.EqualTo(4), "3 retries, not nested pipelines");
@@ -219,6 +219,7 @@ public class ResiliencePipelineTests
         {
             used = true;
             Assert.That(pipeline.TimeProvider, Is.InstanceOf<SteppingTimeProvider>(), "the container's TimeProvider is set");
+            Assert.That(context.ServiceProvider.GetService<TimeProvider>(), Is.SameAs(pipeline.TimeProvider), "the context gives the container");
             pipeline.AddTimeout(TimeSpan.FromSeconds(5));
         }));
         var failing = mock.When(HttpMethod.Get, ConversationUrl).Respond(HttpStatusCode.ServiceUnavailable);
@@ -255,6 +256,58 @@ public class ResiliencePipelineTests
             Assert.That(options.MaxQueuedRequests, Is.EqualTo(50));
             Assert.That(options.MaxConcurrentRequests, Is.EqualTo(10));
         });
+    }
+
+    [Test]
+    public void GetAsync_RetryCountChangedInReloadedConfiguration_PipelineRebuiltWithNewValue()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConvAi:ApiKey"] = ClientFixture.ApiKey,
+            ["ConvAi:Resilience:MaxRetryAttempts"] = "0",
+            ["ConvAi:Resilience:UseJitter"] = "false",
+        }).Build();
+        using var mock = new MockHttpMessageHandler();
+        var failing = mock.When(HttpMethod.Get, ConversationUrl).Respond(HttpStatusCode.ServiceUnavailable);
+        var clock = new SteppingTimeProvider();
+        var recorder = new RetryRecorder(clock);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.Configure<TelemetryOptions>(o => o.TelemetryListeners.Add(recorder));
+        services.AddConvAiTelephony(configuration.GetSection("ConvAi")).HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(() => mock);
+        using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IConvAiTelephonyClient>();
+
+        Assert.ThrowsAsync<ConvAiApiException>(() => client.Conversations.GetAsync("conv_1"));
+        configuration["ConvAi:Resilience:MaxRetryAttempts"] = "2";
+        configuration.Reload();
+        Assert.ThrowsAsync<ConvAiApiException>(() => client.Conversations.GetAsync("conv_1"));
+
+        Assert.That(mock.GetMatchCount(failing), Is.EqualTo(1 + 3), "no retry before the reload, 2 after it");
+        Assert.That(recorder.Delays, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void ContainerDisposed_ClientPipeline_IsDisposedWithIt()
+    {
+        var (_, _, _) = Build();
+        var provider = _providers[^1];
+        var pipeline = provider.GetRequiredService<Polly.Registry.ResiliencePipelineProvider<string>>()
+            .GetPipeline<HttpResponseMessage>(ConvAiResiliencePipeline.PipelineKey);
+
+        provider.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => pipeline.Execute(() => new HttpResponseMessage(HttpStatusCode.OK)));
+    }
+
+    [Test]
+    public void CoreAssembly_DoesNotReferenceMicrosoftExtensionsHttpResilience()
+    {
+        var references = typeof(ConvAiTelephonyClient).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+
+        Assert.That(references, Does.Contain("Polly.Core"), "the pipeline is Polly's");
+        Assert.That(references, Has.None.StartsWith("Microsoft.Extensions.Http.Resilience").And.None.StartsWith("Microsoft.Extensions.Resilience"));
+        Assert.That(references, Has.None.StartsWith("Microsoft.Extensions.Telemetry").And.None.StartsWith("Microsoft.Extensions.Http.Diagnostics"));
     }
 
     private static IEnumerable<TestCaseData> InvalidResilience()
