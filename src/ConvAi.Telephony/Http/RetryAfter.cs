@@ -12,15 +12,16 @@ internal static class RetryAfter
         var retryAfter = response.Headers.RetryAfter;
         if (retryAfter?.Delta is { } delta)
         {
-            return delta > TimeSpan.Zero ? delta : TimeSpan.Zero;
+            return NotNegative(delta);
         }
 
         if (retryAfter?.Date is { } date)
         {
-            var wait = date - timeProvider.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            return NotNegative(date - timeProvider.GetUtcNow());
         }
 
         return null;
     }
+
+    private static TimeSpan NotNegative(TimeSpan wait) => TimeSpan.FromTicks(Math.Max(0L, wait.Ticks));
 }
