@@ -35,7 +35,7 @@ internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
             return;
         }
 
-        var deadline = timeProvider.GetTimestamp();
+        var start = timeProvider.GetTimestamp();
         while (true)
         {
             var signal = Volatile.Read(ref _idle);
@@ -46,7 +46,7 @@ internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
             }
 
             // Checked after the signal was read: an Exit to zero from here on completes this signal.
-            var left = MaxDeferral - timeProvider.GetElapsedTime(deadline);
+            var left = MaxDeferral - timeProvider.GetElapsedTime(start);
             if (Acknowledging == 0 || left <= TimeSpan.Zero)
             {
                 return;
