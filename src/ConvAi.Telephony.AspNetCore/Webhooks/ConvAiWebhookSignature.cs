@@ -86,14 +86,7 @@ public sealed class ConvAiWebhookSignature
     /// <returns>The outcome; this method does not throw for bad input.</returns>
     public WebhookSignatureResult Verify(ReadOnlySpan<byte> body, string? signatureHeader)
     {
-        Span<byte> digest = stackalloc byte[DigestSize];
-        return Verify(body, signatureHeader, digest);
-    }
-
-    /// <summary>Checks a signature header and, when valid, writes the matching 32-byte digest to <paramref name="matchedDigest"/>.</summary>
-    internal WebhookSignatureResult Verify(ReadOnlySpan<byte> body, ReadOnlySpan<char> header, Span<byte> matchedDigest)
-    {
-        header = header.Trim();
+        var header = signatureHeader.AsSpan().Trim();
         if (header.IsEmpty)
         {
             return WebhookSignatureResult.MissingHeader;
@@ -134,7 +127,6 @@ public sealed class ConvAiWebhookSignature
                 HMACSHA256.HashData(key, payload, expected);
                 if (MatchesAnyEntry(header, expected, candidate))
                 {
-                    expected.CopyTo(matchedDigest);
                     return WebhookSignatureResult.Valid;
                 }
             }

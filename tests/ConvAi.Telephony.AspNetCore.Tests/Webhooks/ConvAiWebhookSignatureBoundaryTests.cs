@@ -25,14 +25,18 @@ public class ConvAiWebhookSignatureBoundaryTests
         Assert.That(verifier.Verify(Body, header), Is.EqualTo(expected));
     }
 
-    [TestCase(-1, 0, "tolerance", TestName = "Constructor_ToleranceOneTickBelowZero_ThrowsNamingTolerance")]
-    [TestCase(0, -1, "futureTolerance", TestName = "Constructor_FutureToleranceOneTickBelowZero_ThrowsNamingFutureTolerance")]
-    public void Constructor_NegativeTolerance_ThrowsNamingTheParameter(long toleranceTicks, long futureToleranceTicks, string parameter)
+    [TestCase(-1, 0, "tolerance", "The tolerance must not be negative.", TestName = "Constructor_ToleranceOneTickBelowZero_ThrowsNamingTolerance")]
+    [TestCase(0, -1, "futureTolerance", "The future tolerance must not be negative.", TestName = "Constructor_FutureToleranceOneTickBelowZero_ThrowsNamingFutureTolerance")]
+    public void Constructor_NegativeTolerance_ThrowsNamingTheParameter(long toleranceTicks, long futureToleranceTicks, string parameter, string message)
     {
         var exception = Assert.Throws<ArgumentException>(() => _ = new ConvAiWebhookSignature(
             [WebhookFixtures.Secret], TimeSpan.FromTicks(toleranceTicks), TimeSpan.FromTicks(futureToleranceTicks), _time));
 
-        Assert.That(exception!.ParamName, Is.EqualTo(parameter));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.ParamName, Is.EqualTo(parameter));
+            Assert.That(exception.Message, Does.StartWith(message));
+        });
     }
 
     [Test]
@@ -134,6 +138,49 @@ public class ConvAiWebhookSignatureBoundaryTests
         }
 
         Assert.That(verifier.Verify(Body, $"t={t},v0={cased}"), Is.EqualTo(WebhookSignatureResult.Valid));
+    }
+
+    [TestCase("v1", TestName = "Verify_TimestampWithOnlyAV1Entry_Malformed")]
+    [TestCase("x", TestName = "Verify_TimestampWithOnlyAnUnknownEntry_Malformed")]
+    [TestCase("v00", TestName = "Verify_TimestampWithOnlyAV00Entry_Malformed")]
+    public void Verify_NoV0Entry_Malformed(string key)
+    {
+        // Only an entry named exactly v0 counts as a signature: the right digest under another name is a malformed header.
+        var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
+        var t = WebhookFixtures.Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        Assert.That(verifier.Verify(Body, $"t={t},{key}={Digest(t, Body)}"), Is.EqualTo(WebhookSignatureResult.Malformed));
+    }
+
+    // Forged entries must not combine: the bytes a rejected entry decoded before its bad digit (or the bytes of an
+    // earlier entry, when an entry of the wrong length is skipped) never complete another entry into the true digest.
+    [TestCase(1, TestName = "Verify_EntryWithBadDigitAfterTheFirstByte_DoesNotCompleteAnEarlierEntry")]
+    [TestCase(31, TestName = "Verify_EntryWithBadDigitInTheLastByte_DoesNotCompleteAnEarlierEntry")]
+    public void Verify_EntryWithBadHexDigit_IsRejectedWhole(int badByte)
+    {
+        var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
+        var t = WebhookFixtures.Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var digest = Digest(t, Body);
+        // The first entry holds every byte but the first few right; the second holds the first bytes right, then "zz".
+        var earlier = new string('0', 2 * badByte) + digest[(2 * badByte)..];
+        var spliced = digest[..(2 * badByte)] + "zz" + new string('0', 62 - (2 * badByte));
+        Assume.That(earlier, Is.Not.EqualTo(digest));
+
+        Assert.That(verifier.Verify(Body, $"t={t},v0={earlier},v0={spliced}"), Is.EqualTo(WebhookSignatureResult.Mismatch));
+    }
+
+    [Test]
+    public void Verify_EntryOfTheWrongLengthAfterAPartialOne_IsNotComparedWithLeftoverBytes()
+    {
+        // Entry 1 decodes to the true last byte, entry 2 to the true first 31 bytes and then stops at "zz", entry 3 is short:
+        // the leftover bytes spell the true digest, and only an entry that decoded whole may be compared.
+        var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
+        var t = WebhookFixtures.Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var digest = Digest(t, Body);
+        var lastByte = new string('0', 62) + digest[62..];
+        var partial = digest[..62] + "zz";
+
+        Assert.That(verifier.Verify(Body, $"t={t},v0={lastByte},v0={partial},v0=ab"), Is.EqualTo(WebhookSignatureResult.Mismatch));
     }
 
     private static string Header(DateTimeOffset at) => ConvAiWebhookSignature.CreateHeader(WebhookFixtures.Secret, Body, at);

@@ -317,6 +317,39 @@ public class PipelineStrategyTests
         }
     }
 
+    /// <summary>
+    /// An attempt that never answers is cancelled by whichever timeout is shorter, and Polly's timeout event names that
+    /// strategy (the source apps filter Polly's logs and metrics by).
+    /// </summary>
+    [TestCase(10, 30, "AttemptTimeout")]
+    [TestCase(30, 10, "TotalTimeout")]
+    public async Task Timeout_AttemptNeverAnswers_TheShorterTimeoutFiresUnderItsName(int attemptSeconds, int totalSeconds, string strategy)
+    {
+        using var harness = new Harness(o =>
+        {
+            o.MaxRetryAttempts = 0;
+            o.AttemptTimeout = TimeSpan.FromSeconds(attemptSeconds);
+            o.TotalTimeout = TimeSpan.FromSeconds(totalSeconds);
+        });
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var execution = harness.ExecuteAsync(null, async (_, cancellationToken) =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, harness.Clock, cancellationToken);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        harness.Clock.Advance(TimeSpan.FromSeconds(Math.Min(attemptSeconds, totalSeconds)));
+        var outcome = await execution;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Exception, Is.InstanceOf<TimeoutRejectedException>());
+            Assert.That(harness.Recorder.Events.Where(e => e.Event == "OnTimeout"), Is.EqualTo(new[] { ("OnTimeout", (string?)strategy) }));
+        });
+    }
+
     /// <summary>No retry; the circuit opens after two failures out of two and stays open 5 s.</summary>
     private static Harness BreakerHarness() => new(o =>
     {
@@ -358,7 +391,11 @@ public class PipelineStrategyTests
         public int Attempts => Volatile.Read(ref _attempts);
 
         /// <summary>Runs one request through the pipeline; <paramref name="answer"/> gets the attempt number (0 first) and may throw.</summary>
-        public async Task<Outcome<HttpResponseMessage>> ExecuteAsync(HttpRequestMessage? request, Func<int, HttpResponseMessage> answer)
+        public Task<Outcome<HttpResponseMessage>> ExecuteAsync(HttpRequestMessage? request, Func<int, HttpResponseMessage> answer)
+            => ExecuteAsync(request, (attempt, _) => Task.FromResult(answer(attempt)));
+
+        /// <summary>Runs one request through the pipeline; <paramref name="answer"/> gets the attempt number (0 first) and the attempt's token.</summary>
+        public async Task<Outcome<HttpResponseMessage>> ExecuteAsync(HttpRequestMessage? request, Func<int, CancellationToken, Task<HttpResponseMessage>> answer)
         {
             var context = ResilienceContextPool.Shared.Get();
             if (request is not null)
@@ -370,16 +407,16 @@ public class PipelineStrategyTests
             try
             {
                 return await _pipeline.ExecuteOutcomeAsync(
-                    (_, _) =>
+                    async (attemptContext, _) =>
                     {
                         Interlocked.Increment(ref _attempts);
                         try
                         {
-                            return Outcome.FromResultAsValueTask(answer(attempt++));
+                            return Outcome.FromResult(await answer(attempt++, attemptContext.CancellationToken));
                         }
                         catch (Exception ex)
                         {
-                            return Outcome.FromExceptionAsValueTask<HttpResponseMessage>(ex);
+                            return Outcome.FromException<HttpResponseMessage>(ex);
                         }
                     },
                     context,
