@@ -24,6 +24,9 @@ public sealed class TwilioRequestValidator
     public const string SignatureHeaderName = "X-Twilio-Signature";
 
     private const int Sha1Length = 20;
+    private const string HttpsPrefix = "https://";
+    private const string HttpPrefix = "http://";
+    private const string NotAnAbsoluteHttpUrl = "The URL must be an absolute http or https URL.";
 
     private readonly byte[] _key;
 
@@ -145,37 +148,53 @@ public sealed class TwilioRequestValidator
     private static (string WithoutPort, string WithPort) UrlVariants(string url)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        var scheme = schemeEnd > 0 ? url[..schemeEnd] : string.Empty;
-        var defaultPort = scheme.ToUpperInvariant() switch
+        int defaultPort;
+        int authorityStart;
+        if (url.StartsWith(HttpsPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            "HTTPS" => 443,
-            "HTTP" => 80,
-            _ => throw new ArgumentException("The URL must be an absolute http or https URL.", nameof(url)),
-        };
-
-        var authorityStart = schemeEnd + 3;
-        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
-        if (authorityEnd < 0)
+            defaultPort = 443;
+            authorityStart = HttpsPrefix.Length;
+        }
+        else if (url.StartsWith(HttpPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            authorityEnd = url.Length;
+            defaultPort = 80;
+            authorityStart = HttpPrefix.Length;
+        }
+        else
+        {
+            throw new ArgumentException(NotAnAbsoluteHttpUrl, nameof(url));
         }
 
+        // The authority ends where the path, the query or the fragment starts.
+        var authorityLength = url.AsSpan(authorityStart).IndexOfAny('/', '?', '#');
+        var authorityEnd = authorityLength < 0 ? url.Length : authorityStart + authorityLength;
+
         // Keep any user info ("user:password@") with the scheme; the port follows the host.
-        var userInfoEnd = url.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart);
-        if (userInfoEnd >= 0)
+        var userInfoLength = url.AsSpan(authorityStart, authorityEnd - authorityStart).LastIndexOf('@');
+        if (userInfoLength >= 0)
         {
-            authorityStart = userInfoEnd + 1;
+            authorityStart += userInfoLength + 1;
         }
 
         var authority = url[authorityStart..authorityEnd];
         var hostEnd = authority.LastIndexOf(']') + 1; // after an IPv6 literal, if any
         var colon = authority.IndexOf(':', hostEnd);
-        var host = colon < 0 ? authority : authority[..colon];
-        var port = colon < 0 ? defaultPort.ToString(CultureInfo.InvariantCulture) : authority[(colon + 1)..];
+        string host;
+        string port;
+        if (colon < 0)
+        {
+            host = authority;
+            port = defaultPort.ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            host = authority[..colon];
+            port = authority[(colon + 1)..];
+        }
+
         if (host.Length == 0)
         {
-            throw new ArgumentException("The URL must be an absolute http or https URL.", nameof(url));
+            throw new ArgumentException(NotAnAbsoluteHttpUrl, nameof(url));
         }
 
         var prefix = url[..authorityStart];

@@ -140,16 +140,58 @@ public class TwilioRequestValidatorTests
         });
     }
 
-    [Test]
-    public void IsValid_RepeatedKeysSignedValueByValue_ReturnsTrue()
+    // Twilio's other libraries append the name before each value of a repeated field.
+    [TestCase("Eventinitiated" + "Eventringing" + "To+1", TestName = "IsValid_RepeatedKeysSignedValueByValue_ReturnsTrue")]
+    [TestCase("Eventinitiated" + "Eventringing", TestName = "IsValid_OnlyARepeatedKeySignedValueByValue_ReturnsTrue")]
+    public void IsValid_RepeatedKeysSignedValueByValue_ReturnsTrue(string signedFields)
     {
-        // Twilio's other libraries append the name before each value of a repeated field.
         const string url = "https://example.com/status";
-        var signature = Convert.ToBase64String(HMACSHA1.HashData(
-            Encoding.UTF8.GetBytes(AuthToken),
-            Encoding.UTF8.GetBytes(url + "Eventinitiated" + "Eventringing" + "To+1")));
-        Assert.That(_validator.IsValid(url, [P("To", "+1"), P("Event", "initiated"), P("Event", "ringing")], signature), Is.True);
+        var signature = Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(AuthToken), Encoding.UTF8.GetBytes(url + signedFields)));
+        KeyValuePair<string, string>[] fields = signedFields.EndsWith("To+1", StringComparison.Ordinal)
+            ? [P("To", "+1"), P("Event", "initiated"), P("Event", "ringing")]
+            : [P("Event", "initiated"), P("Event", "ringing")];
+
+        Assert.That(_validator.IsValid(url, fields, signature), Is.True);
     }
+
+    [Test]
+    public void IsValid_SignatureOneByteShort_ReturnsFalseEvenWhenTheMissingByteWouldBeZero()
+    {
+        // A 19-byte signature is rejected for its length, not because the 20th byte differs: pick a request whose true
+        // digest ends in 0x00, which a decoder that kept going would "complete" with the zero of an empty buffer.
+        const string url = "https://example.com/voice";
+        var (fields, digest) = Enumerable.Range(0, 100_000)
+            .Select(i => new[] { P("CallSid", "CA" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)) })
+            .Select(candidate => (Fields: candidate, Digest: Convert.FromBase64String(_validator.ComputeSignature(url, candidate))))
+            .First(candidate => candidate.Digest[^1] == 0);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_validator.IsValid(url, fields, Convert.ToBase64String(digest)), Is.True, "the whole digest");
+            Assert.That(_validator.IsValid(url, fields, Convert.ToBase64String(digest[..^1])), Is.False, "19 of its 20 bytes");
+        });
+    }
+
+    [Test]
+    public void IsValid_NullNameOrValue_SignedAsEmpty()
+    {
+        const string url = "https://example.com/voice";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_validator.IsValid(url, [P(null!, "x")], _validator.ComputeSignature(url, [P("", "x")])), Is.True, "null name");
+            Assert.That(_validator.IsValid(url, [P("To", null!)], _validator.ComputeSignature(url, [P("To", "")])), Is.True, "null value");
+        });
+    }
+
+    [TestCase(null, TestName = "ComputeSignature_NullUrl_ThrowsNamingUrl")]
+    [TestCase("", TestName = "ComputeSignature_EmptyUrl_ThrowsNamingUrl")]
+    public void ComputeSignature_NoUrl_ThrowsNamingUrl(string? url) =>
+        Assert.That(() => _validator.ComputeSignature(url!, DocumentedFields), Throws.InstanceOf<ArgumentException>().With.Property("ParamName").EqualTo("url"));
+
+    [Test]
+    public void ComputeSignature_FormFieldsNull_ThrowsNamingFormFields() =>
+        Assert.That(() => _validator.ComputeSignature(DocumentedUrl, null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("formFields"));
 
     internal static NameValueCollection ToCollection(IEnumerable<KeyValuePair<string, string>> fields)
     {

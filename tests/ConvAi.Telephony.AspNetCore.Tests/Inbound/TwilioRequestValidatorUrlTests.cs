@@ -77,6 +77,10 @@ public class TwilioRequestValidatorUrlTests
 
     [TestCase("https://:8443/voice", TestName = "IsValid_EmptyHostWithPort_Throws")]
     [TestCase("https://user@/voice", TestName = "IsValid_EmptyHostAfterUserInfo_Throws")]
+    [TestCase("https://@/voice", TestName = "IsValid_EmptyUserInfoAndHost_Throws")]
+    [TestCase("https:///voice", TestName = "IsValid_EmptyAuthority_Throws")]
+    [TestCase("https://", TestName = "IsValid_SchemeOnly_Throws")]
+    [TestCase("http:/example.com/voice", TestName = "IsValid_OneSlash_Throws")]
     [TestCase("://example.com/voice", TestName = "IsValid_EmptyScheme_Throws")]
     [TestCase("example.com/voice", TestName = "IsValid_NoScheme_Throws")]
     [TestCase("wss://example.com/voice", TestName = "IsValid_OtherScheme_Throws")]
@@ -84,7 +88,11 @@ public class TwilioRequestValidatorUrlTests
     {
         var exception = Assert.Catch<ArgumentException>(() => _validator.IsValid(url, Call, "AAAAAAAAAAAAAAAAAAAAAAAAAAA="));
 
-        Assert.That(exception!.ParamName, Is.EqualTo("url"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.ParamName, Is.EqualTo("url"));
+            Assert.That(exception.Message, Does.StartWith("The URL must be an absolute http or https URL."));
+        });
     }
 
     [Test]
@@ -98,6 +106,8 @@ public class TwilioRequestValidatorUrlTests
         yield return Case("two names repeated", [P("B", "x"), P("A", "1"), P("B", "y"), P("A", "2")]);
         yield return Case("empty values", [P("A", ""), P("A", ""), P("B", "")]);
         yield return Case("value with a comma", [P("A", "1,2"), P("A", "3")]);
+        // Joined ("," + value) and value by value ("," + value) sign the same text here: both forms match, still valid.
+        yield return Case("a repeated name that is a comma", [P(",", "x"), P(",", "y")]);
 
         static TestCaseData Case(string name, KeyValuePair<string, string>[] fields) => new TestCaseData((object)fields).SetArgDisplayNames(name);
     }
