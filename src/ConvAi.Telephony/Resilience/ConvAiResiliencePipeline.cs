@@ -203,8 +203,8 @@ internal static class ConvAiResiliencePipeline
             return null; // the exponential backoff
         }
 
-        var remaining = Remaining(context, timeProvider, totalTimeout);
-        return wait < remaining ? wait : remaining;
+        // The server's wait, but never past the end of TotalTimeout.
+        return TimeSpan.FromTicks(Math.Min(wait.Ticks, Remaining(context, timeProvider, totalTimeout).Ticks));
     }
 
     private static TimeSpan Remaining(ResilienceContext context, TimeProvider timeProvider, TimeSpan totalTimeout)
@@ -214,8 +214,8 @@ internal static class ConvAiResiliencePipeline
             return totalTimeout;
         }
 
-        var left = totalTimeout - timeProvider.GetElapsedTime(startedAt);
-        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        // An attempt that overran the budget leaves no time, not a negative time.
+        return TimeSpan.FromTicks(Math.Max(0L, (totalTimeout - timeProvider.GetElapsedTime(startedAt)).Ticks));
     }
 
     /// <summary>Without the request we cannot tell what it was: treat it as call-placing.</summary>

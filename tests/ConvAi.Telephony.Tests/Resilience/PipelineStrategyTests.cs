@@ -104,16 +104,18 @@ public class PipelineStrategyTests
         }));
     }
 
-    [Test]
-    public void Configure_NullOptions_ThrowsNamingOptions()
+    [TestCase(false, true, "builder")]
+    [TestCase(true, false, "options")]
+    public void Configure_NullArgument_ThrowsNamingIt(bool withBuilder, bool withOptions, string parameter)
     {
         var telemetry = new ConvAiTelemetry(null);
         using var meter = telemetry.Meter;
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        var builder = withBuilder ? new ResiliencePipelineBuilder<HttpResponseMessage>() : null;
+        var options = withOptions ? new ConvAiResilienceOptions() : null;
 
         Assert.That(
-            () => ConvAiResiliencePipeline.Configure(builder, null!, telemetry, new FakeLogger()),
-            Throws.ArgumentNullException.With.Property(nameof(ArgumentException.ParamName)).EqualTo("options"));
+            () => ConvAiResiliencePipeline.Configure(builder!, options!, telemetry, new FakeLogger()),
+            Throws.ArgumentNullException.With.Property(nameof(ArgumentException.ParamName)).EqualTo(parameter));
     }
 
     [Test]
