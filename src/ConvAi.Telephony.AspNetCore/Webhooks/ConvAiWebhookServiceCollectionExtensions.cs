@@ -158,7 +158,7 @@ public static class ConvAiWebhookServiceCollectionExtensions
                 string.IsNullOrWhiteSpace(options.InboxSpoolDirectory) ? null : options.InboxSpoolDirectory);
         });
         services.TryAddSingleton<WebhookDispatcher>();
-        services.TryAddSingleton<WebhookAcknowledgementGate>();
+        services.TryAddSingleton(_ => new WebhookAcknowledgementGate(TimeProvider.System)); // paces against live requests: the system clock
         services.TryAddSingleton<ConvAiWebhookReceiver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookInboxProcessor>());
         return options;

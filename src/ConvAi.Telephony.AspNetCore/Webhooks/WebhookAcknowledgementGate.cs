@@ -1,17 +1,28 @@
 namespace ConvAi.Telephony.AspNetCore;
 
 /// <summary>
-/// Queued mode answers first: while this instance is acknowledging a delivery (reading, verifying, claiming and appending
-/// it), the inbox processor holds off starting the next one, so that a burst is acknowledged at the rate of the endpoint
-/// and processed right after it. A worker waits at most <see cref="MaxDeferral"/> per delivery, and not at all while the
-/// in-memory inbox is 90% full, so processing always moves on under sustained traffic.
+/// Queued mode answers first: while this instance is acknowledging deliveries (reading, verifying, claiming and appending
+/// them), the inbox processor holds off starting the next one, so that a burst is acknowledged at the rate of the endpoint
+/// and processed right after it. A burst is over once no delivery has been acknowledged for <see cref="QuietPeriod"/>:
+/// between two requests of a burst the count of acknowledgements in flight touches zero for microseconds, and releasing
+/// the workers there would process the burst while it arrives. A worker waits at most <see cref="MaxDeferral"/> per
+/// delivery, and not at all while the in-memory inbox is 90% full, so processing always moves on under sustained traffic.
 /// </summary>
+/// <remarks>
+/// The gate paces the processor against live requests, so the container registers it on the system clock
+/// (<see cref="TimeProvider.System"/>), not on the app's <see cref="TimeProvider"/>: a test clock that stands still
+/// must not hold the processor, and retries and backoff keep using the app's clock.
+/// </remarks>
 internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
 {
-    /// <summary>The longest a worker defers a delivery to acknowledgements in flight.</summary>
+    /// <summary>The longest a worker defers a delivery to acknowledgements in flight or just ended.</summary>
     internal static readonly TimeSpan MaxDeferral = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long no delivery must have been acknowledged before the processor takes its turn.</summary>
+    internal static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(2);
+
     private int _acknowledging;
+    private long _lastEnded = long.MinValue;
     private TaskCompletionSource _idle = NewSignal();
 
     /// <summary>The number of requests being acknowledged now.</summary>
@@ -25,12 +36,13 @@ internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
     }
 
     /// <summary>
-    /// Completes when no request is being acknowledged, when <see cref="MaxDeferral"/> has passed, or at once when
-    /// <paramref name="backlogged"/>; never throws for the deferral running out.
+    /// Completes once no request is being acknowledged and none ended within <see cref="QuietPeriod"/>, when
+    /// <see cref="MaxDeferral"/> has passed, or at once when <paramref name="backlogged"/>; never throws for the
+    /// deferral running out.
     /// </summary>
     public async ValueTask WaitForTurnAsync(bool backlogged, CancellationToken cancellationToken)
     {
-        if (backlogged || Acknowledging == 0)
+        if (backlogged || (Acknowledging == 0 && QuietLeft() <= TimeSpan.Zero))
         {
             return;
         }
@@ -47,9 +59,24 @@ internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
 
             // Checked after the signal was read: an Exit to zero from here on completes this signal.
             var left = MaxDeferral - timeProvider.GetElapsedTime(start);
-            if (Acknowledging == 0 || left <= TimeSpan.Zero)
+            if (left <= TimeSpan.Zero)
             {
                 return;
+            }
+
+            if (Acknowledging == 0)
+            {
+                var quiet = QuietLeft();
+                if (quiet <= TimeSpan.Zero)
+                {
+                    return;
+                }
+
+                // Nothing in flight: wait out the quiet period, then look again (a request may have come and gone). Whole
+                // milliseconds: timers round shorter waits down to none, which would spin.
+                var wait = Math.Ceiling((quiet < left ? quiet : left).TotalMilliseconds);
+                await Task.Delay(TimeSpan.FromMilliseconds(wait), timeProvider, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             try
@@ -63,8 +90,16 @@ internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
         }
     }
 
+    /// <summary>What is left of the quiet period after the last acknowledgement ended.</summary>
+    private TimeSpan QuietLeft()
+    {
+        var lastEnded = Volatile.Read(ref _lastEnded);
+        return lastEnded == long.MinValue ? TimeSpan.Zero : QuietPeriod - timeProvider.GetElapsedTime(lastEnded);
+    }
+
     private void Exit()
     {
+        Volatile.Write(ref _lastEnded, timeProvider.GetTimestamp());
         if (Interlocked.Decrement(ref _acknowledging) == 0)
         {
             Volatile.Read(ref _idle).TrySetResult();

@@ -77,6 +77,9 @@ internal sealed class WebhookInboxProcessor(
                 continue;
             }
 
+            // A lease from a full in-memory inbox, the gate and a synchronous handler all complete at once: without a
+            // yield a worker would keep its thread-pool thread item after item and starve the requests it waits for.
+            await Task.Yield();
             await WaitForTurnAsync(stoppingToken).ConfigureAwait(false);
             await ProcessAsync(item, _abortHandlers.Token).ConfigureAwait(false);
         }

@@ -15,22 +15,55 @@ public class WebhookAcknowledgementGateTests
     {
         LastAcknowledgementEnds,
         DeferralRunsOut,
+        DeferralRunsOutBetweenAcknowledgements,
         Backlogged,
     }
 
     [Test]
-    public void WaitForTurn_NothingBeingAcknowledged_CompletesAtOnce()
+    public void WaitForTurn_NothingAcknowledgedYet_CompletesAtOnce()
     {
         var gate = new WebhookAcknowledgementGate(new FakeTimeProvider());
-        using (gate.Enter())
-        {
-        }
 
         Assert.That(gate.WaitForTurnAsync(backlogged: false, CancellationToken.None).IsCompletedSuccessfully, Is.True);
     }
 
+    [Test]
+    public async Task WaitForTurn_AcknowledgementJustEnded_WaitsOutTheQuietPeriod()
+    {
+        var time = new FakeTimeProvider();
+        var gate = new WebhookAcknowledgementGate(time);
+        gate.Enter().Dispose();
+
+        var turn = gate.WaitForTurnAsync(backlogged: false, CancellationToken.None).AsTask();
+        time.Advance(WebhookAcknowledgementGate.QuietPeriod - TimeSpan.FromTicks(1));
+        await Task.Delay(50); // gives a gate that ignored the quiet period time to complete; absence cannot pass by accident
+        Assert.That(turn.IsCompleted, Is.False, "Between two requests of a burst nothing is in flight for a moment: that is not the end of the burst.");
+
+        var advanced = await AdvanceUntilCompletedAsync(time, turn);
+        Assert.That(advanced, Is.LessThan(WebhookAcknowledgementGate.MaxDeferral), "Released by the quiet period, not by the deferral running out.");
+    }
+
+    [Test]
+    public async Task WaitForTurn_AcknowledgementWithinTheQuietPeriod_StartsItAgain()
+    {
+        var time = new FakeTimeProvider();
+        var gate = new WebhookAcknowledgementGate(time);
+        var half = WebhookAcknowledgementGate.QuietPeriod / 2;
+        gate.Enter().Dispose();
+
+        var turn = gate.WaitForTurnAsync(backlogged: false, CancellationToken.None).AsTask();
+        time.Advance(half);
+        gate.Enter().Dispose();
+        time.Advance(half + (half / 2)); // the first quiet period is over, the second is not
+        await Task.Delay(50);
+        Assert.That(turn.IsCompleted, Is.False, "An acknowledgement that came and went restarts the quiet period.");
+
+        await AdvanceUntilCompletedAsync(time, turn);
+    }
+
     [TestCase(Release.LastAcknowledgementEnds)]
     [TestCase(Release.DeferralRunsOut)]
+    [TestCase(Release.DeferralRunsOutBetweenAcknowledgements)]
     [TestCase(Release.Backlogged)]
     public async Task WaitForTurn_WhileAcknowledging_WaitsUntilReleased(Release release)
     {
@@ -48,21 +81,71 @@ public class WebhookAcknowledgementGateTests
 
         var turn = gate.WaitForTurnAsync(backlogged: false, CancellationToken.None).AsTask();
         first.Dispose();
-        time.Advance(WebhookAcknowledgementGate.MaxDeferral - TimeSpan.FromMilliseconds(1));
-        Assert.That(turn.IsCompleted, Is.False, "One acknowledgement is still in flight and the deferral has not run out.");
+        if (release == Release.DeferralRunsOutBetweenAcknowledgements)
+        {
+            // Requests keep coming, never more than half a quiet period apart, none in flight between them.
+            second.Dispose();
+            var step = WebhookAcknowledgementGate.QuietPeriod / 2;
+            for (var elapsed = TimeSpan.Zero; elapsed < WebhookAcknowledgementGate.MaxDeferral - step; elapsed += step)
+            {
+                time.Advance(step);
+                gate.Enter().Dispose();
+            }
+        }
+        else
+        {
+            time.Advance(WebhookAcknowledgementGate.MaxDeferral - TimeSpan.FromMilliseconds(1));
+        }
+
+        await Task.Delay(50);
+        Assert.That(turn.IsCompleted, Is.False, "Acknowledgements are still in flight or just ended, and the deferral has not run out.");
 
         if (release == Release.LastAcknowledgementEnds)
         {
             second.Dispose();
+            Assert.That(await AdvanceUntilCompletedAsync(time, turn), Is.LessThan(WebhookAcknowledgementGate.MaxDeferral));
+        }
+        else if (release == Release.DeferralRunsOut)
+        {
+            await AdvanceUntilCompletedAsync(time, turn);
+            second.Dispose();
         }
         else
         {
-            time.Advance(TimeSpan.FromMilliseconds(1));
+            // The requests never stop: only the deferral running out can release the worker.
+            var step = WebhookAcknowledgementGate.QuietPeriod / 2;
+            var bound = System.Diagnostics.Stopwatch.StartNew();
+            while (!turn.IsCompleted && bound.Elapsed < Bound)
+            {
+                time.Advance(step);
+                gate.Enter().Dispose();
+                await Task.Delay(1);
+            }
+
+            await turn.WaitAsync(TimeSpan.Zero);
         }
 
-        await turn.WaitAsync(Bound);
-        Assert.That(gate.Acknowledging, Is.EqualTo(release == Release.LastAcknowledgementEnds ? 0 : 1));
-        second.Dispose();
+        Assert.That(gate.Acknowledging, Is.Zero);
+    }
+
+    /// <summary>
+    /// Advances the fake clock in small steps until <paramref name="turn"/> completes (a step may land before the gate
+    /// starts its timer); returns how far the clock moved.
+    /// </summary>
+    private static async Task<TimeSpan> AdvanceUntilCompletedAsync(FakeTimeProvider time, Task turn)
+    {
+        var step = TimeSpan.FromMilliseconds(0.5);
+        var advanced = TimeSpan.Zero;
+        var bound = System.Diagnostics.Stopwatch.StartNew();
+        while (!turn.IsCompleted && bound.Elapsed < Bound)
+        {
+            time.Advance(step);
+            advanced += step;
+            await Task.Delay(1);
+        }
+
+        await turn.WaitAsync(TimeSpan.Zero);
+        return advanced;
     }
 
     [Test]
