@@ -8,12 +8,16 @@
 # Not part of .ci/run (too slow). Env: WEBHOOK_LOAD_ROUNDS (3; inline uses 5), WEBHOOK_LOAD_SCENARIOS ("ack-latency burst inline ack-path").
 # Tiered compilation is off (DOTNET_TieredCompilation=0) so every round measures optimized code: on a busy machine the
 # background tier-1 compiler lags for minutes and the first rounds would measure tier-0 code.
+# Server GC is on (DOTNET_gcServer=1), as in every app built on Microsoft.NET.Sdk.Web (samples/WebhookReceiver included);
+# WEBHOOK_LOAD_GC=workstation measures the console default instead. A burst into the memory inbox keeps every body
+# alive until it is processed, which the workstation GC's small gen0 budget copies from generation to generation.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BENCH_PROJECT="$HERE/ConvAi.Telephony.Benchmarks"
 ROUNDS="${WEBHOOK_LOAD_ROUNDS:-3}"
 SCENARIOS="${WEBHOOK_LOAD_SCENARIOS:-ack-latency burst inline ack-path}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if [ "${WEBHOOK_LOAD_GC:-server}" = server ]; then export DOTNET_gcServer=1; fi
 dotnet build "$BENCH_PROJECT" -c Release -v quiet -nologo >/dev/null
 BENCH_DLL="$BENCH_PROJECT/bin/Release/net10.0/ConvAi.Telephony.Benchmarks.dll"
 for scenario in $SCENARIOS; do

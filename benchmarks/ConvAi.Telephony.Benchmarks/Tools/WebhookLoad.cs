@@ -40,7 +40,7 @@ internal static class WebhookLoad
 
     public static async Task<int> RunAsync(string scenario, int rounds)
     {
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}, .NET {Environment.Version}; {rounds} interleaved rounds, one fresh in-process Kestrel server per target and round");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}, .NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC; {rounds} interleaved rounds, one fresh in-process Kestrel server per target and round");
         var result = scenario switch
         {
             "ack-latency" => await AckLatencyAsync(rounds),
