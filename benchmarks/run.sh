@@ -8,6 +8,9 @@
 #        COLD_START_AOT=1  also time the cold start of the native AOT publish of ConvAi.Telephony.AotConsumer (the same
 #                          cold-start source; through DI vs hand-written; adds ~3 minutes)
 #        COLD_START_ONLY=1 skip BenchmarkDotNet (the report then lists its cases as missing)
+# Cold-start modes: client (AddConvAiTelephony), client-noDI, handwritten (HttpClient + a small JSON context: the
+# baseline), stack (the same requests on DI + IHttpClientFactory + Refit + Polly without the library: the floor of the
+# stack the library is built on; its lines are informational).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,7 +62,7 @@ run_cold() {  # mode -> appends "mode wall_ms max_rss_kb"
   echo "$1 $(((end - start) / 1000000)) $rss" >>"$COLD"
 }
 # One unrecorded run of each warms the disk cache; then alternate the modes so drift hits both alike.
-MODES=(client client-noDI handwritten)
+MODES=(client client-noDI handwritten stack)
 for mode in "${MODES[@]}"; do dotnet "$BENCH_DLL" --cold-start "$mode" "http://127.0.0.1:$PORT/" >/dev/null; done
 for _ in $(seq 1 "$COLD_RUNS"); do
   for mode in "${MODES[@]}"; do run_cold "$mode"; done
@@ -84,9 +87,9 @@ if [ "${COLD_START_AOT:-0}" = "1" ]; then
   echo "== cold start, native AOT publish of ConvAi.Telephony.AotConsumer (DI vs hand-written)" >&2
   dotnet publish "$HERE/ConvAi.Telephony.AotConsumer" -c Release -r linux-x64 -o "$OUT/aot" \
     -v quiet -nologo >>"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
-  for mode in client handwritten; do "$OUT/aot/ConvAi.Telephony.AotConsumer" --cold-start "$mode" "http://127.0.0.1:$PORT/" >/dev/null; done
+  for mode in client handwritten stack; do "$OUT/aot/ConvAi.Telephony.AotConsumer" --cold-start "$mode" "http://127.0.0.1:$PORT/" >/dev/null; done
   for _ in $(seq 1 "$COLD_RUNS"); do
-    for mode in client handwritten; do run_cold_exe aot "$OUT/aot/ConvAi.Telephony.AotConsumer" "$mode"; done
+    for mode in client handwritten stack; do run_cold_exe aot "$OUT/aot/ConvAi.Telephony.AotConsumer" "$mode"; done
   done
 fi
 kill "$SERVER_PID" 2>/dev/null || true

@@ -6,10 +6,11 @@ using ConvAi.Telephony.Benchmarks.Client;
 namespace ConvAi.Telephony.Benchmarks.Tools;
 
 /// <summary>
-/// <c>--cold-start client|client-noDI|handwritten &lt;base address&gt;</c>: a whole process that places one outbound call
+/// <c>--cold-start client|client-noDI|handwritten|stack &lt;base address&gt;</c>: a whole process that places one outbound call
 /// and reads one conversation against a local server, with the library through DI (<c>AddConvAiTelephony</c>, the
 /// named HttpClient, the full pipeline), with the library's constructor (<c>new ConvAiTelephonyClient(options)</c>, for
-/// apps without DI), or hand-written (<see cref="HttpClient"/> and a small source-generated JSON context of its own).
+/// apps without DI), hand-written (<see cref="HttpClient"/> and a small source-generated JSON context of its own), or
+/// on the library's stack without the library (<see cref="StackFloor"/>).
 /// <c>run.sh</c> times it. With <c>COLD_START_PHASES=1</c> it prints to stderr when each phase ended (milliseconds
 /// since the process started) and how many assemblies were loaded, to show where the time goes; <c>=2</c> also names
 /// the assemblies each phase loaded.
@@ -26,12 +27,13 @@ public static class ColdStart
         "client" => WithLibraryAsync(baseAddress),
         "client-noDI" => WithLibraryConstructorAsync(baseAddress),
         "handwritten" => HandWrittenAsync(baseAddress),
+        "stack" => StackFloor.RunAsync(baseAddress, Phase),
         _ => Task.FromResult(Usage()),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: --cold-start client|client-noDI|handwritten <base address>");
+        Console.Error.WriteLine("usage: --cold-start client|client-noDI|handwritten|stack <base address>");
         return 2;
     }
 
