@@ -23,7 +23,6 @@ internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
 
     private int _acknowledging;
     private long _lastEnded = long.MinValue;
-    private TaskCompletionSource _idle = NewSignal();
 
     /// <summary>The number of requests being acknowledged now.</summary>
     public int Acknowledging => Volatile.Read(ref _acknowledging);
@@ -40,9 +39,14 @@ internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
     /// <see cref="MaxDeferral"/> has passed, or at once when <paramref name="backlogged"/>; never throws for the
     /// deferral running out.
     /// </summary>
+    /// <remarks>
+    /// A held worker looks again every quiet period (or when the rest of the quiet period or of its deferral runs out):
+    /// releasing it sooner than a quiet period after the last acknowledgement would be wrong anyway, and polling costs
+    /// one timer per look instead of a wake-up of every worker each time the count touches zero.
+    /// </remarks>
     public async ValueTask WaitForTurnAsync(bool backlogged, CancellationToken cancellationToken)
     {
-        if (backlogged || (Acknowledging == 0 && QuietLeft() <= TimeSpan.Zero))
+        if (backlogged || IsQuiet(out _))
         {
             return;
         }
@@ -50,63 +54,40 @@ internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
         var start = timeProvider.GetTimestamp();
         while (true)
         {
-            var signal = Volatile.Read(ref _idle);
-            if (signal.Task.IsCompleted)
-            {
-                Interlocked.CompareExchange(ref _idle, NewSignal(), signal);
-                continue;
-            }
-
-            // Checked after the signal was read: an Exit to zero from here on completes this signal.
             var left = MaxDeferral - timeProvider.GetElapsedTime(start);
-            if (left <= TimeSpan.Zero)
+            if (left <= TimeSpan.Zero || IsQuiet(out var quietLeft))
             {
                 return;
             }
 
-            if (Acknowledging == 0)
-            {
-                var quiet = QuietLeft();
-                if (quiet <= TimeSpan.Zero)
-                {
-                    return;
-                }
-
-                // Nothing in flight: wait out the quiet period, then look again (a request may have come and gone). Whole
-                // milliseconds: timers round shorter waits down to none, which would spin.
-                var wait = Math.Ceiling((quiet < left ? quiet : left).TotalMilliseconds);
-                await Task.Delay(TimeSpan.FromMilliseconds(wait), timeProvider, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            try
-            {
-                await signal.Task.WaitAsync(left, timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                return;
-            }
+            // Whole milliseconds: timers round shorter waits down to none, which would spin.
+            var wait = Math.Ceiling((quietLeft < left ? quietLeft : left).TotalMilliseconds);
+            await Task.Delay(TimeSpan.FromMilliseconds(wait), timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>What is left of the quiet period after the last acknowledgement ended.</summary>
-    private TimeSpan QuietLeft()
+    /// <summary>
+    /// Whether nothing is being acknowledged and the quiet period after the last acknowledgement is over; otherwise
+    /// <paramref name="quietLeft"/> is how long to wait before looking again.
+    /// </summary>
+    private bool IsQuiet(out TimeSpan quietLeft)
     {
+        if (Acknowledging > 0)
+        {
+            quietLeft = QuietPeriod;
+            return false;
+        }
+
         var lastEnded = Volatile.Read(ref _lastEnded);
-        return lastEnded == long.MinValue ? TimeSpan.Zero : QuietPeriod - timeProvider.GetElapsedTime(lastEnded);
+        quietLeft = lastEnded == long.MinValue ? TimeSpan.Zero : QuietPeriod - timeProvider.GetElapsedTime(lastEnded);
+        return quietLeft <= TimeSpan.Zero;
     }
 
     private void Exit()
     {
         Volatile.Write(ref _lastEnded, timeProvider.GetTimestamp());
-        if (Interlocked.Decrement(ref _acknowledging) == 0)
-        {
-            Volatile.Read(ref _idle).TrySetResult();
-        }
+        Interlocked.Decrement(ref _acknowledging);
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>One request's acknowledgement; disposing it ends it.</summary>
     public readonly struct Scope(WebhookAcknowledgementGate? gate) : IDisposable
