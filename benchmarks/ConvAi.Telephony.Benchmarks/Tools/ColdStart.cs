@@ -37,6 +37,13 @@ public static class ColdStart
         return 2;
     }
 
+    /// <summary>The outbound call the hand-written and stack-floor programs place, declared as a hand-written client would.</summary>
+    internal static OutboundCall HandWrittenCall() => new(
+        "agent_1",
+        "phnum_twilio_1",
+        "+447700900123",
+        new ClientData("cust-42", new Dictionary<string, object> { ["customer_name"] = "Ana", ["balance"] = 12.5, ["vip"] = true }));
+
     private static void Phase(string name)
     {
         if (PrintPhases)
@@ -91,12 +98,7 @@ public static class ColdStart
         Phase("main");
         using var http = new HttpClient { BaseAddress = baseAddress };
         http.DefaultRequestHeaders.Add("xi-api-key", Payloads.ApiKey);
-        var request = new OutboundCall(
-            "agent_1",
-            "phnum_twilio_1",
-            "+447700900123",
-            new ClientData("cust-42", new Dictionary<string, object> { ["customer_name"] = "Ana", ["balance"] = 12.5, ["vip"] = true }));
-        using var callResponse = await http.PostAsJsonAsync("v1/convai/twilio/outbound-call", request, HandWrittenJson.Default.OutboundCall);
+        using var callResponse = await http.PostAsJsonAsync("v1/convai/twilio/outbound-call", HandWrittenCall(), HandWrittenJson.Default.OutboundCall);
         callResponse.EnsureSuccessStatusCode();
         var call = (await callResponse.Content.ReadFromJsonAsync(HandWrittenJson.Default.OutboundCallResult))!;
         Phase("call placed");

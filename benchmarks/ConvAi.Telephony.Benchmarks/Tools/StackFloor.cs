@@ -51,11 +51,7 @@ public static class StackFloor
         await using var provider = services.BuildServiceProvider();
         var api = provider.GetRequiredService<IStackFloorApi>();
         phase("client resolved");
-        var call = await api.StartTwilioCallAsync(new OutboundCall(
-            "agent_1",
-            "phnum_twilio_1",
-            "+447700900123",
-            new ClientData("cust-42", new Dictionary<string, object> { ["customer_name"] = "Ana", ["balance"] = 12.5, ["vip"] = true })));
+        var call = await api.StartTwilioCallAsync(ColdStart.HandWrittenCall());
         phase("call placed");
         var conversation = await api.GetConversationAsync(call.ConversationId!);
         phase("conversation read");

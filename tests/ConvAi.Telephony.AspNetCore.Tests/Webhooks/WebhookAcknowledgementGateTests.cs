@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ConvAi.Telephony.AspNetCore.Tests.Webhooks;
@@ -113,34 +114,27 @@ public class WebhookAcknowledgementGateTests
         else
         {
             // The requests never stop: only the deferral running out can release the worker.
-            var step = WebhookAcknowledgementGate.QuietPeriod / 2;
-            var bound = System.Diagnostics.Stopwatch.StartNew();
-            while (!turn.IsCompleted && bound.Elapsed < Bound)
-            {
-                time.Advance(step);
-                gate.Enter().Dispose();
-                await Task.Delay(1);
-            }
-
-            await turn.WaitAsync(TimeSpan.Zero);
+            await AdvanceUntilCompletedAsync(time, turn, WebhookAcknowledgementGate.QuietPeriod / 2, () => gate.Enter().Dispose());
         }
 
         Assert.That(gate.Acknowledging, Is.Zero);
     }
 
     /// <summary>
-    /// Advances the fake clock in small steps until <paramref name="turn"/> completes (a step may land before the gate
-    /// starts its timer); returns how far the clock moved.
+    /// Advances the fake clock in small steps (half a millisecond unless <paramref name="step"/> says otherwise), running
+    /// <paramref name="afterEachStep"/> after each, until <paramref name="turn"/> completes (a step may land before the
+    /// gate starts its timer); returns how far the clock moved.
     /// </summary>
-    private static async Task<TimeSpan> AdvanceUntilCompletedAsync(FakeTimeProvider time, Task turn)
+    private static async Task<TimeSpan> AdvanceUntilCompletedAsync(FakeTimeProvider time, Task turn, TimeSpan? step = null, Action? afterEachStep = null)
     {
-        var step = TimeSpan.FromMilliseconds(0.5);
+        var by = step ?? TimeSpan.FromMilliseconds(0.5);
         var advanced = TimeSpan.Zero;
         var bound = System.Diagnostics.Stopwatch.StartNew();
         while (!turn.IsCompleted && bound.Elapsed < Bound)
         {
-            time.Advance(step);
-            advanced += step;
+            time.Advance(by);
+            advanced += by;
+            afterEachStep?.Invoke();
             await Task.Delay(1);
         }
 
@@ -164,7 +158,12 @@ public class WebhookAcknowledgementGateTests
     [Test]
     public async Task Queued_DeliveryAcknowledgedWhileAnotherIsBeingReceived_ProcessedOnceThatOneIsAnswered()
     {
-        await using var host = await WebhookTestHost.StartAsync(WebhookSurface.Endpoint, options => options.Mode = ConvAiWebhookMode.Queued);
+        // The gate on the host's fake clock, which moves only when the test moves it: the deferral cannot run out while
+        // the test looks (the container's own gate runs on the system clock, so 250 ms would release the worker).
+        await using var host = await WebhookTestHost.StartAsync(
+            WebhookSurface.Endpoint,
+            options => options.Mode = ConvAiWebhookMode.Queued,
+            services: services => services.Replace(ServiceDescriptor.Singleton(sp => new WebhookAcknowledgementGate(sp.GetRequiredService<TimeProvider>()))));
         var gate = host.Services.GetRequiredService<WebhookAcknowledgementGate>();
         var held = WebhookFixtures.Load("post_call_transcription.json");
         var quick = WebhookFixtures.Utf8(Encoding.UTF8.GetString(held).Replace("\"conversation_id\":\"abc\"", "\"conversation_id\":\"quick\"", StringComparison.Ordinal));
@@ -188,7 +187,12 @@ public class WebhookAcknowledgementGateTests
 
         rest.SetResult();
         using var answered = await heldResponse.WaitAsync(Bound);
-        await host.WaitForEventsAsync(2);
+        // Both are processed once the quiet period after the last answer has passed on the fake clock.
+        await WebhookTestHost.EventuallyAsync(() =>
+        {
+            host.Time.Advance(TimeSpan.FromMilliseconds(1));
+            return host.Recorder.Events.Count >= 2;
+        });
 
         Assert.Multiple(() =>
         {
