@@ -163,8 +163,9 @@ internal sealed class WebhookInboxProcessor(
     }
 
     /// <summary>
-    /// Answers first: with a delivery leased, waits while deliveries are being acknowledged (at most
-    /// <see cref="WebhookAcknowledgementGate.MaxDeferral"/>), unless the in-memory inbox is 90% full. Stopping ends the wait.
+    /// Answers first: with a delivery leased, waits while deliveries are being acknowledged or one ended within the
+    /// gate's quiet period (at most <see cref="WebhookAcknowledgementGate.MaxDeferral"/>), unless the in-memory inbox is
+    /// 90% full. Stopping ends the wait.
     /// </summary>
     private async Task WaitForTurnAsync(CancellationToken stoppingToken)
     {
