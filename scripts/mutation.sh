@@ -24,7 +24,7 @@ export ConvAiTestFramework=net10.0
 
 # name | project under test (as the test project references it) | test project | files to mutate
 targets=(
-  "aspnetcore|ConvAi.Telephony.AspNetCore.csproj|tests/ConvAi.Telephony.AspNetCore.Tests|Webhooks/ConvAiWebhookSignature.cs Inbound/TwilioRequestValidator.cs Inbound/SharedSecret.cs"
+  "aspnetcore|ConvAi.Telephony.AspNetCore.csproj|tests/ConvAi.Telephony.AspNetCore.Tests|Webhooks/ConvAiWebhookSignature.cs Inbound/TwilioRequestValidator.cs Inbound/SharedSecret.cs Webhooks/WebhookAcknowledgementGate.cs"
   "core|ConvAi.Telephony.csproj|tests/ConvAi.Telephony.Tests|Resilience/ConvAiResiliencePipeline.cs Http/RequestKinds.cs Http/RetryAfter.cs Http/TransientStatus.cs"
 )
 only="${1:-}"

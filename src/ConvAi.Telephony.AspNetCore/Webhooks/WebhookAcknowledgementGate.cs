@@ -61,7 +61,7 @@ internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
             }
 
             // Whole milliseconds: timers round shorter waits down to none, which would spin.
-            var wait = Math.Ceiling((quietLeft < left ? quietLeft : left).TotalMilliseconds);
+            var wait = Math.Ceiling(Math.Min(quietLeft.TotalMilliseconds, left.TotalMilliseconds));
             await Task.Delay(TimeSpan.FromMilliseconds(wait), timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
