@@ -132,20 +132,24 @@ public class WebhookAcknowledgementGateTests
     /// <summary>
     /// Advances the fake clock in small steps (half a millisecond unless <paramref name="step"/> says otherwise), running
     /// <paramref name="afterEachStep"/> after each, until <paramref name="turn"/> completes (a step may land before the
-    /// gate starts its timer); returns how far the clock moved.
+    /// gate starts its timer), polling as <see cref="WebhookTestHost.EventuallyAsync"/> does; returns how far the clock moved.
     /// </summary>
     private static async Task<TimeSpan> AdvanceUntilCompletedAsync(FakeTimeProvider time, Task turn, TimeSpan? step = null, Action? afterEachStep = null)
     {
         var by = step ?? TimeSpan.FromMilliseconds(0.5);
         var advanced = TimeSpan.Zero;
-        var bound = System.Diagnostics.Stopwatch.StartNew();
-        while (!turn.IsCompleted && bound.Elapsed < Bound)
+        await WebhookTestHost.EventuallyAsync(() =>
         {
+            if (turn.IsCompleted)
+            {
+                return true;
+            }
+
             time.Advance(by);
             advanced += by;
             afterEachStep?.Invoke();
-            await Task.Delay(1);
-        }
+            return false;
+        });
 
         await turn.WaitAsync(TimeSpan.Zero);
         return advanced;
