@@ -28,7 +28,8 @@ namespace ConvAi.Telephony.Benchmarks.Tools;
 /// <list type="bullet">
 /// <item><c>ack-latency</c>: 4 deliveries/s at a fixed schedule (each send on its own task, so a slow answer cannot delay
 /// the next send), handler taking 200 ms; <c>Queued</c> (memory inbox) beside <c>Inline</c>; every delivery processed.</item>
-/// <item><c>burst</c>: 10,000 deliveries from 32 connections against the bare endpoint, <c>Queued</c> with the memory inbox and,
+/// <item><c>burst</c>: 10,000 deliveries from 32 connections against the bare endpoint, the verify floor (body read + signature
+/// check, nothing kept), <c>Queued</c> with the memory inbox and,
 /// when <c>redis-server</c> is installed, with the Redis inbox; then waits until the handler (reads the transcript) processed all.</item>
 /// <item><c>inline</c>: 8,000 deliveries from 32 connections against the bare endpoint, a hand-written endpoint (documented
 /// algorithm + reflection parse of a small DTO) and <c>MapConvAiWebhooks</c> Inline, each with a handler that reads the transcript.</item>
@@ -94,9 +95,8 @@ internal static class WebhookLoad
         const int Burst = 10_000;
         LoadHandler.Delay = TimeSpan.Zero;
         await using var redis = await RedisServer.TryStartAsync();
-        List<string> targets = redis is null ? ["bare", "queued"] : ["bare", "queued", "queued-redis"];
-        var rates = targets.ToDictionary(target => target, _ => new List<double>());
-        var cpu = targets.ToDictionary(target => target, _ => new List<double>());
+        List<string> targets = redis is null ? ["bare", "verified", "queued"] : ["bare", "verified", "queued", "queued-redis"];
+        var runs = targets.ToDictionary(target => target, _ => new List<LoadRun>());
         var errors = 0;
         var unprocessed = 0;
         var drain = new List<string>();
@@ -109,10 +109,9 @@ internal static class WebhookLoad
                 var deliveries = Deliveries(Burst, $"b{round}{target}_");
                 LoadHandler.Reset();
                 var run = await ClosedLoopAsync(server.Uri, deliveries);
-                rates[target].Add(run.Rate);
-                cpu[target].Add(run.CpuMicroseconds);
+                runs[target].Add(run);
                 errors += run.Errors;
-                if (target != "bare")
+                if (target.StartsWith("queued", StringComparison.Ordinal))
                 {
                     var duringBurst = LoadHandler.Processed;
                     var burstEnded = Stopwatch.GetTimestamp();
@@ -123,16 +122,17 @@ internal static class WebhookLoad
             }
         }
 
-        PrintRates(rates, cpu);
-
+        var (rates, cpu) = PrintRates(runs);
         Console.WriteLine($"processed per burst ({string.Join("; ", drain)}); {unprocessed} not processed, {errors} errors");
         var memory = Median(Ratios(rates["queued"], rates["bare"]));
         Console.WriteLine($"queued, memory inbox, burst of {Burst}: {memory:F2}x the bare endpoint's rate (median of per-round ratios; {Median(Ratios(cpu["bare"], cpu["queued"])):F2}x by CPU time per delivery during the burst), "
             + $"{errors} errors, {unprocessed} unprocessed (target >=0.75x, 0 errors, all processed): {Verdict(memory >= 0.75 && errors == 0 && unprocessed == 0)}");
+        Console.WriteLine($"  the verify floor (body read into a pooled buffer + ConvAiWebhookSignature.Verify, nothing else): {Median(Ratios(rates["verified"], rates["bare"])):F2}x the bare endpoint's rate; "
+            + $"the memory inbox at {Median(Ratios(rates["queued"], rates["verified"])):F2}x the floor's rate (informational: what a receiver that checks the signature can reach)");
         if (redis is not null)
         {
             var shared = Median(Ratios(rates["queued-redis"], rates["bare"]));
-            Console.WriteLine($"queued, Redis inbox, burst of {Burst}: {shared:F2}x the bare endpoint's rate ({Median(Ratios(cpu["bare"], cpu["queued-redis"])):F2}x by CPU time per delivery, this process only: redis-server's own CPU not counted) (target >=0.5x): {Verdict(shared >= 0.5 && errors == 0 && unprocessed == 0)}");
+            Console.WriteLine($"queued, Redis inbox, burst of {Burst}: {shared:F2}x the bare endpoint's rate, {Median(Ratios(rates["queued-redis"], rates["verified"])):F2}x the verify floor's ({Median(Ratios(cpu["bare"], cpu["queued-redis"])):F2}x by CPU time per delivery, this process only: redis-server's own CPU not counted) (target >=0.5x): {Verdict(shared >= 0.5 && errors == 0 && unprocessed == 0)}");
         }
         else
         {
@@ -147,8 +147,7 @@ internal static class WebhookLoad
         const int Count = 8_000;
         LoadHandler.Delay = TimeSpan.Zero;
         string[] targets = ["bare", "handwritten", "inline"];
-        var rates = targets.ToDictionary(target => target, _ => new List<double>());
-        var cpu = targets.ToDictionary(target => target, _ => new List<double>());
+        var runs = targets.ToDictionary(target => target, _ => new List<LoadRun>());
         var errors = 0;
         for (var round = 0; round < rounds; round++)
         {
@@ -157,13 +156,12 @@ internal static class WebhookLoad
                 await using var server = await LoadServer.StartAsync(target);
                 await WarmUpAsync(server, target, $"w{round}{target}_");
                 var run = await ClosedLoopAsync(server.Uri, Deliveries(Count, $"i{round}{target}_"));
-                rates[target].Add(run.Rate);
-                cpu[target].Add(run.CpuMicroseconds);
+                runs[target].Add(run);
                 errors += run.Errors;
             }
         }
 
-        PrintRates(rates, cpu);
+        var (rates, cpu) = PrintRates(runs);
         var ratios = Ratios(rates["inline"], rates["handwritten"]);
         var ratio = Median(ratios);
         var cpuRatio = Median(Ratios(cpu["handwritten"], cpu["inline"]));
@@ -172,12 +170,22 @@ internal static class WebhookLoad
         return 0;
     }
 
-    private static void PrintRates(Dictionary<string, List<double>> rates, Dictionary<string, List<double>> cpu)
+    /// <summary>Prints each target's runs; returns the rates and the CPU times per delivery by target, round by round.</summary>
+    private static (Dictionary<string, List<double>> Rates, Dictionary<string, List<double>> Cpu) PrintRates(Dictionary<string, List<LoadRun>> runs)
     {
-        foreach (var (target, values) in rates)
+        foreach (var (target, values) in runs)
         {
-            Console.WriteLine($"{target}: {string.Join(", ", values.Select(rate => rate.ToString("F0", CultureInfo.InvariantCulture)))} deliveries/s (median {Median(values):F0}); "
-                + $"CPU of this process (server + client) per delivery {string.Join(", ", cpu[target].Select(us => us.ToString("F0", CultureInfo.InvariantCulture)))} us (median {Median(cpu[target]):F0})");
+            Console.WriteLine($"{target}: {Series(values, run => run.Rate)} deliveries/s; CPU of this process (server + client) per delivery {Series(values, run => run.CpuMicroseconds)} us; "
+                + $"allocated per delivery {Series(values, run => run.AllocatedKilobytes, "F1")} KB, GC pause per delivery {Series(values, run => run.GcPauseMicroseconds, "F1")} us");
+        }
+
+        return (runs.ToDictionary(pair => pair.Key, pair => pair.Value.Select(run => run.Rate).ToList()),
+            runs.ToDictionary(pair => pair.Key, pair => pair.Value.Select(run => run.CpuMicroseconds).ToList()));
+
+        static string Series(List<LoadRun> values, Func<LoadRun, double> selector, string format = "F0")
+        {
+            var series = values.Select(selector).ToList();
+            return $"{string.Join(", ", series.Select(value => value.ToString(format, CultureInfo.InvariantCulture)))} (median {Median(series).ToString(format, CultureInfo.InvariantCulture)})";
         }
     }
 
@@ -220,13 +228,15 @@ internal static class WebhookLoad
     }
 
     /// <summary>Sends every delivery from <see cref="Connections"/> concurrent senders; the rate counts answers of any status.</summary>
-    private static async Task<(double Rate, int Errors, double CpuMicroseconds)> ClosedLoopAsync(Uri uri, (byte[] Body, string Signature)[] deliveries)
+    private static async Task<LoadRun> ClosedLoopAsync(Uri uri, (byte[] Body, string Signature)[] deliveries)
     {
         using var client = CreateClient();
         var next = -1;
         var errors = 0;
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes();
+        var pause = GC.GetTotalPauseDuration();
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(async _ =>
         {
@@ -248,7 +258,13 @@ internal static class WebhookLoad
         }));
         var elapsed = stopwatch.Elapsed;
         process.Refresh();
-        return (deliveries.Length / elapsed.TotalSeconds, errors, (process.TotalProcessorTime - cpu).TotalMicroseconds / deliveries.Length);
+
+        return new LoadRun(
+            deliveries.Length / elapsed.TotalSeconds,
+            errors,
+            (process.TotalProcessorTime - cpu).TotalMicroseconds / deliveries.Length,
+            (GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / deliveries.Length,
+            (GC.GetTotalPauseDuration() - pause).TotalMicroseconds / deliveries.Length);
     }
 
     /// <summary>Sends one delivery per <paramref name="period"/>; returns each answer's latency in ms from its scheduled time.</summary>
@@ -309,6 +325,12 @@ internal static class WebhookLoad
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }
 
+/// <summary>
+/// One closed-loop run: deliveries per second, error answers, and per delivery this process's CPU time, managed allocation
+/// and GC pause time (server and client alike, so they compare between targets, not as absolute server costs).
+/// </summary>
+internal sealed record LoadRun(double Rate, int Errors, double CpuMicroseconds, double AllocatedKilobytes, double GcPauseMicroseconds);
+
 /// <summary>The handler of every library target: waits <see cref="Delay"/> (a CRM call) or reads the transcript, and counts.</summary>
 internal sealed class LoadHandler : ConvAiWebhookHandler
 {
@@ -353,7 +375,7 @@ internal sealed class LoadServer : IAsyncDisposable
 
     public Uri Uri { get; }
 
-    /// <summary>Starts <paramref name="target"/>: <c>bare</c>, <c>handwritten</c>, <c>inline</c>, <c>queued</c> or <c>queued-redis</c>.</summary>
+    /// <summary>Starts <paramref name="target"/>: <c>bare</c>, <c>verified</c>, <c>handwritten</c>, <c>inline</c>, <c>queued</c> or <c>queued-redis</c>.</summary>
     public static async Task<LoadServer> StartAsync(string target, string? redis = null, string keyPrefix = "")
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -390,6 +412,9 @@ internal sealed class LoadServer : IAsyncDisposable
             case "handwritten":
                 app.MapPost(WebhookPath, (RequestDelegate)HandWrittenWebhookEndpoint.HandleAsync);
                 break;
+            case "verified":
+                app.MapPost(WebhookPath, (RequestDelegate)VerifyFloorEndpoint.HandleAsync);
+                break;
             default:
                 app.MapConvAiWebhooks(WebhookPath);
                 break;
@@ -404,6 +429,40 @@ internal sealed class LoadServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The least a verifying receiver does: read the body into a pooled buffer and check its signature with the library's
+/// verifier (which runs at the HMAC floor); answers 200 or 401 and keeps nothing. A bound for the burst case, not a
+/// receiver: it neither claims nor stores.
+/// </summary>
+internal static class VerifyFloorEndpoint
+{
+    private static readonly ConvAiWebhookSignature Verifier = new(Payloads.WebhookSecret);
+
+    public static async Task HandleAsync(HttpContext context)
+    {
+        var length = (int)(context.Request.ContentLength ?? 0);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            var read = 0;
+            int count;
+            while (read < buffer.Length && (count = await context.Request.Body.ReadAsync(buffer.AsMemory(read), context.RequestAborted)) > 0)
+            {
+                read += count;
+            }
+
+            var header = context.Request.Headers[ConvAiWebhookSignature.HeaderName].ToString();
+            context.Response.StatusCode = Verifier.Verify(buffer.AsSpan(0, read), header) == WebhookSignatureResult.Valid
+                ? StatusCodes.Status200OK
+                : StatusCodes.Status401Unauthorized;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
 
