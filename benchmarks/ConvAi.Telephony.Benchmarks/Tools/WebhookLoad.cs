@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -444,7 +445,7 @@ internal static class VerifyFloorEndpoint
     public static async Task HandleAsync(HttpContext context)
     {
         var length = (int)(context.Request.ContentLength ?? 0);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {
             var read = 0;
@@ -461,7 +462,7 @@ internal static class VerifyFloorEndpoint
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
