@@ -1,8 +1,11 @@
 using ConvAi.Telephony.AspNetCore.Tests.Webhooks;
+using ConvAi.Telephony.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using StackExchange.Redis.Profiling;
 
 namespace ConvAi.Telephony.AspNetCore.Redis.Tests.Docs;
 
@@ -14,6 +17,16 @@ internal static class RedisDocsSnippets
     {
         builder.Services.AddConvAiWebhooks<CallResultsHandler>()
             .UseRedis();   // ConvAi:Webhooks:Redis:* (or ConnectionStrings:Redis for the connection)
+    }
+
+    // 12. Redis: a connection of your own on the .NET thread pool
+    public static void UseRedisOnTheThreadPool(WebApplicationBuilder builder)
+    {
+        var redis = ConfigurationOptions.Parse(builder.Configuration.GetConnectionString("Redis")!);
+        redis.SocketManager = SocketManager.ThreadPool;
+        builder.Services.AddSingleton<IConnectionMultiplexer>(ConnectionMultiplexer.Connect(redis));
+        builder.Services.AddConvAiWebhooks<CallResultsHandler>()
+            .UseRedis();   // uses the IConnectionMultiplexer registered above
     }
 
     // docs/resilience.md: "Share the limit across instances (Redis)", and the package README
@@ -71,6 +84,28 @@ public class RedisDocsSnippetsTests
         var exception = Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.That(exception!.Message, Does.Contain("ConvAi:Webhooks:Redis:Configuration").And.Contain("ConnectionStrings:Redis"));
+    }
+
+    [Test]
+    public async Task UseRedisOnTheThreadPool_ClaimsGoThroughTheRegisteredConnection()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var builder = Builder(("ConnectionStrings:Redis", redis.Configuration));
+        RedisDocsSnippets.UseRedisOnTheThreadPool(builder);
+        await using var app = builder.Build();
+        await using var connection = app.Services.GetRequiredService<IConnectionMultiplexer>(); // registered as an instance: the container does not dispose it
+        var profiling = new ProfilingSession();
+        connection.RegisterProfiler(() => profiling);
+        var key = "convai:webhook:docs:" + Guid.NewGuid().ToString("N");
+
+        var claimed = await app.Services.GetRequiredService<IWebhookDeliveryStore>().TryClaimAsync(key, TimeSpan.FromMinutes(1));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(claimed, Is.True);
+            Assert.That(profiling.FinishProfiling().Select(command => command.Command), Does.Contain("SET"), "the claim went through the connection the app registered");
+            Assert.That(redis.Connection.GetDatabase().KeyExists(key), Is.True);
+        });
     }
 
     [TestCase("ConvAi:Webhooks:Redis:ClaimIdleTime", "00:00:00")]
