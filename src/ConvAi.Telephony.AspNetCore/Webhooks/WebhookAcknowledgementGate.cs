@@ -46,7 +46,7 @@ internal sealed class WebhookAcknowledgementGate(TimeProvider timeProvider)
     /// </remarks>
     public async ValueTask WaitForTurnAsync(bool backlogged, CancellationToken cancellationToken)
     {
-        if (backlogged || IsQuiet(out _))
+        if (backlogged)
         {
             return;
         }
