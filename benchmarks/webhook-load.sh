@@ -2,9 +2,10 @@
 # Issue 10's webhook delivery benchmarks, all in one process per scenario (ConvAi.Telephony.Benchmarks --webhook-load):
 # Kestrel servers on 127.0.0.1 hosted by the benchmark program, targets interleaved per round, ratios from medians.
 #   ack-latency  Queued vs Inline answer latency, handler taking 200 ms, 4 deliveries/s        (~1 minute)
-#   burst        10,000 deliveries: bare endpoint vs Queued (memory inbox, Redis inbox), and the verify floor
-#                (body read + signature check, nothing kept) as a bound                          (~4 minutes)
-#   inline       bare vs hand-written endpoint vs MapConvAiWebhooks Inline, handler reads transcript (~2 minutes)
+#   burst        10,000 deliveries: bare endpoint vs Queued (memory inbox, Redis inbox), the verify floor
+#                (body read + signature check, nothing kept) and the Redis floor (+ one XADD) as bounds (~5 minutes)
+#   inline       bare vs hand-written endpoint vs the typed floor (verify + Parse) vs MapConvAiWebhooks Inline,
+#                each reading the transcript                                                     (~3 minutes)
 # and the BenchmarkDotNet ack-path case (verify + envelope read vs the HMAC floor, in process).
 # Not part of .ci/run (too slow). Env: WEBHOOK_LOAD_ROUNDS (3; inline uses 5), WEBHOOK_LOAD_SCENARIOS ("ack-latency burst inline ack-path").
 # Tiered compilation is off (DOTNET_TieredCompilation=0) so every round measures optimized code: on a busy machine the
