@@ -142,13 +142,53 @@ public class ConvAiWebhookSignatureTests
     }
 
     [Test]
-    public void Verify_LargeBody_UsesPooledBufferAndIsValid()
+    public void Verify_LargeBody_IsValid()
     {
         var body = WebhookFixtures.RandomBytes(3 * 1024 * 1024, seed: 7);
         var header = ConvAiWebhookSignature.CreateHeader(WebhookFixtures.Secret, body, WebhookFixtures.Now);
         var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
 
         Assert.That(verifier.Verify(body, header), Is.EqualTo(WebhookSignatureResult.Valid));
+    }
+
+    [Test]
+    public async Task Verify_ManyThreadsAtOnce_EachCallGetsItsOwnResult()
+    {
+        // The verifier reuses keyed HMACs from a pool: calls on one instance at the same time must never share one.
+        var verifier = new ConvAiWebhookSignature(
+            [WebhookFixtures.OtherSecret, WebhookFixtures.Secret],
+            ConvAiWebhookSignature.DefaultTolerance,
+            ConvAiWebhookSignature.DefaultFutureTolerance,
+            _time);
+        var cases = Enumerable.Range(0, 64).Select(i =>
+        {
+            var body = WebhookFixtures.RandomBytes(100 + (i * 997), seed: i);
+            var secret = i % 2 == 0 ? WebhookFixtures.Secret : WebhookFixtures.OtherSecret;
+            var header = ConvAiWebhookSignature.CreateHeader(secret, body, WebhookFixtures.Now);
+            var tampered = i % 3 == 0;
+            if (tampered)
+            {
+                body[^1] ^= 0x01;
+            }
+
+            return (Body: body, Header: header, Expected: tampered ? WebhookSignatureResult.Mismatch : WebhookSignatureResult.Valid);
+        }).ToArray();
+
+        var wrong = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
+        {
+            var mistakes = 0;
+            for (var round = 0; round < 50; round++)
+            {
+                foreach (var (body, header, expected) in cases.Skip(worker * 8).Concat(cases.Take(worker * 8)))
+                {
+                    mistakes += verifier.Verify(body, header) == expected ? 0 : 1;
+                }
+            }
+
+            return mistakes;
+        })));
+
+        Assert.That(wrong.Sum(), Is.Zero);
     }
 
     [TestCase(500, TestName = "Verify_SmallBodyHotPath_AllocatesNothing")]
