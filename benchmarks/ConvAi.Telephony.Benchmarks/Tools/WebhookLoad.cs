@@ -375,16 +375,13 @@ internal sealed class LoadServer : IAsyncDisposable
 {
     private const string WebhookPath = "/webhooks/elevenlabs";
     private readonly WebApplication _app;
-    private readonly ConnectionMultiplexer? _redis;
+    private readonly (ConnectionMultiplexer Connection, RedisKey Stream)? _redisFloor;
 
-    private readonly string _keyPrefix;
-
-    private LoadServer(WebApplication app, Uri uri, ConnectionMultiplexer? redis, string keyPrefix)
+    private LoadServer(WebApplication app, Uri uri, (ConnectionMultiplexer Connection, RedisKey Stream)? redisFloor)
     {
         _app = app;
         Uri = uri;
-        _redis = redis;
-        _keyPrefix = keyPrefix;
+        _redisFloor = redisFloor;
     }
 
     public Uri Uri { get; }
@@ -417,7 +414,7 @@ internal sealed class LoadServer : IAsyncDisposable
         }
 
         var app = builder.Build();
-        ConnectionMultiplexer? connection = null;
+        (ConnectionMultiplexer Connection, RedisKey Stream)? redisFloor = null;
         switch (target)
         {
             case "bare":
@@ -436,9 +433,10 @@ internal sealed class LoadServer : IAsyncDisposable
             case "redis-floor":
                 // The least a receiver that keeps deliveries in Redis does: the verify floor, then one XADD of the body on
                 // a connection with StackExchange.Redis' defaults (as UseRedis opens); no claim, no envelope read, no script.
-                connection = await ConnectionMultiplexer.ConnectAsync(redis!);
+                var connection = await ConnectionMultiplexer.ConnectAsync(redis!);
                 var database = connection.GetDatabase();
-                var stream = FloorStream(keyPrefix);
+                RedisKey stream = "convai:floor:" + keyPrefix + "inbox";
+                redisFloor = (connection, stream);
                 app.MapPost(WebhookPath, (RequestDelegate)(context => VerifyFloorEndpoint.HandleAsync(context, async body => await database.StreamAddAsync(stream, "body", body))));
                 break;
             case "typed-floor":
@@ -451,27 +449,25 @@ internal sealed class LoadServer : IAsyncDisposable
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LoadServer(app, new Uri(address.TrimEnd('/') + WebhookPath), connection, keyPrefix);
+        return new LoadServer(app, new Uri(address.TrimEnd('/') + WebhookPath), redisFloor);
     }
-
-    private static RedisKey FloorStream(string keyPrefix) => "convai:floor:" + keyPrefix + "inbox";
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        if (_redis is not null)
+        if (_redisFloor is (var connection, var stream))
         {
             // The floor's stream holds every body of the round; the next round starts empty.
-            await _redis.GetDatabase().KeyDeleteAsync(FloorStream(_keyPrefix));
-            await _redis.DisposeAsync();
+            await connection.GetDatabase().KeyDeleteAsync(stream);
+            await connection.DisposeAsync();
         }
     }
 }
 
 /// <summary>
 /// The least a verifying receiver does: read the body into a pooled buffer and check its signature with the library's
-/// verifier (which runs at the HMAC floor); answers 200 or 401 and keeps nothing. A bound for the burst case, not a
+/// verifier (which costs no more than one bare HMAC); answers 200 or 401 and keeps nothing. A bound for the burst case, not a
 /// receiver: it neither claims nor stores.
 /// </summary>
 internal static class VerifyFloorEndpoint
