@@ -227,6 +227,22 @@ public sealed class RedisWebhookInbox : IConvAiWebhookInbox, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async ValueTask<string> AddDeadLetterAsync(ConvAiWebhookDelivery delivery, string failure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentException.ThrowIfNullOrEmpty(failure);
+        var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var fields = ToFields(Failed(delivery, failure), prefix: []);
+        var entries = new NameValueEntry[fields.Length / 2];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = new NameValueEntry(fields[2 * i], fields[(2 * i) + 1]);
+        }
+
+        return (await database.StreamAddAsync(_dead, entries).ConfigureAwait(false)).ToString();
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<ConvAiWebhookInboxItem>> ListDeadLettersAsync(CancellationToken cancellationToken = default)
     {
         var database = await GetDatabaseAsync(cancellationToken).ConfigureAwait(false);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Maps the ElevenLabs post-call webhook endpoint and the verification middleware for your own endpoints.</summary>
+/// <summary>Maps the ElevenLabs post-call webhook endpoint, and marks the app's own endpoints as webhook receivers that verify by themselves.</summary>
 public static class ConvAiWebhookEndpointRouteBuilderExtensions
 {
     /// <summary>
@@ -47,34 +47,36 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// Adds middleware that verifies, parses and de-duplicates requests to endpoints marked with
-    /// <see cref="ConvAiWebhookAttribute"/> (controllers, actions or endpoints), before they run; rejected requests
-    /// are answered like <see cref="MapConvAiWebhooks"/> does. The endpoint always runs inline (the mode and the inbox
-    /// apply to <see cref="MapConvAiWebhooks"/> only): when it throws or answers 5xx the claim is released, so the
-    /// delivery is processed only if the sender retries it; otherwise it is marked processed. The endpoint reads the event with
-    /// <see cref="ConvAiWebhookHttpContextExtensions.GetConvAiWebhookEvent"/>; a transcription's data is bound when it first
-    /// reads <see cref="PostCallTranscriptionEvent.Data"/>, and data that does not fit the model (the read throws
-    /// <see cref="ConvAiWebhookPayloadException"/>, uncaught) is answered 400 with the claim released. Call it after routing.
+    /// Makes an endpoint of the app's own (a minimal API endpoint, a route group, or <c>MapControllers()</c>) an
+    /// ElevenLabs webhook receiver that verifies by itself: each request runs the same receive, verify, parse and
+    /// duplicate check as <see cref="MapConvAiWebhooks"/> before the endpoint and its parameter binding run, so an
+    /// unsigned, stale or tampered request is answered 401 (bad JSON 400, over the size limit 413, a duplicate 200)
+    /// and the endpoint never sees it. No middleware is needed. The endpoint reads the event with
+    /// <see cref="ConvAiWebhookHttpContextExtensions.GetConvAiWebhookEvent"/>, and a <c>[FromBody]</c> parameter binds
+    /// the verified bytes. The endpoint is its own handler and runs inline whatever <c>Mode</c> says: when it returns
+    /// below 500 the delivery is marked processed; when it throws or answers 5xx the delivery is kept as a dead letter
+    /// (list it and re-drive it to the registered <see cref="ConvAiWebhookHandler"/> through
+    /// <see cref="IConvAiWebhookInbox"/>) and a thrown request is answered 200.
     /// </summary>
-    /// <param name="app">The application pipeline.</param>
-    /// <returns>The same pipeline.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddConvAiWebhooks</c> was not called or no secret is configured.</exception>
-    public static IApplicationBuilder UseConvAiWebhookVerification(this IApplicationBuilder app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        var receiver = GetReceiver(app.ApplicationServices);
-        return app.Use(next => context => VerifyAsync(context, next, receiver));
-    }
-
-    /// <summary>Marks an endpoint for <see cref="UseConvAiWebhookVerification"/> (the same as <see cref="ConvAiWebhookAttribute"/>).</summary>
     /// <typeparam name="TBuilder">The endpoint convention builder type.</typeparam>
-    /// <param name="builder">The endpoint.</param>
+    /// <param name="builder">The endpoint, group or controllers.</param>
     /// <returns>The same builder.</returns>
+    /// <remarks>
+    /// <c>AddConvAiWebhooks</c> with a secret is required: without it, building the endpoint fails (at start-up, or
+    /// when the app first routes a request), so a marked endpoint never answers an unverified request.
+    /// </remarks>
     public static TBuilder RequireConvAiWebhookSignature<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Add(endpoint => endpoint.Metadata.Add(new ConvAiWebhookAttribute()));
+        builder.Add(static endpoint =>
+        {
+            if (!endpoint.Metadata.OfType<ConvAiWebhookAttribute>().Any())
+            {
+                endpoint.Metadata.Add(new ConvAiWebhookAttribute());
+            }
+        });
+        builder.Finally(MarkedWebhookEndpoint.Wrap);
         return builder;
     }
 
@@ -111,48 +113,5 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
 
         await receiver.MarkProcessedAsync(receipt).ConfigureAwait(false);
         context.Response.StatusCode = StatusCodes.Status200OK;
-    }
-
-    private static async Task VerifyAsync(HttpContext context, RequestDelegate next, ConvAiWebhookReceiver receiver)
-    {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<ConvAiWebhookAttribute>() is null
-            || context.Features.Get<ConvAiWebhookFeature>() is not null)
-        {
-            await next(context).ConfigureAwait(false);
-            return;
-        }
-
-        using var receipt = await receiver.ReceiveAsync(context).ConfigureAwait(false);
-        if (receipt.Event is not { } webhookEvent)
-        {
-            context.Response.StatusCode = receipt.StatusCode;
-            return;
-        }
-
-        context.Features.Set(new ConvAiWebhookFeature(webhookEvent));
-        try
-        {
-            await next(context).ConfigureAwait(false);
-        }
-        catch (ConvAiWebhookPayloadException exception) when (webhookEvent.HasMalformedData && !context.Response.HasStarted)
-        {
-            // The endpoint read data that does not fit the model: the sender's payload, so 400 (as before binding was lazy).
-            await receiver.ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return;
-        }
-        catch (Exception exception)
-        {
-            await receiver.ReleaseAfterFailureAsync(receipt, exception).ConfigureAwait(false);
-            throw;
-        }
-
-        if (context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
-        {
-            await receiver.ReleaseAfterFailureAsync(receipt, exception: null).ConfigureAwait(false);
-            return;
-        }
-
-        await receiver.MarkProcessedAsync(receipt).ConfigureAwait(false);
     }
 }

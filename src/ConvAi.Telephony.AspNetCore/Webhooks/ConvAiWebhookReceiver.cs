@@ -11,7 +11,7 @@ namespace ConvAi.Telephony.AspNetCore;
 /// <summary>
 /// The one place that turns a webhook request into an accepted event or a status: source-IP allowlist (403),
 /// content type (415), signature header (401), size limit while reading (413), signature (401), payload (400),
-/// duplicate delivery (200 without dispatch), and in Queued mode the append to the inbox (200, or 503 when full). Shared by <c>MapConvAiWebhooks</c> and the verification middleware.
+/// duplicate delivery (200 without dispatch), and in Queued mode the append to the inbox (200, or 503 when full). Shared by <c>MapConvAiWebhooks</c> and every marked endpoint (<c>RequireConvAiWebhookSignature()</c>, <c>[ConvAiWebhook]</c>).
 /// </summary>
 internal sealed class ConvAiWebhookReceiver
 {
@@ -191,8 +191,42 @@ internal sealed class ConvAiWebhookReceiver
         return StatusCodes.Status500InternalServerError;
     }
 
+    /// <summary>
+    /// After a marked endpoint (the app's own handler) failed: keeps the verified delivery as a dead letter, listable and
+    /// re-drivable through the registered handler, and keeps the claim so that a redelivery is not processed beside it.
+    /// When the inbox refuses it, releases the claim instead, so that a retry by the sender is processed.
+    /// </summary>
+    /// <returns>True when the delivery is kept as a dead letter.</returns>
+    public async Task<bool> DeadLetterAfterFailureAsync(WebhookReceipt receipt, string failure)
+    {
+        var envelope = receipt.Envelope;
+        var delivery = new ConvAiWebhookDelivery
+        {
+            DeliveryKey = receipt.ClaimKey!,
+            EventType = envelope.Type,
+            ConversationId = envelope.ConversationId,
+            EventTimestamp = envelope.Timestamp,
+            Body = receipt.Body,
+            ReceivedAt = _timeProvider.GetUtcNow(),
+        };
+        try
+        {
+            var id = await _inbox.AddDeadLetterAsync(delivery, failure, CancellationToken.None).ConfigureAwait(false);
+            WebhookLog.EndpointFailedDeadLettered(_logger, envelope.Type.Value, envelope.ConversationId, failure, id);
+            return true;
+        }
+#pragma warning disable CA1031 // The inbox failed too: release the claim (logged) so that a retry by the sender is processed.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            WebhookLog.InboxRefused(_logger, envelope.Type.Value, envelope.ConversationId, exception.GetType().FullName!);
+            await ReleaseAfterFailureAsync(receipt, exception: null, failure).ConfigureAwait(false);
+            return false;
+        }
+    }
+
     /// <summary>Logs a failed dispatch (ids and exception type only) and forgets the delivery, so that a sender's retry is processed.</summary>
-    public async Task ReleaseAfterFailureAsync(WebhookReceipt receipt, Exception? exception)
+    public async Task ReleaseAfterFailureAsync(WebhookReceipt receipt, Exception? exception, string? failure = null)
     {
         if (receipt.ClaimKey is { } claimKey)
         {
@@ -200,7 +234,7 @@ internal sealed class ConvAiWebhookReceiver
                 _logger,
                 receipt.Envelope.Type.Value,
                 receipt.Envelope.ConversationId,
-                exception?.GetType().FullName ?? "status 500 or above");
+                exception?.GetType().FullName ?? failure ?? "status 500 or above");
             await _store.ReleaseAsync(claimKey, CancellationToken.None).ConfigureAwait(false);
         }
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -161,6 +162,7 @@ public static class ConvAiWebhookServiceCollectionExtensions
         services.TryAddSingleton(_ => new WebhookAcknowledgementGate(TimeProvider.System)); // paces against live requests: the system clock
         services.TryAddSingleton<ConvAiWebhookReceiver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookInboxProcessor>());
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, WebhookEndpointStartupCheck>());
         return options;
     }
 

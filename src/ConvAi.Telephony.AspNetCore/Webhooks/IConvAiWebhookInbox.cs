@@ -68,6 +68,17 @@ public interface IConvAiWebhookInbox
     /// <returns>A task that completes when the delivery is dead-lettered.</returns>
     ValueTask DeadLetterAsync(ConvAiWebhookInboxItem item, string failure, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores a verified delivery that failed outside the inbox (an endpoint marked with <c>RequireConvAiWebhookSignature()</c>
+    /// or <c>[ConvAiWebhook]</c> that threw) directly as a dead letter, counting the failed attempt. It is listed and
+    /// re-driven like any other dead letter.
+    /// </summary>
+    /// <param name="delivery">The delivery; its body is copied before the call returns.</param>
+    /// <param name="failure">Why the attempt failed (an exception type name).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The inbox's id of the dead letter.</returns>
+    ValueTask<string> AddDeadLetterAsync(ConvAiWebhookDelivery delivery, string failure, CancellationToken cancellationToken = default);
+
     /// <summary>Lists dead-lettered deliveries, oldest first.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The dead letters; their bodies may be empty.</returns>

@@ -165,6 +165,19 @@ public sealed class InMemoryWebhookInbox : IConvAiWebhookInbox, IDisposable
     }
 
     /// <inheritdoc />
+    public ValueTask<string> AddDeadLetterAsync(ConvAiWebhookDelivery delivery, string failure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentException.ThrowIfNullOrEmpty(failure);
+
+        // Dead letters are never spooled (as a leased delivery that is dead-lettered keeps its spool file, an added one keeps its bytes).
+        var id = Interlocked.Increment(ref _nextId).ToString("D20", CultureInfo.InvariantCulture);
+        var entry = new Entry(id, Failed(delivery with { Body = default }, failure)) { Body = delivery.Body.ToArray() };
+        _deadLetters[id] = entry;
+        return ValueTask.FromResult(id);
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<ConvAiWebhookInboxItem>> ListDeadLettersAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<ConvAiWebhookInboxItem> list = _deadLetters.Values

@@ -62,4 +62,7 @@ internal static partial class WebhookLog
 
     [LoggerMessage(EventId = 4019, Level = LogLevel.Error, Message = "Could not list the conversations of agent {AgentId} to reconcile ({ExceptionType}); the next pass tries again.")]
     public static partial void ReconcileListFailed(ILogger logger, string? agentId, string exceptionType);
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Error, Message = "The app's webhook endpoint failed for a {EventType} webhook for conversation {ConversationId} ({Failure}); the delivery is kept as a dead letter (inbox id {InboxId}) and was answered 200.")]
+    public static partial void EndpointFailedDeadLettered(ILogger logger, string eventType, string? conversationId, string failure, string inboxId);
 }

@@ -33,6 +33,9 @@ internal sealed class WebhookReceipt : WebhookBodyLease, IDisposable
 
     public static WebhookReceipt Answer(int statusCode) => new(statusCode);
 
+    /// <summary>A read-only stream over the verified body (valid until disposed), so that the app's own binding reads the bytes that were verified.</summary>
+    public Stream OpenBody() => _buffer is { } buffer ? new MemoryStream(buffer, 0, _length, writable: false) : Stream.Null;
+
     /// <summary>Creates a receipt that owns <paramref name="buffer"/> (rented from the shared pool) holding <paramref name="length"/> body bytes.</summary>
     public static WebhookReceipt ForBody(byte[] buffer, int length) => new(0) { _buffer = buffer, _length = length };
 

@@ -83,7 +83,7 @@ public class RedisWebhookDeliveryTests
     public void NewPrefix() => _prefix = $"test:{Guid.NewGuid():N}:";
 
     [TestCase(WebhookSurface.Endpoint)]
-    [TestCase(WebhookSurface.Middleware)]
+    [TestCase(WebhookSurface.MarkedEndpoint)]
     public async Task Post_SameDeliveryToTwoInstancesConcurrently_DispatchedOnce(WebhookSurface surface)
     {
         await using var first = await StartInstanceAsync(surface);

@@ -25,16 +25,20 @@ internal static class WebhookDocsSnippets
     // 8. Controllers and your own endpoints
     public static void Controllers(WebApplication app)
     {
-        app.UseRouting();
-        app.UseConvAiWebhookVerification();
-        app.MapControllers();
         app.MapPost("/hooks/custom", (RequestDelegate)(async ctx =>
         {
             var e = ctx.GetConvAiWebhookEvent();
             // ...
             await Task.CompletedTask;
         })).RequireConvAiWebhookSignature();
+
+        app.MapPost("/hooks/typed", ([FromBody] MyPayload payload, HttpContext ctx) => Results.Ok())
+           .RequireConvAiWebhookSignature();                       // binds the verified bytes
+        app.MapGroup("/hooks/group").RequireConvAiWebhookSignature();   // every endpoint in the group
+        app.MapControllers().RequireConvAiWebhookSignature();      // every action (or mark one with [ConvAiWebhook])
     }
+
+    private sealed record MyPayload(string Type);
 
     // 9. Without ASP.NET Core
     public static void WithoutAspNetCore(string secret, byte[] rawBodyBytes, string signatureHeader)

@@ -176,7 +176,7 @@ public class ConvAiWebhookOptionsTests
 
         var exception = Assert.Throws<InvalidOperationException>(() => context.GetConvAiWebhookEvent());
 
-        Assert.That(exception!.Message, Does.Contain("UseConvAiWebhookVerification"));
+        Assert.That(exception!.Message, Does.Contain("RequireConvAiWebhookSignature"));
     }
 
     [Test]

@@ -136,7 +136,7 @@ public class WebhookDeliveryGuaranteeTests(ConvAiWebhookMode mode)
     [Test]
     public async Task Post_InboxRefuses_ClaimReleasedAndSenderToldToRetry()
     {
-        await using var host = await StartAsync(webhooks: builder => builder.UseInbox<RefusingInbox>());
+        await using var host = await StartAsync(webhooks: builder => builder.UseInbox<RefusingWebhookInbox>());
         var body = WebhookFixtures.Load(Transcription);
         host.Recorder.FailuresToThrow = 1;
 
@@ -170,28 +170,5 @@ public class WebhookDeliveryGuaranteeTests(ConvAiWebhookMode mode)
             Assert.That(host.Recorder.Audio.Single().AsSpan().SequenceEqual(audio), Is.True);
             Assert.That(Directory.Exists(spool) ? Directory.GetFiles(spool) : [], Is.Empty, "the spooled body is deleted once processed");
         });
-    }
-
-    /// <summary>An inbox that is always full.</summary>
-    private sealed class RefusingInbox : IConvAiWebhookInbox
-    {
-        public ValueTask<bool> TryEnqueueAsync(ConvAiWebhookDelivery delivery, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
-
-        public async ValueTask<ConvAiWebhookInboxItem> LeaseAsync(CancellationToken cancellationToken = default)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            throw new InvalidOperationException("unreachable");
-        }
-
-        public ValueTask CompleteAsync(ConvAiWebhookInboxItem item, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask RetryLaterAsync(ConvAiWebhookInboxItem item, DateTimeOffset dueAt, string? failure, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask DeadLetterAsync(ConvAiWebhookInboxItem item, string failure, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask<IReadOnlyList<ConvAiWebhookInboxItem>> ListDeadLettersAsync(CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult<IReadOnlyList<ConvAiWebhookInboxItem>>([]);
-
-        public ValueTask<bool> RedriveAsync(string id, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
     }
 }

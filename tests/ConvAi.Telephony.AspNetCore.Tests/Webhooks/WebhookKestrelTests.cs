@@ -11,7 +11,7 @@ namespace ConvAi.Telephony.AspNetCore.Tests.Webhooks;
 [TestFixtureSource(nameof(Surfaces))]
 public class WebhookKestrelTests(WebhookSurface surface)
 {
-    private static readonly WebhookSurface[] Surfaces = [WebhookSurface.Endpoint, WebhookSurface.Middleware];
+    private static readonly WebhookSurface[] Surfaces = [WebhookSurface.Endpoint, WebhookSurface.MarkedEndpoint, WebhookSurface.TypedEndpoint];
 
     [TestCase(false, TestName = "Post_TwentyMegabyteAudioWithContentLength_DecodedBytesMatch")]
     [TestCase(true, TestName = "Post_TwentyMegabyteAudioChunked_DecodedBytesMatch")]

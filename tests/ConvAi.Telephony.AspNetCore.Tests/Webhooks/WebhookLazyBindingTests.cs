@@ -166,31 +166,33 @@ public class WebhookLazyBindingTests(ConvAiWebhookMode mode)
     }
 }
 
-/// <summary>The verification middleware: the app's endpoint reads the event itself, so malformed data is the sender's 400.</summary>
-public class WebhookLazyBindingMiddlewareTests
+/// <summary>A marked endpoint reads the event itself: data that does not fit the model fails its read, and the delivery is kept.</summary>
+public class WebhookLazyBindingMarkedEndpointTests
 {
     [Test]
-    public async Task Post_MalformedDataReadByEndpoint_Answers400AndReleasesClaim()
+    public async Task Post_MalformedDataReadByEndpoint_DeadLetteredAnswered200ClaimKept()
     {
-        await using var host = await WebhookTestHost.StartAsync(WebhookSurface.Middleware);
+        await using var host = await WebhookTestHost.StartAsync(WebhookSurface.MarkedEndpoint);
         host.Recorder.Inspect = webhookEvent => _ = ((PostCallTranscriptionEvent)webhookEvent).Data;
         var body = WebhookLazyBindingTests.Malformed();
 
         var answer = await host.PostAsync(body, WebhookFixtures.Sign(body));
 
+        var deadLetters = await host.Services.GetRequiredService<IConvAiWebhookInbox>().ListDeadLettersAsync();
         Assert.Multiple(async () =>
         {
-            Assert.That(answer, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(answer, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(host.Recorder.Events, Is.Empty);
+            Assert.That(deadLetters.Single().Delivery.LastFailure, Is.EqualTo(typeof(ConvAiWebhookPayloadException).FullName));
             Assert.That(await host.Services.GetRequiredService<IWebhookDeliveryStore>().TryClaimAsync("convai:webhook:post_call_transcription:bad1", TimeSpan.FromMinutes(1)),
-                Is.True, "the claim was released, so a corrected delivery is processed");
+                Is.False, "the claim is kept with the dead letter, so a redelivery is not processed beside it");
         });
     }
 
     [Test]
     public async Task Post_MalformedDataNotReadByEndpoint_Answers200()
     {
-        await using var host = await WebhookTestHost.StartAsync(WebhookSurface.Middleware);
+        await using var host = await WebhookTestHost.StartAsync(WebhookSurface.MarkedEndpoint);
         var body = WebhookLazyBindingTests.Malformed();
 
         var answer = await host.PostAsync(body, WebhookFixtures.Sign(body));

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text;
 using ConvAi.Telephony.AspNetCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConvAi.Telephony.AspNetCore.Tests.Webhooks;
 
-/// <summary>One status matrix run through the endpoint, the middleware on a minimal endpoint, and the middleware on an MVC controller.</summary>
+/// <summary>One status matrix run through every surface: the mapped endpoint and each way of marking the app's own endpoint (no middleware).</summary>
 [TestFixtureSource(nameof(Surfaces))]
 public class WebhookStatusMatrixTests(WebhookSurface surface)
 {
@@ -73,7 +74,13 @@ public class WebhookStatusMatrixTests(WebhookSurface surface)
         {
             Assert.That(status, Is.EqualTo(delivery.Expected));
             Assert.That(_host.Recorder.Events, Has.Count.EqualTo(delivery.Dispatched));
+            Assert.That(_host.Recorder.Reached, Is.EqualTo(delivery.Dispatched), "the app's code runs only for an accepted delivery");
         });
+        if (surface is WebhookSurface.TypedEndpoint or WebhookSurface.MarkedControllers && delivery.Dispatched == 1)
+        {
+            var type = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("type").GetString();
+            Assert.That(_host.Recorder.BoundTypes, Is.EqualTo(new[] { type }), "the typed parameter bound the verified bytes");
+        }
     }
 
     [Test]
@@ -140,30 +147,54 @@ public class WebhookStatusMatrixTests(WebhookSurface surface)
     }
 
     [Test]
-    public async Task Post_HandlerFails_EndpointQueuesForRetryMiddlewareAnswers500()
+    public async Task Post_HandlerFails_DeliveryKeptAnswered200AndProcessedOnce()
     {
         var body = WebhookFixtures.Load(Transcription);
         var signature = WebhookFixtures.Sign(body);
         _host.Recorder.FailuresToThrow = 1;
 
-        // The endpoint keeps the delivery (its inbox retries it at once); the middleware cannot re-run the app's
-        // endpoint, so it answers 500 and releases the claim for the sender's retry (nothing to wait for).
+        // The mapped endpoint queues the failed delivery (its inbox retries it at once); a marked endpoint is its own
+        // handler, so the delivery becomes a dead letter that an operator re-drives to the registered handler.
         var failed = await _host.PostAsync(body, signature);
-        if (surface == WebhookSurface.Endpoint)
+        var inbox = _host.Services.GetRequiredService<IConvAiWebhookInbox>();
+        if (surface != WebhookSurface.Endpoint)
         {
-            await _host.WaitForEventsAsync(1);
-            Assert.That(_host.Recorder.Events, Has.Count.EqualTo(1), "the inbox retried the delivery");
+            var deadLetter = (await inbox.ListDeadLettersAsync()).Single();
+            Assert.That(deadLetter.Delivery.Attempts, Is.EqualTo(1));
+            Assert.That(deadLetter.Delivery.LastFailure, Is.EqualTo(typeof(InvalidOperationException).FullName));
+            Assert.That(deadLetter.Delivery.Body.ToArray(), Is.EqualTo(body));
+            Assert.That(await inbox.RedriveAsync(deadLetter.Id), Is.True);
         }
 
-        var retried = await _host.PostAsync(body, signature);
-        var duplicate = await _host.PostAsync(body, signature);
+        await _host.WaitForEventsAsync(1);
+        var redelivered = await _host.PostAsync(body, signature);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(failed, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(redelivered, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(_host.Recorder.Events, Has.Count.EqualTo(1));
+            Assert.That(await inbox.ListDeadLettersAsync(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Post_InboxRefusesFailedDelivery_Answers500AndReleasesClaim()
+    {
+        await using var host = await WebhookTestHost.StartAsync(surface, options => options.Mode = ConvAiWebhookMode.Inline,
+            services: services => services.AddSingleton<IConvAiWebhookInbox, RefusingWebhookInbox>());
+        var body = WebhookFixtures.Load(Transcription);
+        var signature = WebhookFixtures.Sign(body);
+        host.Recorder.FailuresToThrow = 1;
+
+        var failed = await host.PostAsync(body, signature);
+        var retried = await host.PostAsync(body, signature);
 
         Assert.Multiple(() =>
         {
-            Assert.That(failed, Is.EqualTo(surface == WebhookSurface.Endpoint ? HttpStatusCode.OK : HttpStatusCode.InternalServerError));
+            Assert.That(failed, Is.EqualTo(HttpStatusCode.InternalServerError));
             Assert.That(retried, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(duplicate, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(_host.Recorder.Events, Has.Count.EqualTo(1));
+            Assert.That(host.Recorder.Events, Has.Count.EqualTo(1), "the sender's retry was processed");
         });
     }
 
@@ -262,7 +293,7 @@ public class WebhookStatusMatrixTests(WebhookSurface surface)
         Assert.Multiple(() =>
         {
             Assert.That(records.Any(r => r.Id.Id == 4001), Is.True, "rejections are logged");
-            Assert.That(records.Any(r => r.Id.Id is 4005 or 4007 && r.Message.Contains("abc-2", StringComparison.Ordinal)), Is.True, "handler failures are logged with the conversation id");
+            Assert.That(records.Any(r => r.Id.Id is 4005 or 4007 or 4020 && r.Message.Contains("abc-2", StringComparison.Ordinal)), Is.True, "handler failures are logged with the conversation id");
             Assert.That(text, Does.Not.Contain(WebhookFixtures.Secret));
             Assert.That(text, Does.Not.Contain("Hey there angelo"));
             Assert.That(text, Does.Not.Contain("weather"));

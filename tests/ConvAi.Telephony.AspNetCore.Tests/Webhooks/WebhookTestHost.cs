@@ -22,11 +22,20 @@ public enum WebhookSurface
     /// <summary><c>MapConvAiWebhooks</c> dispatching to a <see cref="ConvAiWebhookHandler"/>.</summary>
     Endpoint,
 
-    /// <summary><c>UseConvAiWebhookVerification</c> in front of a minimal endpoint marked <c>RequireConvAiWebhookSignature()</c>.</summary>
-    Middleware,
+    /// <summary>A minimal <see cref="RequestDelegate"/> endpoint marked <c>RequireConvAiWebhookSignature()</c>.</summary>
+    MarkedEndpoint,
 
-    /// <summary><c>UseConvAiWebhookVerification</c> in front of an MVC controller action marked <c>[ConvAiWebhook]</c>.</summary>
-    Controller,
+    /// <summary>A minimal endpoint with a typed <c>[FromBody]</c> parameter, marked <c>RequireConvAiWebhookSignature()</c>.</summary>
+    TypedEndpoint,
+
+    /// <summary>A minimal endpoint inside a route group marked <c>RequireConvAiWebhookSignature()</c>.</summary>
+    MarkedGroup,
+
+    /// <summary>An MVC action without the attribute, under <c>MapControllers().RequireConvAiWebhookSignature()</c>.</summary>
+    MarkedControllers,
+
+    /// <summary>An MVC action marked <c>[ConvAiWebhook]</c> (its resource filter), under a plain <c>MapControllers()</c>.</summary>
+    AttributedAction,
 }
 
 /// <summary>Records what reached the app and lets a test make the app fail.</summary>
@@ -35,6 +44,24 @@ public sealed class WebhookRecorder
     public ConcurrentQueue<ConvAiWebhookEvent> Events { get; } = new();
 
     public ConcurrentQueue<byte[]> Audio { get; } = new();
+
+    /// <summary>The <c>type</c> that typed endpoints bound from the body, one per call that reached them.</summary>
+    public ConcurrentQueue<string?> BoundTypes { get; } = new();
+
+    /// <summary>How many times the app's own code (endpoint, action or handler) was entered, before it read anything.</summary>
+    public int Reached => Volatile.Read(ref _reached);
+
+    private int _reached;
+
+    /// <summary>Called first by every piece of the app's code under test.</summary>
+    public WebhookRecorder Enter()
+    {
+        Interlocked.Increment(ref _reached);
+        return this;
+    }
+
+    /// <summary>A status the app's own endpoints answer after recording (e.g. a 5xx); null answers 200.</summary>
+    public int? StatusToAnswer { get; set; }
 
     /// <summary>Number of calls still to fail with an exception.</summary>
     public int FailuresToThrow;
@@ -65,19 +92,19 @@ public sealed class WebhookRecorder
 public sealed class RecordingWebhookHandler(WebhookRecorder recorder) : ConvAiWebhookHandler
 {
     public override Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken = default) =>
-        recorder.RecordAsync(webhookEvent, cancellationToken);
+        recorder.Enter().RecordAsync(webhookEvent, cancellationToken);
 
     public override Task OnPostCallAudioAsync(PostCallAudioEvent webhookEvent, CancellationToken cancellationToken = default) =>
-        recorder.RecordAsync(webhookEvent, cancellationToken);
+        recorder.Enter().RecordAsync(webhookEvent, cancellationToken);
 
     public override Task OnCallInitiationFailureAsync(CallInitiationFailureEvent webhookEvent, CancellationToken cancellationToken = default) =>
-        recorder.RecordAsync(webhookEvent, cancellationToken);
+        recorder.Enter().RecordAsync(webhookEvent, cancellationToken);
 
     public override Task OnUnknownEventAsync(UnknownWebhookEvent webhookEvent, CancellationToken cancellationToken = default) =>
-        recorder.RecordAsync(webhookEvent, cancellationToken);
+        recorder.Enter().RecordAsync(webhookEvent, cancellationToken);
 }
 
-/// <summary>An MVC controller that receives verified webhooks through the middleware.</summary>
+/// <summary>An MVC controller whose action is marked <c>[ConvAiWebhook]</c>.</summary>
 [ApiController]
 [Route(WebhookTestHost.ControllerPath)]
 public sealed class WebhookTestController(WebhookRecorder recorder) : ControllerBase
@@ -86,17 +113,63 @@ public sealed class WebhookTestController(WebhookRecorder recorder) : Controller
     [ConvAiWebhook]
     public async Task<IActionResult> ReceiveAsync()
     {
-        await recorder.RecordAsync(HttpContext.GetConvAiWebhookEvent(), HttpContext.RequestAborted);
-        return Ok();
+        await recorder.Enter().RecordAsync(HttpContext.GetConvAiWebhookEvent(), HttpContext.RequestAborted);
+        return StatusCode(recorder.StatusToAnswer ?? StatusCodes.Status200OK);
     }
+}
+
+/// <summary>An MVC controller without the attribute that binds the body: marked only by <c>MapControllers().RequireConvAiWebhookSignature()</c>.</summary>
+[ApiController]
+[Route(WebhookTestHost.PlainControllerPath)]
+public sealed class PlainWebhookTestController(WebhookRecorder recorder) : ControllerBase
+{
+    [HttpPost]
+    public async Task<IActionResult> ReceiveAsync([FromBody] WebhookBody body)
+    {
+        recorder.Enter().BoundTypes.Enqueue(body.Type);
+        var webhookEvent = HttpContext.GetConvAiWebhookEvent();
+        await recorder.RecordAsync(webhookEvent, HttpContext.RequestAborted);
+        return StatusCode(recorder.StatusToAnswer ?? StatusCodes.Status200OK);
+    }
+}
+
+/// <summary>What a typed endpoint binds from the (verified) body.</summary>
+public sealed record WebhookBody([property: System.Text.Json.Serialization.JsonPropertyName("type")] string? Type);
+
+/// <summary>An inbox that takes nothing: always full for a queued delivery, failing for a dead letter.</summary>
+public sealed class RefusingWebhookInbox : IConvAiWebhookInbox
+{
+    public ValueTask<bool> TryEnqueueAsync(ConvAiWebhookDelivery delivery, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
+
+    public ValueTask<string> AddDeadLetterAsync(ConvAiWebhookDelivery delivery, string failure, CancellationToken cancellationToken = default) =>
+        throw new IOException("The inbox is down.");
+
+    public async ValueTask<ConvAiWebhookInboxItem> LeaseAsync(CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new OperationCanceledException(cancellationToken);
+    }
+
+    public ValueTask CompleteAsync(ConvAiWebhookInboxItem item, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public ValueTask RetryLaterAsync(ConvAiWebhookInboxItem item, DateTimeOffset dueAt, string? failure, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public ValueTask DeadLetterAsync(ConvAiWebhookInboxItem item, string failure, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public ValueTask<IReadOnlyList<ConvAiWebhookInboxItem>> ListDeadLettersAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<ConvAiWebhookInboxItem>>([]);
+
+    public ValueTask<bool> RedriveAsync(string id, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
 }
 
 /// <summary>An app under test (TestServer or Kestrel on 127.0.0.1), with a fake clock and captured logs.</summary>
 public sealed class WebhookTestHost : IAsyncDisposable
 {
     public const string EndpointPath = "/webhooks/elevenlabs";
-    public const string MiddlewarePath = "/minimal/hooks";
+    public const string MinimalPath = "/minimal/hooks";
+    public const string GroupPath = "/group";
     public const string ControllerPath = "mvc/hooks";
+    public const string PlainControllerPath = "mvc/plain-hooks";
 
     private readonly WebApplication _app;
 
@@ -107,7 +180,9 @@ public sealed class WebhookTestHost : IAsyncDisposable
         Path = surface switch
         {
             WebhookSurface.Endpoint => EndpointPath,
-            WebhookSurface.Middleware => MiddlewarePath,
+            WebhookSurface.MarkedEndpoint or WebhookSurface.TypedEndpoint => MinimalPath,
+            WebhookSurface.MarkedGroup => GroupPath + MinimalPath,
+            WebhookSurface.MarkedControllers => "/" + PlainControllerPath,
             _ => "/" + ControllerPath,
         };
     }
@@ -159,7 +234,7 @@ public sealed class WebhookTestHost : IAsyncDisposable
             .AddHandler<RecordingWebhookHandler>();
         webhooks?.Invoke(webhooksBuilder);
         services?.Invoke(builder.Services);
-        if (surface == WebhookSurface.Controller)
+        if (surface is WebhookSurface.MarkedControllers or WebhookSurface.AttributedAction)
         {
             builder.Services.AddControllers().AddApplicationPart(typeof(WebhookTestController).Assembly);
         }
@@ -176,8 +251,7 @@ public sealed class WebhookTestHost : IAsyncDisposable
                 var mapped = app.MapConvAiWebhooks(EndpointPath);
                 endpoint?.Invoke(mapped);
                 break;
-            case WebhookSurface.Middleware:
-            case WebhookSurface.Controller:
+            default:
                 // Stands in for the app's exception handler, which turns an exception into a 500.
                 app.Use(async (context, next) =>
                 {
@@ -190,22 +264,8 @@ public sealed class WebhookTestHost : IAsyncDisposable
                         context.Response.StatusCode = StatusCodes.Status500InternalServerError;
                     }
                 });
-                app.UseRouting();
-                app.UseConvAiWebhookVerification();
-                if (surface == WebhookSurface.Middleware)
-                {
-                    var minimal = app.MapPost(MiddlewarePath, (RequestDelegate)(async context =>
-                    {
-                        var recorder = context.RequestServices.GetRequiredService<WebhookRecorder>();
-                        await recorder.RecordAsync(context.GetConvAiWebhookEvent(), context.RequestAborted);
-                    })).RequireConvAiWebhookSignature();
-                    endpoint?.Invoke(minimal);
-                }
-                else
-                {
-                    app.MapControllers();
-                }
-
+                var marked = MapSurface(app, surface);
+                endpoint?.Invoke(marked);
                 break;
         }
 
@@ -222,6 +282,38 @@ public sealed class WebhookTestHost : IAsyncDisposable
         }
 
         return new WebhookTestHost(app, surface, client);
+    }
+
+    /// <summary>Maps the app's own endpoint for a marked surface; no middleware is added for any of them.</summary>
+    private static IEndpointConventionBuilder MapSurface(WebApplication app, WebhookSurface surface)
+    {
+        static async Task Record(HttpContext context)
+        {
+            var recorder = context.RequestServices.GetRequiredService<WebhookRecorder>().Enter();
+            await recorder.RecordAsync(context.GetConvAiWebhookEvent(), context.RequestAborted);
+            context.Response.StatusCode = recorder.StatusToAnswer ?? StatusCodes.Status200OK;
+        }
+
+        switch (surface)
+        {
+            case WebhookSurface.MarkedEndpoint:
+                return app.MapPost(MinimalPath, (RequestDelegate)Record).RequireConvAiWebhookSignature();
+            case WebhookSurface.TypedEndpoint:
+                return app.MapPost(MinimalPath, async ([FromBody] WebhookBody body, HttpContext context, WebhookRecorder recorder) =>
+                {
+                    recorder.Enter().BoundTypes.Enqueue(body.Type);
+                    await recorder.RecordAsync(context.GetConvAiWebhookEvent(), context.RequestAborted);
+                    return Results.StatusCode(recorder.StatusToAnswer ?? StatusCodes.Status200OK);
+                }).RequireConvAiWebhookSignature();
+            case WebhookSurface.MarkedGroup:
+                var group = app.MapGroup(GroupPath).RequireConvAiWebhookSignature();
+                group.MapPost(MinimalPath, (RequestDelegate)Record);
+                return group;
+            case WebhookSurface.MarkedControllers:
+                return app.MapControllers().RequireConvAiWebhookSignature();
+            default:
+                return app.MapControllers();
+        }
     }
 
     /// <summary>Posts a body with a signature header (omitted when null) and a content type (omitted when null).</summary>
