@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 
 // --target bare|receiver|api, then the usual ASP.NET Core arguments (--urls http://127.0.0.1:PORT).
@@ -71,7 +72,7 @@ internal sealed class TranscriptCounter : ConvAiWebhookHandler
 
     public override Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken = default)
     {
-        Interlocked.Add(ref _transcriptTurns, webhookEvent.Data.Transcript?.Count ?? 0);
+        Interlocked.Add(ref _transcriptTurns, webhookEvent.GetData().Transcript?.Count ?? 0);
         return Task.CompletedTask;
     }
 }

@@ -100,7 +100,7 @@ internal sealed class CallResultStore
 
     public void SaveTranscription(PostCallTranscriptionEvent webhookEvent)
     {
-        var conversation = webhookEvent.Data;
+        var conversation = webhookEvent.GetData();
         var transcript = (conversation.Transcript ?? []).Select(t => new TranscriptLine(t.Role.ToString(), t.TimeInCallSecs, t.Message)).ToArray();
         Upsert(
             conversation.ConversationId,

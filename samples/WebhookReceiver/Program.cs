@@ -2,6 +2,7 @@
 // retried by the inbox), stores the results in SQLite, recovers results no webhook delivered (reconciliation, when an
 // API key is set), and answers the conversation-initiation webhook for inbound calls with the caller's details.
 // GET /conversations and GET /initiations list what was received. See README.md.
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using WebhookReceiver;
 

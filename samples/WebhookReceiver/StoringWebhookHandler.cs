@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 
 namespace WebhookReceiver;
@@ -12,7 +13,7 @@ internal sealed class StoringWebhookHandler(CallResultStore store, ILogger<Stori
     public override Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken = default)
     {
         store.SaveTranscription(webhookEvent);
-        Log.TranscriptionStored(logger, webhookEvent.Data.ConversationId);
+        Log.TranscriptionStored(logger, webhookEvent.GetData().ConversationId);
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using ConvAi.Telephony.Testing;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 
 namespace ConvAi.Telephony.Benchmarks.Tools;

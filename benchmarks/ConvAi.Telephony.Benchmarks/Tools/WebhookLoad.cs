@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using ConvAi.Telephony.Benchmarks.Webhooks;
 using ConvAi.Telephony.Shared;
@@ -363,7 +364,7 @@ internal sealed class LoadHandler : ConvAiWebhookHandler
         }
         else if (ReadsTranscript)
         {
-            Interlocked.Add(ref _turns, webhookEvent.Data.Transcript?.Count ?? 0);
+            Interlocked.Add(ref _turns, webhookEvent.GetData().Transcript?.Count ?? 0);
         }
 
         Interlocked.Increment(ref _processed);
@@ -524,7 +525,7 @@ internal static class TypedFloor
     {
         if (ConvAiWebhookEvent.Parse(body) is PostCallTranscriptionEvent transcription)
         {
-            Interlocked.Add(ref _turns, transcription.Data.Transcript?.Count ?? 0);
+            Interlocked.Add(ref _turns, transcription.GetData().Transcript?.Count ?? 0);
         }
 
         return Task.CompletedTask;

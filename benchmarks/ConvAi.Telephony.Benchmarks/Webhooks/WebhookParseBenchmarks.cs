@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 
 namespace ConvAi.Telephony.Benchmarks.Webhooks;
@@ -27,7 +28,7 @@ public class WebhookParseBenchmarks
         _body = Payloads.TranscriptWebhook;
         _header = ConvAiWebhookSignature.CreateHeader(Payloads.WebhookSecret, _body, DateTimeOffset.UtcNow);
         _verifier = new ConvAiWebhookSignature(Payloads.WebhookSecret);
-        if (NaiveTyped()?.Data.Transcript?.Count != Library().Data.Transcript?.Count || NaiveDictionary() is null)
+        if (NaiveTyped()?.Data.Transcript?.Count != Library().GetData().Transcript?.Count || NaiveDictionary() is null)
         {
             throw new InvalidOperationException("The naive and library parses disagree.");
         }

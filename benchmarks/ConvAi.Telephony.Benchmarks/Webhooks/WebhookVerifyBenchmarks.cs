@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 
 namespace ConvAi.Telephony.Benchmarks.Webhooks;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace ConvAi.Telephony.AspNetCore;
 
 /// <summary>
-/// The one way each add-on feature (webhooks, conversation initiation, Twilio inbound calls) registers its options:
+/// The one way each add-on feature (conversation initiation, Twilio inbound calls) registers its options:
 /// validated at start-up by the feature's validator and, where the feature has one, with its well-known top-level
 /// key (an environment variable in a host) filling the secret when none is configured. The caller binds the options (the default
 /// section, a given section, or code) on the returned builder, where the configuration-binding generator sees the
@@ -66,7 +66,7 @@ internal abstract class WellKnownKeyFallback<TOptions>(IServiceProvider services
 
 /// <summary>Continues an add-on feature's registration; one instance serves each feature's builder interface.</summary>
 internal sealed class FeatureBuilder(IServiceCollection services)
-    : IConvAiWebhooksBuilder, IConvAiConversationInitiationBuilder, ITwilioInboundCallsBuilder
+    : IConvAiConversationInitiationBuilder, ITwilioInboundCallsBuilder
 {
     public IServiceCollection Services { get; } = services;
 }

@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

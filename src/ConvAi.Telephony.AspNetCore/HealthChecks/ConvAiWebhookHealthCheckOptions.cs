@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 namespace ConvAi.Telephony.AspNetCore;
 
 /// <summary>Settings of the post-call webhook health check (<c>AddConvAiWebhookHealthCheck</c>).</summary>

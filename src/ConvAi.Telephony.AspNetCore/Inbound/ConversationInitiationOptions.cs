@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 namespace ConvAi.Telephony.AspNetCore;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

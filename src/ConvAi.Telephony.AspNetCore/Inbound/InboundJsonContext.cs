@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using System.Text.Json.Serialization;
 
 namespace ConvAi.Telephony.AspNetCore;

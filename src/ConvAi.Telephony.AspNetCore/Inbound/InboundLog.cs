@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using Microsoft.Extensions.Logging;
 
 namespace ConvAi.Telephony.AspNetCore;

@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using System.Diagnostics.CodeAnalysis;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.Extensions.Configuration;

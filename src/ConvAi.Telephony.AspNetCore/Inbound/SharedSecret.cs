@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using System.Security.Cryptography;
 using System.Text;
 

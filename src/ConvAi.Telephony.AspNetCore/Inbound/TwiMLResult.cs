@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 

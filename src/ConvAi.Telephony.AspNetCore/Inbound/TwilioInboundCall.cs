@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using Microsoft.Extensions.Primitives;
 
 namespace ConvAi.Telephony.AspNetCore;

@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace ConvAi.Telephony.AspNetCore;
@@ -8,8 +9,8 @@ namespace ConvAi.Telephony.AspNetCore;
 /// answered 401 and never reaches the action. The action reads the event with
 /// <c>HttpContext.GetConvAiWebhookEvent()</c> (a <c>[FromBody]</c> parameter binds the verified bytes). When the action
 /// throws or answers 5xx, the delivery is kept as a dead letter. Minimal API endpoints, route groups and
-/// <c>MapControllers()</c> use <c>RequireConvAiWebhookSignature()</c> instead; start-up fails for an endpoint that
-/// carries this attribute where nothing can verify it.
+/// <c>MapControllers()</c> use <c>RequireConvAiWebhookSignature()</c> instead: minimal APIs run no attribute filters,
+/// so this attribute on a minimal API handler verifies nothing (and <c>GetConvAiWebhookEvent()</c> there throws).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
 public sealed class ConvAiWebhookAttribute : Attribute, IFilterFactory
@@ -22,9 +23,9 @@ public sealed class ConvAiWebhookAttribute : Attribute, IFilterFactory
     /// <returns>The filter.</returns>
     /// <exception cref="InvalidOperationException"><c>AddConvAiWebhooks</c> was not called.</exception>
     public IFilterMetadata CreateInstance(IServiceProvider serviceProvider) =>
-        new ResourceFilter(MarkedWebhookEndpoint.GetReceiver(serviceProvider, "[ConvAiWebhook] action"));
+        new ResourceFilter(WebhookHttpReceiver.Create(serviceProvider, "[ConvAiWebhook] action"));
 
-    private sealed class ResourceFilter(ConvAiWebhookReceiver receiver) : IAsyncResourceFilter
+    private sealed class ResourceFilter(WebhookHttpReceiver receiver) : IAsyncResourceFilter
     {
         public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,7 +18,7 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
     /// when an inline handler threw and the delivery went to the inbox for retries), 400 (bad JSON or envelope), 401
     /// (missing, malformed, stale or wrong signature), 403 (source IP not allowed), 413 (body over the limit), 415 (not
     /// JSON), 503 when the delivery store fails or the inbox is full, and 500 only when an inline handler threw and the
-    /// inbox refused the delivery. A transcription's <see cref="PostCallTranscriptionEvent.Data"/> is bound when the
+    /// inbox refused the delivery. A transcription's <see cref="PostCallTranscriptionEvent.GetData"/> is bound when the
     /// handler first reads it: when it does not fit the model, the read throws <see cref="ConvAiWebhookPayloadException"/>
     /// and the delivery is dead-lettered without retries (answered 200; 400 if the inbox refuses it).
     /// </summary>
@@ -34,7 +35,7 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
         var services = endpoints.ServiceProvider;
-        var receiver = GetReceiver(services);
+        var receiver = WebhookHttpReceiver.Create(services, pattern);
         if (services.GetService<IServiceProviderIsService>()?.IsService(typeof(ConvAiWebhookHandler)) == false)
         {
             throw new InvalidOperationException(
@@ -80,38 +81,10 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         return builder;
     }
 
-    private static ConvAiWebhookReceiver GetReceiver(IServiceProvider services) =>
-        services.GetService<ConvAiWebhookReceiver>()
-        ?? throw new InvalidOperationException("ElevenLabs webhooks are not registered. Call services.AddConvAiWebhooks(...) first.");
-
-    private static async Task HandleAsync(HttpContext context, ConvAiWebhookReceiver receiver)
+    private static async Task HandleAsync(HttpContext context, WebhookHttpReceiver receiver)
     {
-        using var receipt = await receiver.ReceiveAsync(context, queue: receiver.IsQueued).ConfigureAwait(false);
-        if (receipt.Event is not { } webhookEvent)
-        {
-            context.Response.StatusCode = receipt.StatusCode;
-            return;
-        }
-
-        var handler = context.RequestServices.GetRequiredService<ConvAiWebhookHandler>();
-        try
-        {
-            await handler.DispatchAsync(webhookEvent, context.RequestAborted).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // Any handler failure hands the delivery to the inbox for retries instead of losing it.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            // Malformed data (thrown when the handler read it) goes to the inbox too, whose processor dead-letters it
-            // without retries; only when the inbox refuses it is it answered, as the sender's fault: 400, never 500.
-            var status = await receiver.QueueAfterFailureAsync(receipt, exception).ConfigureAwait(false);
-            context.Response.StatusCode = status != StatusCodes.Status200OK && webhookEvent.HasMalformedData
-                ? StatusCodes.Status400BadRequest
-                : status;
-            return;
-        }
-
-        await receiver.MarkProcessedAsync(receipt).ConfigureAwait(false);
-        context.Response.StatusCode = StatusCodes.Status200OK;
+        var (receipt, status) = await receiver.ReceiveAsync(context, process: true).ConfigureAwait(false);
+        receipt?.Dispose();
+        context.Response.StatusCode = status;
     }
 }

@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using Microsoft.AspNetCore.Http;
 
 namespace ConvAi.Telephony.AspNetCore;

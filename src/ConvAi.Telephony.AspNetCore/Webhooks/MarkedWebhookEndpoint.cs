@@ -1,4 +1,4 @@
-using System.Runtime.ExceptionServices;
+using ConvAi.Telephony;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,33 +29,24 @@ internal static class MarkedWebhookEndpoint
 
         var inner = endpoint.RequestDelegate
             ?? throw new InvalidOperationException($"The endpoint '{endpoint.DisplayName}' has no request delegate to verify.");
-        var receiver = GetReceiver(endpoint.ApplicationServices, endpoint.DisplayName);
+        var receiver = WebhookHttpReceiver.Create(endpoint.ApplicationServices, endpoint.DisplayName);
         endpoint.Metadata.Add(VerifiedEndpointMetadata.Instance);
-        endpoint.RequestDelegate = context => InvokeAsync(context, receiver, inner);
-    }
-
-    /// <summary>Resolves the receiver, with an error that says what to do when webhooks are not registered.</summary>
-    public static ConvAiWebhookReceiver GetReceiver(IServiceProvider services, string? endpointName) =>
-        services.GetService<ConvAiWebhookReceiver>()
-        ?? throw new InvalidOperationException(
-            $"The endpoint '{endpointName}' is marked as an ElevenLabs webhook receiver, but ElevenLabs webhooks are not "
-            + "registered: call services.AddConvAiWebhooks(...) with a secret (ConvAi:Webhooks:Secret or WEBHOOK_SECRET).");
-
-    /// <summary>Runs the marked endpoint behind the receiver; answers the request itself when the receiver rejects it.</summary>
-    public static async Task InvokeAsync(HttpContext context, ConvAiWebhookReceiver receiver, RequestDelegate endpoint)
-    {
-        if (await RunAsync(context, receiver, endpoint).ConfigureAwait(false) is { } status)
+        endpoint.RequestDelegate = async context =>
         {
-            context.Response.StatusCode = status;
-        }
+            if (await RunAsync(context, receiver, inner).ConfigureAwait(false) is { } status)
+            {
+                context.Response.StatusCode = status;
+            }
+        };
     }
 
     /// <summary>
-    /// Receives the request, then runs <paramref name="endpoint"/> with the verified event available through
-    /// <see cref="ConvAiWebhookHttpContextExtensions.GetConvAiWebhookEvent"/> and the verified bytes as the request body.
+    /// Receives the request, then runs <paramref name="endpoint"/> as the delivery's own handler, with the verified event
+    /// available through <see cref="ConvAiWebhookHttpContextExtensions.GetConvAiWebhookEvent"/> and the verified bytes
+    /// as the request body.
     /// </summary>
     /// <returns>The status to answer without running the endpoint; null when the endpoint ran.</returns>
-    public static async Task<int?> RunAsync(HttpContext context, ConvAiWebhookReceiver receiver, RequestDelegate endpoint)
+    public static async Task<int?> RunAsync(HttpContext context, WebhookHttpReceiver receiver, RequestDelegate endpoint)
     {
         if (context.Features.Get<ConvAiWebhookFeature>() is not null)
         {
@@ -64,46 +55,36 @@ internal static class MarkedWebhookEndpoint
             return null;
         }
 
-        using var receipt = await receiver.ReceiveAsync(context).ConfigureAwait(false);
-        if (receipt.Event is not { } webhookEvent)
+        var (received, status) = await receiver.ReceiveAsync(context, process: false).ConfigureAwait(false);
+        using var receipt = received;
+        if (receipt is not { Event: { } webhookEvent })
         {
-            return receipt.StatusCode;
+            return status;
         }
 
         context.Features.Set(new ConvAiWebhookFeature(webhookEvent));
-        context.Request.Body = receipt.OpenBody(); // [FromBody] and model binding read the bytes that were verified
-        ExceptionDispatchInfo? thrown = null;
-        string? failure = null;
-        try
-        {
-            await endpoint(context).ConfigureAwait(false);
-            if (context.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+        // [FromBody] and model binding read the bytes that were verified.
+        context.Request.Body = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(receipt.Body, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(receipt.Body.ToArray(), writable: false);
+        var threw = false;
+        await receipt.HandleAsync(
+            async (_, _) =>
             {
-                failure = $"status {context.Response.StatusCode}";
-            }
-        }
-#pragma warning disable CA1031 // The failure is kept as a dead letter; the exception is rethrown when it cannot be.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            thrown = ExceptionDispatchInfo.Capture(exception);
-            failure = exception.GetType().FullName!;
-        }
+                threw = true;
+                await endpoint(context).ConfigureAwait(false);
+                threw = false;
+                var answered = context.Response.StatusCode;
+                return answered >= StatusCodes.Status500InternalServerError ? $"status {answered}" : null;
+            },
+            context.RequestAborted).ConfigureAwait(false); // rethrows only when the dead letter could not be kept (500)
 
-        if (failure is null)
-        {
-            await receiver.MarkProcessedAsync(receipt).ConfigureAwait(false);
-            return null;
-        }
-
-        // ElevenLabs does not retry a post-call webhook: the delivery is kept, and the sender is told it arrived.
-        if (await receiver.DeadLetterAfterFailureAsync(receipt, failure).ConfigureAwait(false) && thrown is not null && !context.Response.HasStarted)
+        // Kept as a dead letter after a throw: ElevenLabs does not retry a post-call webhook; the sender is told it arrived.
+        if (threw && !context.Response.HasStarted)
         {
             context.Response.StatusCode = StatusCodes.Status200OK;
-            return null;
         }
 
-        thrown?.Throw();
         return null;
     }
 }

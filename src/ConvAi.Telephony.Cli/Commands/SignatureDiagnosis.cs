@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ConvAi.Telephony.AspNetCore;
 
 namespace ConvAi.Telephony.Cli.Commands;
 

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using ConvAi.Telephony.AspNetCore;
 using ConvAi.Telephony.Testing;
 
 namespace ConvAi.Telephony.Cli.Commands;

@@ -1,5 +1,6 @@
 // The C# blocks of docs/inbound-calls.md, compiled here so the documentation keeps compiling. Not run.
 using System.Text.Json.Nodes;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

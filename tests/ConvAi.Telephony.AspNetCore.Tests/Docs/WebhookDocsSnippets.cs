@@ -1,4 +1,5 @@
 // The C# blocks of docs/webhooks.md, compiled here so the documentation keeps compiling. Not run.
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -40,7 +41,23 @@ internal static class WebhookDocsSnippets
 
     private sealed record MyPayload(string Type);
 
-    // 9. Without ASP.NET Core
+    // 9. Without ASP.NET Core: a function or any other host
+    public static async Task<int> Receiver(IServiceProvider services, Stream requestBody, string? signatureHeader, CancellationToken ct)
+    {
+        ConvAiWebhookReceiver receiver = services.GetRequiredService<ConvAiWebhookReceiver>();
+        using ConvAiWebhookReceipt receipt = await receiver.ProcessAsync(requestBody, signatureHeader, cancellationToken: ct);
+        int status = receipt.StatusCode;                                     // 200, 401, 400, 413 or 503
+
+        using ConvAiWebhookReceipt accepted = await receiver.ReceiveAsync(requestBody, signatureHeader, cancellationToken: ct);
+        if (accepted.Event is { } e)
+        {
+            await accepted.HandleAsync(async (webhookEvent, token) => { /* store it */ await Task.CompletedTask; return null; }, ct);
+        }
+
+        return status;
+    }
+
+    // 9. Without ASP.NET Core: the verifier alone
     public static void WithoutAspNetCore(string secret, byte[] rawBodyBytes, string signatureHeader)
     {
         var verifier = new ConvAiWebhookSignature(secret);                    // or (secrets, tolerance, futureTolerance, timeProvider)
@@ -68,7 +85,7 @@ internal sealed class CallResultsHandler(CallStore store) : ConvAiWebhookHandler
 {
     public override async Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent e, CancellationToken ct = default)
     {
-        Conversation call = e.Data;
+        Conversation call = e.GetData();
         await store.SaveAsync(call.ConversationId, call.Status, call.Analysis?.TranscriptSummary, ct);
     }
 

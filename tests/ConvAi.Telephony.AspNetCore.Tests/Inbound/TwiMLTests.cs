@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Http;
 

@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,5 @@
 using System.Net;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -75,14 +76,27 @@ public class MarkedWebhookEndpointTests
     }
 
     [Test]
-    public void AttributeOnMinimalEndpoint_StartupFailsPointingToRequireConvAiWebhookSignature()
+    public async Task AttributeOnMinimalEndpoint_NeverGivesAnUnverifiedEvent()
     {
-        var app = Build(new() { ["ConvAi:Webhooks:Secret"] = WebhookFixtures.Secret }, services => services.AddConvAiWebhooks());
-        app.MapPost("/hooks", [ConvAiWebhook] (HttpContext context) => Reached(context));
+        // Minimal APIs run no attribute filters: the attribute verifies nothing there, and reading the event fails.
+        await using var app = Build(new() { ["ConvAi:Webhooks:Secret"] = WebhookFixtures.Secret }, services => services.AddConvAiWebhooks());
+        app.MapPost("/hooks", [ConvAiWebhook] (HttpContext context) =>
+        {
+            _ = context.GetConvAiWebhookEvent();
+            return Reached(context);
+        });
+        await app.StartAsync();
+        var body = WebhookFixtures.Load("post_call_transcription.json");
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
 
-        var exception = Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        var exception = Assert.ThrowsAsync<InvalidOperationException>(() => app.GetTestClient().PostAsync("/hooks", content));
 
-        Assert.That(exception!.Message, Does.Contain("RequireConvAiWebhookSignature"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.Message, Does.Contain("RequireConvAiWebhookSignature"));
+            Assert.That(app.Services.GetRequiredService<WebhookRecorder>().Reached, Is.Zero);
+        });
     }
 
     [TestCase(WebhookSurface.MarkedGroup, TestName = "Post_GroupAndEndpointBothMarked_VerifiedAndDispatchedOnce")]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;

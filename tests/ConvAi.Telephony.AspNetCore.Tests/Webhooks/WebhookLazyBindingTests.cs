@@ -1,4 +1,5 @@
 using System.Net;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,15 +16,12 @@ public class WebhookLazyBindingTests(ConvAiWebhookMode mode)
 {
     private const string DeadLetteredLog = "4012";
     private const string MalformedKey = "convai:webhook:post_call_transcription:bad1";
-    private const string PayloadException = "ConvAi.Telephony.AspNetCore.ConvAiWebhookPayloadException";
+    private static readonly string PayloadException = typeof(ConvAiWebhookPayloadException).FullName!;
 
     private WebhookTestHost _host = null!;
     private int _reads;
 
     /// <summary>Well-formed JSON with a well-formed envelope, but <c>transcript</c> must be a list: only binding finds out.</summary>
-    internal static byte[] Malformed(string conversationId = "bad1") => WebhookFixtures.Utf8(
-        $$$"""{"type":"post_call_transcription","event_timestamp":1739537297,"data":{"agent_id":"xyz","conversation_id":"{{{conversationId}}}","status":"done","transcript":"SECRET-TURN-TEXT"}}""");
-
     [SetUp]
     public async Task SetUp()
     {
@@ -46,13 +44,13 @@ public class WebhookLazyBindingTests(ConvAiWebhookMode mode)
     private void ReadDataInHandler() => _host.Recorder.Inspect = webhookEvent =>
     {
         Interlocked.Increment(ref _reads);
-        _ = ((PostCallTranscriptionEvent)webhookEvent).Data;
+        _ = ((PostCallTranscriptionEvent)webhookEvent).GetData();
     };
 
     [Test]
     public async Task Post_MalformedDataNeverRead_ProcessedWithoutBinding()
     {
-        var body = Malformed();
+        var body = WebhookFixtures.MalformedTranscription();
 
         var answer = await _host.PostAsync(body, WebhookFixtures.Sign(body));
         await _host.WaitForEventsAsync(1);
@@ -76,7 +74,7 @@ public class WebhookLazyBindingTests(ConvAiWebhookMode mode)
     public async Task Post_MalformedDataReadByHandler_DeadLetteredOnFirstQueuedAttemptNot500()
     {
         ReadDataInHandler();
-        var body = Malformed();
+        var body = WebhookFixtures.MalformedTranscription();
 
         var answer = await _host.PostAsync(body, WebhookFixtures.Sign(body));
         await WebhookTestHost.EventuallyAsync(() => LogCount(DeadLetteredLog) == 1);
@@ -125,7 +123,7 @@ public class WebhookLazyBindingTests(ConvAiWebhookMode mode)
     public async Task Post_RedeliveryOfMalformedDelivery_AcknowledgedAsDuplicateWithoutBinding()
     {
         ReadDataInHandler();
-        var body = Malformed();
+        var body = WebhookFixtures.MalformedTranscription();
         await _host.PostAsync(body, WebhookFixtures.Sign(body));
         await WebhookTestHost.EventuallyAsync(() => LogCount(DeadLetteredLog) == 1);
         var readsBefore = _reads;
@@ -155,13 +153,13 @@ public class WebhookLazyBindingTests(ConvAiWebhookMode mode)
 
         // Read only now: the requests are over and (Inline) their pooled buffers were returned and reused.
         var events = _host.Recorder.Events.Cast<PostCallTranscriptionEvent>().OrderBy(e => e.ConversationId, StringComparer.Ordinal).ToList();
-        var firstRead = events[0].Data;
+        var firstRead = events[0].GetData();
 
         Assert.Multiple(() =>
         {
-            Assert.That(events.Select(e => (e.Data.ConversationId, e.Data.AgentId, e.Data.Transcript?.Count)),
+            Assert.That(events.Select(e => (e.GetData().ConversationId, e.GetData().AgentId, e.GetData().Transcript?.Count)),
                 Is.EqualTo(new[] { ("abc", (string?)"xyz", (int?)2), ("other", "a2", 1) }));
-            Assert.That(events[0].Data, Is.SameAs(firstRead), "bound once");
+            Assert.That(events[0].GetData(), Is.SameAs(firstRead), "bound once");
         });
     }
 }
@@ -173,8 +171,8 @@ public class WebhookLazyBindingMarkedEndpointTests
     public async Task Post_MalformedDataReadByEndpoint_DeadLetteredAnswered200ClaimKept()
     {
         await using var host = await WebhookTestHost.StartAsync(WebhookSurface.MarkedEndpoint);
-        host.Recorder.Inspect = webhookEvent => _ = ((PostCallTranscriptionEvent)webhookEvent).Data;
-        var body = WebhookLazyBindingTests.Malformed();
+        host.Recorder.Inspect = webhookEvent => _ = ((PostCallTranscriptionEvent)webhookEvent).GetData();
+        var body = WebhookFixtures.MalformedTranscription();
 
         var answer = await host.PostAsync(body, WebhookFixtures.Sign(body));
 
@@ -193,7 +191,7 @@ public class WebhookLazyBindingMarkedEndpointTests
     public async Task Post_MalformedDataNotReadByEndpoint_Answers200()
     {
         await using var host = await WebhookTestHost.StartAsync(WebhookSurface.MarkedEndpoint);
-        var body = WebhookLazyBindingTests.Malformed();
+        var body = WebhookFixtures.MalformedTranscription();
 
         var answer = await host.PostAsync(body, WebhookFixtures.Sign(body));
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using ConvAi.Telephony.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,8 +94,8 @@ public class WebhookReconcilerTests(ConvAiWebhookMode mode)
             Assert.That(_emulator.WebhookDeliveries.Count(d => d.StatusCode is null), Is.EqualTo(3), "the receiver was down for three deliveries");
             Assert.That(transcriptions.Select(t => t.ConversationId), Is.EquivalentTo(delivered.Concat(missed).Concat(deliveredLater)), "every conversation processed once");
             Assert.That(transcriptions.Where(t => t.IsReconciled).Select(t => t.ConversationId), Is.EquivalentTo(missed));
-            Assert.That(transcriptions.Where(t => t.IsReconciled).Select(t => t.Data.ConversationId), Is.EquivalentTo(missed), "the conversation was fetched");
-            Assert.That(transcriptions.Where(t => t.IsReconciled).Select(t => t.Data.Transcript?.Count ?? 0), Is.All.GreaterThan(0));
+            Assert.That(transcriptions.Where(t => t.IsReconciled).Select(t => t.GetData().ConversationId), Is.EquivalentTo(missed), "the conversation was fetched");
+            Assert.That(transcriptions.Where(t => t.IsReconciled).Select(t => t.GetData().Transcript?.Count ?? 0), Is.All.GreaterThan(0));
             Assert.That(new[] { secondPass, thirdPass }, Is.All.Zero, "later passes dispatch nothing again");
             Assert.That(_host.Logs.GetSnapshot().Count(r => r.Id.Id == 4017), Is.EqualTo(3));
         });

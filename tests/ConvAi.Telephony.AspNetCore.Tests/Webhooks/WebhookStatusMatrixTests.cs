@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,3 +1,4 @@
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 
 namespace ConvAi.Telephony.Samples.Tests.InboundRouting;

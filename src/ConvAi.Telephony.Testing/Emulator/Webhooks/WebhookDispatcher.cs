@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using ConvAi.Telephony.AspNetCore;
 
 namespace ConvAi.Telephony.Testing;
 

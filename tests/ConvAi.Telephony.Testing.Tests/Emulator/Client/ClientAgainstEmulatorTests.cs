@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -82,10 +83,10 @@ public class ClientAgainstEmulatorTests
             Assert.That(done.Metadata.PhoneCall.CallSid, Is.EqualTo(call.CallSid));
             Assert.That(done.Metadata.PhoneCall.PhoneNumberId, Is.EqualTo(imported.PhoneNumberId));
             Assert.That(new ConvAiWebhookSignature(Secret, harness.Time).Verify(body, signature), Is.EqualTo(WebhookSignatureResult.Valid));
-            Assert.That(webhook.Data.ConversationId, Is.EqualTo(call.ConversationId));
-            Assert.That(webhook.Data.Status, Is.EqualTo(ConversationStatus.Done));
-            Assert.That(webhook.Data.Transcript![0].Message, Does.Contain("Ana"));
-            Assert.That(webhook.Data.ConversationInitiationClientData!.DynamicVariables!["customer_name"]!.GetValue<string>(), Is.EqualTo("Ana"));
+            Assert.That(webhook.GetData().ConversationId, Is.EqualTo(call.ConversationId));
+            Assert.That(webhook.GetData().Status, Is.EqualTo(ConversationStatus.Done));
+            Assert.That(webhook.GetData().Transcript![0].Message, Does.Contain("Ana"));
+            Assert.That(webhook.GetData().ConversationInitiationClientData!.DynamicVariables!["customer_name"]!.GetValue<string>(), Is.EqualTo("Ana"));
             Assert.That(delivery.StatusCode, Is.EqualTo(200));
         });
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 
 namespace ConvAi.Telephony.Testing.Tests;

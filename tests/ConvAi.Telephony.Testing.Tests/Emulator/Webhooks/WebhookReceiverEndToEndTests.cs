@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -41,7 +42,7 @@ public class WebhookReceiverEndToEndTests
         await emulator.WhenWebhooksDeliveredAsync();
 
         Assert.That(emulator.WebhookDeliveries.Select(d => d.StatusCode), Is.All.EqualTo(200));
-        Assert.That(received.OfType<PostCallTranscriptionEvent>().Single().Data.ConversationId, Is.EqualTo(answered));
+        Assert.That(received.OfType<PostCallTranscriptionEvent>().Single().GetData().ConversationId, Is.EqualTo(answered));
         Assert.That(received.OfType<PostCallAudioEvent>().Single().ConversationId, Is.EqualTo(answered));
         Assert.That(received.OfType<CallInitiationFailureEvent>().Single().Data.ConversationId, Is.EqualTo(busy));
     }

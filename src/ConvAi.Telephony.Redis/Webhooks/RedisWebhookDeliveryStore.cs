@@ -1,0 +1,77 @@
+using StackExchange.Redis;
+
+namespace ConvAi.Telephony.Redis;
+
+/// <summary>
+/// An <see cref="IWebhookDeliveryStore"/> shared by several instances through Redis: a claim is
+/// <c>SET key claimed NX PX expiry</c>, atomic across instances; a processed mark is <c>SET key processed PX horizon</c>
+/// (Redis expires it after the horizon, default 7 days); a release deletes the key only while it holds a claim (one
+/// script, so a processed mark is kept). Registered by <c>UseRedis</c>, which shares one connection with the
+/// <see cref="RedisWebhookInbox"/>.
+/// </summary>
+public sealed class RedisWebhookDeliveryStore : IWebhookDeliveryStore, IAsyncDisposable
+{
+    private const string Claimed = "claimed";
+    private const string Processed = "processed";
+    private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+    private readonly RedisConnectionSource _connection;
+    private readonly bool _ownsConnection;
+
+    /// <summary>Creates a store over an existing connection, which the caller keeps owning.</summary>
+    /// <param name="connection">The Redis connection.</param>
+    public RedisWebhookDeliveryStore(IConnectionMultiplexer connection)
+    {
+        _connection = new RedisConnectionSource(connection);
+    }
+
+    /// <summary>Creates a store that connects on first use with a StackExchange.Redis configuration string; the store owns that connection.</summary>
+    /// <param name="configuration">The configuration string, e.g. <c>localhost:6379</c>.</param>
+    public RedisWebhookDeliveryStore(string configuration)
+    {
+        _connection = new RedisConnectionSource(configuration);
+        _ownsConnection = true;
+    }
+
+    internal RedisWebhookDeliveryStore(RedisConnectionSource connection)
+    {
+        _connection = connection;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryClaimAsync(string key, TimeSpan expiry, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        return await database.StringSetAsync(key, Claimed, expiry, When.NotExists).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        await database.ScriptEvaluateAsync(ReleaseScript, [key], [Claimed]).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask MarkProcessedAsync(string key, TimeSpan horizon, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(horizon, TimeSpan.Zero);
+        var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        await database.StringSetAsync(key, Processed, horizon).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> IsProcessedAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        return await database.StringGetAsync(key).ConfigureAwait(false) == Processed;
+    }
+
+    /// <summary>Closes the connection when the store opened it.</summary>
+    /// <returns>A task that completes when the connection is closed.</returns>
+    public ValueTask DisposeAsync() => _ownsConnection ? _connection.DisposeAsync() : ValueTask.CompletedTask;
+}

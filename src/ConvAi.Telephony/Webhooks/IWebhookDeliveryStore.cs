@@ -1,0 +1,52 @@
+namespace ConvAi.Telephony;
+
+/// <summary>
+/// Remembers which webhook deliveries are being processed (claims) and which were processed ("processed" marks), so
+/// that a duplicate, a re-signed redelivery or a reconciled conversation is acknowledged but not dispatched twice.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A key is the delivery's identity, never its signature: <c>{prefix}{event type}:{conversation id}</c>, or
+/// <c>{prefix}{event type}:sha256:{body hash}</c> for an event that names no conversation. A key is in one of three
+/// states: free, claimed (until the claim's expiry) or processed (until the horizon passed to
+/// <see cref="MarkProcessedAsync"/>). <see cref="TryClaimAsync"/> succeeds only on a free key; the operations must be
+/// atomic: of several concurrent claims of one key (from any instance sharing the store) exactly one succeeds.
+/// </para>
+/// <para>
+/// Who calls what: the receiver claims before it dispatches or queues a delivery; whoever finishes the handler call
+/// (the endpoint in <c>Inline</c> mode, the inbox processor in <c>Queued</c> mode, the reconciler) marks the key
+/// processed after the handler returned; a claim is released only when the delivery is neither dispatched nor
+/// queued, so that a retry by the sender is processed.
+/// </para>
+/// </remarks>
+public interface IWebhookDeliveryStore
+{
+    /// <summary>Claims <paramref name="key"/> for <paramref name="expiry"/> unless it holds a live claim or a processed mark.</summary>
+    /// <param name="key">The delivery key (event type and conversation id, or event type and body hash).</param>
+    /// <param name="expiry">How long the claim lasts; after that the same key can be claimed again.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>True when this call made the claim; false when the delivery is claimed or processed already.</returns>
+    ValueTask<bool> TryClaimAsync(string key, TimeSpan expiry, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a claim, so that a retry of a delivery that was neither dispatched nor queued is processed. A processed mark is kept.</summary>
+    /// <param name="key">The key passed to <see cref="TryClaimAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the claim is gone.</returns>
+    ValueTask ReleaseAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that the handler processed the delivery: replaces any claim of <paramref name="key"/> by a processed mark
+    /// that lasts <paramref name="horizon"/>, during which <see cref="TryClaimAsync"/> refuses the key.
+    /// </summary>
+    /// <param name="key">The delivery key.</param>
+    /// <param name="horizon">How long the mark is kept (<c>ConvAi:Webhooks:ProcessedHorizon</c>, default 7 days).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the mark is stored.</returns>
+    ValueTask MarkProcessedAsync(string key, TimeSpan horizon, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells whether <paramref name="key"/> holds a live processed mark (a claim alone is not processed).</summary>
+    /// <param name="key">The delivery key.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>True when the delivery was processed within the horizon.</returns>
+    ValueTask<bool> IsProcessedAsync(string key, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ConvAi.Telephony;
+
+/// <summary>Hands accepted events to the app (the registered <see cref="ConvAiWebhookHandler"/> or a delivery's own handler) and records processed deliveries; shared by the receiver, the inbox processor and the reconciler.</summary>
+internal sealed class WebhookDispatcher(
+    IServiceScopeFactory scopes,
+    IWebhookDeliveryStore store,
+    IOptions<ConvAiWebhookOptions> options,
+    ILogger<WebhookDispatcher> logger,
+    IEnumerable<ICallEventSink> callEventSinks)
+{
+    private readonly ICallEventSink[] _callEventSinks = callEventSinks.ToArray();
+
+    private readonly TimeSpan _horizon = options.Value.ProcessedHorizon;
+
+    /// <summary>The options the webhooks run with.</summary>
+    public ConvAiWebhookOptions Options { get; } = options.Value;
+
+    /// <summary>The delivery store.</summary>
+    public IWebhookDeliveryStore Store { get; } = store;
+
+    /// <summary>
+    /// Dispatches <paramref name="webhookEvent"/> to the registered <see cref="ConvAiWebhookHandler"/>, resolved in a new
+    /// scope (see <see cref="DispatchAsync(ConvAiWebhookEvent, Func{ConvAiWebhookEvent, CancellationToken, Task{string}}, CancellationToken)"/>).
+    /// </summary>
+    public Task DispatchAsync(ConvAiWebhookEvent webhookEvent, CancellationToken cancellationToken) =>
+        DispatchAsync(webhookEvent, DispatchToHandlerAsync, cancellationToken);
+
+    /// <summary>
+    /// The one place an accepted event reaches the app: publishes it to the core's call-event sinks (so
+    /// <c>WaitForOutcomeAsync</c> completes from inline, queued, reconciled and marked-endpoint deliveries alike, even when
+    /// the handler fails), then runs <paramref name="handler"/>.
+    /// </summary>
+    /// <returns>The handler's failure description, or null when it succeeded.</returns>
+    public Task<string?> DispatchAsync(
+        ConvAiWebhookEvent webhookEvent,
+        Func<ConvAiWebhookEvent, CancellationToken, Task<string?>> handler,
+        CancellationToken cancellationToken)
+    {
+        CallEventPublisher.Publish(_callEventSinks, webhookEvent);
+        return handler(webhookEvent, cancellationToken);
+    }
+
+    private async Task<string?> DispatchToHandlerAsync(ConvAiWebhookEvent webhookEvent, CancellationToken cancellationToken)
+    {
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var handler = scope.ServiceProvider.GetService<ConvAiWebhookHandler>()
+                ?? throw new InvalidOperationException(
+                    "No ConvAiWebhookHandler is registered to process this delivery. Use services.AddConvAiWebhooks<THandler>().");
+            await handler.DispatchAsync(webhookEvent, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Marks a delivery processed for the horizon. A store failure here is logged, not thrown: the handler already
+    /// processed the delivery, and the only cost of a missing mark is a possible second processing.
+    /// </summary>
+    /// <returns>True when the mark was stored.</returns>
+    public async Task<bool> MarkProcessedAsync(string key, string? conversationId)
+    {
+        try
+        {
+            await Store.MarkProcessedAsync(key, _horizon, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+#pragma warning disable CA1031 // The delivery was processed; the mark is best effort and its failure is logged.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            WebhookLog.MarkFailed(logger, conversationId, exception.GetType().FullName!);
+            return false;
+        }
+    }
+}

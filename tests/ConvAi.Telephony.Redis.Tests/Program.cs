@@ -1,0 +1,25 @@
+using ConvAi.Telephony.Redis.Tests.Crash;
+using Microsoft.Extensions.Hosting;
+
+namespace ConvAi.Telephony.Redis.Tests;
+
+/// <summary>
+/// The test assembly doubles as the receiver that the crash test starts as a child process and kills:
+/// <c>ConvAi.Telephony.Redis.Tests crash-receiver &lt;redis&gt; &lt;key prefix&gt; &lt;consumer&gt;</c>.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is not [CrashReceiver.Command, var redis, var prefix, var consumer])
+        {
+            await Console.Error.WriteLineAsync($"usage: {CrashReceiver.Command} <redis> <key prefix> <consumer> (the tests run through dotnet test)");
+            return 2;
+        }
+
+        await using var app = await CrashReceiver.StartAsync(redis, prefix, consumer);
+        Console.WriteLine(CrashReceiver.ListeningPrefix + CrashReceiver.Address(app));
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+}
