@@ -435,6 +435,46 @@ public class ConversationsClientTests : MockedClientTests
         Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
+    private static IEnumerable<TestCaseData> InitiationSources()
+    {
+        yield return new TestCaseData("salesforce_integration", ConversationInitiationSource.SalesforceIntegration);
+        yield return new TestCaseData("subagent_tool", ConversationInitiationSource.SubagentTool);
+        yield return new TestCaseData("twilio", ConversationInitiationSource.Twilio);
+        yield return new TestCaseData("carrier_pigeon", ConversationInitiationSource.FromString("carrier_pigeon"));
+    }
+
+    [TestCaseSource(nameof(InitiationSources))]
+    public async Task GetAsync_InitiationSource_ParsesInMetadataAndSourceInfo(string wire, ConversationInitiationSource expected)
+    {
+        var json = $$$"""
+            {"agent_id":"agent_1","conversation_id":"conv_1","status":"done","transcript":[],
+             "metadata":{"start_time_unix_secs":1,"call_duration_secs":1,"conversation_initiation_source":"{{{wire}}}"},
+             "conversation_initiation_client_data":{"source_info":{"source":"{{{wire}}}","version":null}},
+             "has_audio":false,"has_user_audio":false,"has_response_audio":false}
+            """;
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1")).RespondJson(json);
+
+        var c = await Fixture.Client.Conversations.GetAsync("conv_1");
+
+        Assert.That(c.Metadata!.ConversationInitiationSource, Is.EqualTo(expected));
+        Assert.That(c.ConversationInitiationClientData!.SourceInfo!.Source, Is.EqualTo(expected));
+        Assert.That(c.Metadata.ConversationInitiationSource!.Value.Value, Is.EqualTo(wire));
+    }
+
+    [TestCaseSource(nameof(InitiationSources))]
+    public async Task ListAsync_InitiationSourceFilter_SendsWireValue(string wire, ConversationInitiationSource source)
+    {
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("conversation_initiation_source=" + wire);
+        mocked.RespondJson($$"""
+            {"conversations":[{"agent_id":"a","conversation_id":"c","start_time_unix_secs":1,"call_duration_secs":1,"message_count":1,"status":"done","call_successful":"success","conversation_initiation_source":"{{wire}}"}],"has_more":false}
+            """);
+
+        var page = await Fixture.Client.Conversations.ListAsync(new ConversationListOptions { ConversationInitiationSource = source });
+
+        Assert.That(page.Conversations.Single().ConversationInitiationSource, Is.EqualTo(source));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
     [Test]
     public async Task GetAsync_SipTrunkFailedConversation_ParsesSipCallAndError()
     {
