@@ -39,6 +39,7 @@ namespace ConvAi.Telephony;
 [JsonSerializable(typeof(UpdateWorkspaceWebhookRequest))]
 [JsonSerializable(typeof(ConversationPage))]
 [JsonSerializable(typeof(Conversation))]
+[JsonSerializable(typeof(ConversationCharging))]
 [JsonSerializable(typeof(ConversationFeedbackRequest))]
 [JsonSerializable(typeof(ConversationInitiationClientData))]
 [JsonSerializable(typeof(SubmitBatchCallRequest))]

@@ -400,7 +400,46 @@ public class ConversationsClientTests : MockedClientTests
             Assert.That(m.BatchCall.BatchCallRecipientId, Is.EqualTo("rcpt_1"));
             Assert.That(m.DeletionSettings!.DeleteAudio, Is.False);
             Assert.That(m.DeletionSettings.DeletionTimeUnixSecs, Is.Null);
-            Assert.That(m.Charging!.Value.GetProperty("tier").GetString(), Is.EqualTo("pro"));
+        });
+
+        // metadata.charging as elevenlabs-python 2.59 models it (types/conversation_charging_common_model.py and the types it names).
+        var charging = m.Charging!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(charging.DevDiscount, Is.False);
+            Assert.That(charging.IsBurst, Is.False);
+            Assert.That(charging.Tier, Is.EqualTo("pro"));
+            Assert.That(charging.LlmPrice, Is.EqualTo(0.0042));
+            Assert.That(charging.LlmCharge, Is.EqualTo(12));
+            Assert.That(charging.CallCharge, Is.EqualTo(284));
+            Assert.That(charging.PlatformCharge, Is.EqualTo(284));
+            Assert.That(charging.PlatformPrice, Is.EqualTo(0.1158));
+            Assert.That(charging.LlmPrice + charging.PlatformPrice, Is.EqualTo(m.CostFiat).Within(1e-9), "cost_fiat is the LLM price plus the platform price");
+            Assert.That(charging.FreeMinutesConsumed, Is.Zero);
+            Assert.That(charging.FreeLlmDollarsConsumed, Is.Zero);
+
+            var kept = charging.LlmUsage!.IrreversibleGeneration!.ModelUsage!["gpt-4o-mini"];
+            Assert.That((kept.Input!.Tokens, kept.Input.Price), Is.EqualTo((5120L, 0.000768)));
+            Assert.That(kept.InputCacheRead!.Tokens, Is.EqualTo(2048));
+            Assert.That(kept.InputCacheWrite!.Price, Is.Zero);
+            Assert.That(kept.OutputTotal!.Tokens, Is.EqualTo(410));
+            var started = charging.LlmUsage.InitiatedGeneration!.ModelUsage!["gpt-4o-mini"];
+            Assert.That((started.Input!.Tokens, started.InputCacheRead), Is.EqualTo((6000L, (LlmTokenUsage?)null)));
+
+            var categories = charging.PlatformUsage!.CategoryUsage!;
+            Assert.That(categories.Keys, Is.EquivalentTo(new[] { "voice", "silence", "hologram" }), "unknown categories are kept");
+            Assert.That((categories["voice"].Credits, categories["voice"].Price, categories["voice"].Quantity), Is.EqualTo((250L, 0.1, 1.58)));
+            Assert.That(categories.Values.Sum(c => c.Credits), Is.EqualTo(charging.PlatformCharge));
+            Assert.That(categories["hologram"].AdditionalProperties!["unit"].GetString(), Is.EqualTo("beam"));
+
+            Assert.That(charging.TtsUsage!.PrimaryTtsModel, Is.EqualTo("eleven_flash_v2_5"));
+            Assert.That(charging.TtsUsage.TotalAudioOutputSeconds, Is.EqualTo(41.5));
+            Assert.That(charging.TtsUsage.TotalCharacters, Is.EqualTo(612));
+            Assert.That(charging.TtsUsage.PerVoiceUsage!.Single(), Is.EqualTo(new TtsVoiceUsage { VoiceId = "voice_1", AudioOutputSeconds = 41.5 }));
+            Assert.That(charging.AsrUsage!.AsrModel, Is.EqualTo("scribe_realtime"));
+            Assert.That(charging.AsrUsage.TotalTranscriptionCalls, Is.EqualTo(9));
+            Assert.That(charging.AsrUsage.TotalAudioInputSeconds, Is.EqualTo(38.2));
+            Assert.That(charging.AdditionalProperties!["carbon_offset"].GetProperty("grams").GetDouble(), Is.EqualTo(1.2));
         });
 
         var a = c.Analysis!;
@@ -433,6 +472,50 @@ public class ConversationsClientTests : MockedClientTests
             Assert.That(data.DynamicVariables["tags"]!.AsArray(), Has.Count.EqualTo(1));
         });
         Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    private const string MinimalConversation =
+        """{"agent_id":"agent_1","conversation_id":"conv_1","status":"done","transcript":[],"metadata":{"start_time_unix_secs":1,"call_duration_secs":1},"has_audio":false,"has_user_audio":false,"has_response_audio":false}""";
+
+    private static IEnumerable<TestCaseData> ChargingShapes()
+    {
+        yield return new TestCaseData("""{"start_time_unix_secs":1,"call_duration_secs":1}""", null, null).SetName("Charging_Absent_IsNull");
+        yield return new TestCaseData("""{"start_time_unix_secs":1,"call_duration_secs":1,"charging":null}""", null, null).SetName("Charging_Null_IsNull");
+        yield return new TestCaseData("""{"start_time_unix_secs":1,"call_duration_secs":1,"charging":{}}""", null, null).SetName("Charging_Empty_HasNoValues");
+        yield return new TestCaseData(
+            """{"start_time_unix_secs":1,"call_duration_secs":1,"charging":{"llm_charge":3,"call_charge":40,"tier":"free"}}""", null, null)
+            .SetName("Charging_OlderShapeWithoutPlatformFields_Parses");
+        yield return new TestCaseData(
+            """{"start_time_unix_secs":1,"call_duration_secs":1,"cost_fiat":0.07,"charging":{"platform_charge":"70","platform_price":"0.07","platform_usage":{"category_usage":{"voice":{"credits":70}}},"new_block":{"a":1}}}""",
+            70L, 0.07).SetName("Charging_PlatformFieldsAsStringsAndUnknownBlock_Parse");
+    }
+
+    [TestCaseSource(nameof(ChargingShapes))]
+    public async Task GetAsync_ChargingShape_ParsesTolerantly(string metadata, long? platformCharge, double? platformPrice)
+    {
+        var json = MinimalConversation.Replace("""{"start_time_unix_secs":1,"call_duration_secs":1}""", metadata, StringComparison.Ordinal);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1"));
+        mocked.RespondJson(json);
+
+        var c = await Fixture.Client.Conversations.GetAsync("conv_1");
+
+        var hasCharging = metadata.Contains("\"charging\":{", StringComparison.Ordinal);
+        Assert.That(c.Metadata!.Charging is not null, Is.EqualTo(hasCharging));
+        Assert.That(c.Metadata.Charging?.PlatformCharge, Is.EqualTo(platformCharge));
+        Assert.That(c.Metadata.Charging?.PlatformPrice, Is.EqualTo(platformPrice));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void ConvAiJson_Charging_RoundTripsWithSnakeCaseNamesAndUnknownFields()
+    {
+        const string json = """{"tier":"pro","platform_charge":284,"platform_usage":{"category_usage":{"voice":{"credits":250,"price":0.1}}},"platform_price":0.1158,"future":[1]}""";
+        var typeInfo = ConvAiJson.Options.GetTypeInfo(typeof(ConversationCharging));
+
+        var charging = (ConversationCharging)JsonSerializer.Deserialize(json, typeInfo)!;
+        var written = JsonSerializer.Serialize(charging, typeInfo);
+
+        Assert.That(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(written), System.Text.Json.Nodes.JsonNode.Parse(json)), Is.True, written);
     }
 
     private static IEnumerable<TestCaseData> InitiationSources()
