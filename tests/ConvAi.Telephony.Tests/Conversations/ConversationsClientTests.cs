@@ -558,6 +558,78 @@ public class ConversationsClientTests : MockedClientTests
         Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 
+    private static IEnumerable<TestCaseData> ResolveCases()
+    {
+        // elevenlabs-python 2.59, conversational_ai/conversations/raw_client.py `resolve`: GET v1/convai/conversations/resolve
+        // with the query parameters agent_id and reference (both required), answering GetConversationResponseModel.
+        yield return new TestCaseData("agent_1", "https://acme.slack.com/archives/C0123/p1764000000000100", "agent_1")
+            .SetName("ResolveAsync_SlackMessageUrl_SendsAgentAndEscapedReference");
+        yield return new TestCaseData("seng_42", "https://acme.zendesk.com/agent/tickets/981?x=1&y=a b", "seng_42")
+            .SetName("ResolveAsync_ZendeskTicketUrlWithQuery_EscapesEveryReservedCharacter");
+        yield return new TestCaseData(null, "https://acme.zendesk.com/agent/tickets/981", ClientFixture.AgentId)
+            .SetName("ResolveAsync_NoAgent_UsesDefaultAgentId");
+        yield return new TestCaseData(" ", "ref-1", ClientFixture.AgentId)
+            .SetName("ResolveAsync_BlankAgent_UsesDefaultAgentId");
+    }
+
+    [TestCaseSource(nameof(ResolveCases))]
+    public async Task ResolveAsync_SendsAgentAndReference_ReturnsConversation(string? agentId, string reference, string expectedAgent)
+    {
+        using var fixture = new ClientFixture(ClientFixture.SetCallDefaults);
+        var captured = new CapturedRequest();
+        var mocked = fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/resolve"))
+            .WithExactQueryString(new Dictionary<string, string> { ["agent_id"] = expectedAgent, ["reference"] = reference })
+            .WithHeaders("xi-api-key", ClientFixture.ApiKey)
+            .Capturing(captured);
+        mocked.RespondResource("Conversations/get.json");
+
+        var c = await fixture.Client.Conversations.ResolveAsync(agentId, reference);
+
+        Assert.That(captured.Request!.RequestUri!.AbsolutePath, Is.EqualTo("/v1/convai/conversations/resolve"));
+        Assert.That(captured.Request.RequestUri.Query, Is.EqualTo($"?agent_id={Uri.EscapeDataString(expectedAgent)}&reference={Uri.EscapeDataString(reference)}"));
+        Assert.That(captured.Body, Is.Null);
+        Assert.That((c.ConversationId, c.Status, c.Metadata!.Charging!.PlatformCharge), Is.EqualTo(("conv_1", ConversationStatus.Done, (long?)284)));
+        Assert.That(fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void ResolveAsync_NoAgentAndNoDefault_ThrowsBeforeSending()
+    {
+        var any = Fixture.Mock.When("*");
+        any.RespondJson(MinimalConversation);
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.Conversations.ResolveAsync(null, "https://acme.slack.com/archives/C1/p1"));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("agentId"));
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
+    }
+
+    [TestCase(null)]
+    [TestCase("")]
+    [TestCase(" ")]
+    public void ResolveAsync_EmptyReference_ThrowsBeforeSending(string? reference)
+    {
+        var any = Fixture.Mock.When("*");
+        any.RespondJson(MinimalConversation);
+
+        var ex = Assert.CatchAsync<ArgumentException>(() => Fixture.Client.Conversations.ResolveAsync("agent_1", reference!));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("reference"));
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
+    }
+
+    [Test]
+    public void ResolveAsync_404_ThrowsApiExceptionAfterOneRequest()
+    {
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/resolve"));
+        mocked.Respond(HttpStatusCode.NotFound, "application/json", """{"detail":{"status":"conversation_not_found","message":"Conversation not found"}}""");
+
+        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.Conversations.ResolveAsync("agent_1", "https://acme.slack.com/archives/C1/p1"));
+
+        Assert.That((ex!.StatusCode, ex.ErrorCode), Is.EqualTo((HttpStatusCode.NotFound, "conversation_not_found")));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
     [Test]
     public async Task GetAsync_SipTrunkFailedConversation_ParsesSipCallAndError()
     {
