@@ -30,6 +30,7 @@ namespace ConvAi.Telephony;
 [JsonSerializable(typeof(WhatsAppMessageResult))]
 [JsonSerializable(typeof(WhatsAppAccount))]
 [JsonSerializable(typeof(WhatsAppAccountList))]
+[JsonSerializable(typeof(UpdateWhatsAppAccountRequest))]
 [JsonSerializable(typeof(SipMessagePage))]
 [JsonSerializable(typeof(LiveCallCount))]
 [JsonSerializable(typeof(WorkspaceWebhook))]
