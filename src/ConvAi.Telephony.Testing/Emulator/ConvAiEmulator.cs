@@ -11,7 +11,7 @@ namespace ConvAi.Telephony.Testing;
 
 /// <summary>
 /// An in-process fake of the ElevenLabs telephony API for tests and local development. It serves the phone-number,
-/// outbound-call, register-call, conversation and batch-calling endpoints on Kestrel at <c>127.0.0.1</c> (random port unless
+/// outbound-call, register-call, conversation, batch-calling, WhatsApp and workspace-webhook endpoints on Kestrel at <c>127.0.0.1</c> (random port unless
 /// <see cref="ConvAiEmulatorOptions.Port"/> is set),
 /// validates requests like the real API (401, 422 <c>detail[]</c>, 404), moves each call's conversation through
 /// <c>initiated → in-progress → processing → done</c> by its <see cref="TimeProvider"/>, delivers signed post-call
@@ -88,6 +88,18 @@ public sealed class ConvAiEmulator : IAsyncDisposable
             {
                 var now = _state.Now;
                 return _state.Conversations.Select(c => c.ToSnapshot(now)).ToArray();
+            }
+        }
+    }
+
+    /// <summary>Gets the connected WhatsApp accounts as they are now: the configured ones, with the API's updates applied and its deletes removed.</summary>
+    public IReadOnlyList<EmulatedWhatsAppAccount> WhatsAppAccounts
+    {
+        get
+        {
+            lock (_state.Gate)
+            {
+                return _state.WhatsAppAccounts.ToArray();
             }
         }
     }
