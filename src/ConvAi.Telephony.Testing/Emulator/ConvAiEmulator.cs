@@ -205,6 +205,26 @@ public sealed class ConvAiEmulator : IAsyncDisposable
     public Task WhenWebhooksDeliveredAsync(CancellationToken cancellationToken = default) =>
         _state.Webhooks.WhenIdleAsync().WaitAsync(cancellationToken);
 
+    /// <summary>
+    /// Links a conversation to an external reference, such as the URL of the Slack message or Zendesk ticket it runs in, so that
+    /// <c>GET /v1/convai/conversations/resolve?agent_id=…&amp;reference=…</c> finds it (for the conversation's own agent only).
+    /// A later call for the same conversation replaces its reference.
+    /// </summary>
+    /// <param name="conversationId">The conversation id, e.g. from <see cref="Conversations"/> or the answer of a call.</param>
+    /// <param name="reference">The reference, compared exactly (ordinal).</param>
+    /// <exception cref="ArgumentException">The reference is empty.</exception>
+    /// <exception cref="KeyNotFoundException">No conversation has that id.</exception>
+    public void SetConversationReference(string conversationId, string reference)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        lock (_state.Gate)
+        {
+            var conversation = _state.FindConversation(conversationId)
+                ?? throw new KeyNotFoundException($"No conversation '{conversationId}'.");
+            conversation.Reference = reference;
+        }
+    }
+
     /// <summary>Returns the JSON the API would answer for <c>GET /v1/convai/conversations/{id}</c> right now.</summary>
     /// <param name="conversationId">The conversation id.</param>
     /// <returns>The JSON, or <see langword="null"/> when there is no such conversation.</returns>
