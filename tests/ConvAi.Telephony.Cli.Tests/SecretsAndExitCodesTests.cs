@@ -34,6 +34,7 @@ public class SecretsAndExitCodesTests
                 ["calls", "start", "--to", "+14155550123", "--agent-id", "agent_1", "--phone-number-id", "phnum_missing"],
                 ["conversations", "list"],
                 ["conversations", "get", "conv_missing"],
+                ["conversations", "resolve", "https://acme.slack.com/archives/C1/p1", "--agent-id", "agent_1"],
                 ["conversations", "audio", "conv_missing", "--output", Path.Combine(directory, "a.mp3")],
                 ["conversations", "list", "--api-key", Secret + "_wrong", "--base-url", emulator.BaseAddress.ToString()],
                 ["webhooks", "trigger", "post_call_audio", "--url", webhook, "--secret", Secret, "--unknown-option", Secret],
@@ -68,6 +69,8 @@ public class SecretsAndExitCodesTests
     [TestCase("emulator|--port|70000")]
     [TestCase("emulator|--host|localhost-ish")]
     [TestCase("conversations|get")]
+    [TestCase("conversations|resolve|https://acme.slack.com/archives/C1/p1")]
+    [TestCase("conversations|resolve|--agent-id|agent_1")]
     public async Task UsageErrors_ExitTwo(string commandLine)
     {
         var result = await Cli.RunAsync(commandLine.Length == 0 ? [] : commandLine.Split('|'));

@@ -71,7 +71,7 @@ public class WebhookParseBreakdownBenchmarks
     private static JsonNode WithoutRawFields(JsonNode node)
     {
         string[] raw = ["conversation_turn_metrics", "llm_usage", "rag_retrieval_info", "reasoning", "tool_details", "result", "old_value", "new_value",
-            "charging", "otlp_traces", "scoped", "value", "json_schema"];
+            "otlp_traces", "scoped", "value", "json_schema"];
         if (node is JsonObject obj)
         {
             foreach (var name in raw)

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace ConvAi.Telephony.Cli.Commands;
 
-/// <summary><c>convai calls start</c> and <c>convai conversations list|get|audio</c>: the core client from the command line.</summary>
+/// <summary><c>convai calls start</c> and <c>convai conversations list|get|resolve|audio</c>: the core client from the command line.</summary>
 internal static class ApiCommands
 {
     private const string EmulatorAgentId = "agent_emulated";
@@ -224,8 +224,9 @@ internal static class ApiCommands
     {
         var list = CreateList(environment);
         var get = CreateGet(environment);
+        var resolve = CreateResolve(environment);
         var audio = CreateAudio(environment);
-        return new Command("conversations", "List and read conversations through the API.") { list, get, audio };
+        return new Command("conversations", "List and read conversations through the API.") { list, get, resolve, audio };
     }
 
     private static Command CreateList(CliEnvironment environment)
@@ -271,39 +272,61 @@ internal static class ApiCommands
         {
             await using var api = await ApiConnection.OpenAsync(parse, connection, environment, cancellationToken);
             var conversation = await api.Client.Conversations.GetAsync(parse.GetValue(id)!, cancellationToken: cancellationToken);
-            if (parse.GetValue(connection.Json))
-            {
-                await WriteJsonAsync(environment, conversation);
-                return ExitCodes.Ok;
-            }
-
-            var output = environment.Output;
-            await output.WriteLineAsync($"Conversation {conversation.ConversationId}");
-            await output.WriteLineAsync($"  agent     {conversation.AgentId}{(conversation.AgentName is null ? string.Empty : " (" + conversation.AgentName + ")")}");
-            await output.WriteLineAsync($"  status    {conversation.Status}");
-            if (conversation.Metadata is { } metadata)
-            {
-                var started = DateTimeOffset.FromUnixTimeSeconds(metadata.StartTimeUnixSecs).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-                await output.WriteLineAsync($"  started   {started} UTC, {metadata.CallDurationSecs} s");
-            }
-
-            if (conversation.Analysis is { } analysis)
-            {
-                await output.WriteLineAsync($"  result    {analysis.CallSuccessful}");
-                if (analysis.TranscriptSummary is { Length: > 0 } summary)
-                {
-                    await output.WriteLineAsync($"  summary   {summary}");
-                }
-            }
-
-            foreach (var entry in conversation.Transcript ?? [])
-            {
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{entry.TimeInCallSecs / 60}:{entry.TimeInCallSecs % 60:00}] {entry.Role}: {entry.Message}"));
-            }
-
+            await WriteConversationAsync(environment, conversation, parse.GetValue(connection.Json));
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static Command CreateResolve(CliEnvironment environment)
+    {
+        var connection = new ApiConnection.Options();
+        var reference = new Argument<string>("reference") { Description = "The reference, e.g. the URL of a Slack message or a Zendesk ticket." };
+        var agentId = new Option<string>("--agent-id") { Description = "The agent whose conversation it is.", Required = true };
+        var command = new Command("resolve", "Find an agent's conversation by a reference (a Slack message or Zendesk ticket URL) and show it.") { reference, agentId };
+        connection.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var api = await ApiConnection.OpenAsync(parse, connection, environment, cancellationToken);
+            var conversation = await api.Client.Conversations.ResolveAsync(parse.GetValue(agentId), parse.GetValue(reference)!, cancellationToken);
+            await WriteConversationAsync(environment, conversation, parse.GetValue(connection.Json));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Prints a conversation as <c>get</c> and <c>resolve</c> show it: status, outcome and transcript, or the JSON.</summary>
+    private static async Task WriteConversationAsync(CliEnvironment environment, Conversation conversation, bool json)
+    {
+        if (json)
+        {
+            await WriteJsonAsync(environment, conversation);
+            return;
+        }
+
+        var output = environment.Output;
+        await output.WriteLineAsync($"Conversation {conversation.ConversationId}");
+        await output.WriteLineAsync($"  agent     {conversation.AgentId}{(conversation.AgentName is null ? string.Empty : " (" + conversation.AgentName + ")")}");
+        await output.WriteLineAsync($"  status    {conversation.Status}");
+        if (conversation.Metadata is { } metadata)
+        {
+            var started = DateTimeOffset.FromUnixTimeSeconds(metadata.StartTimeUnixSecs).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            await output.WriteLineAsync($"  started   {started} UTC, {metadata.CallDurationSecs} s");
+        }
+
+        if (conversation.Analysis is { } analysis)
+        {
+            await output.WriteLineAsync($"  result    {analysis.CallSuccessful}");
+            if (analysis.TranscriptSummary is { Length: > 0 } summary)
+            {
+                await output.WriteLineAsync($"  summary   {summary}");
+            }
+        }
+
+        foreach (var entry in conversation.Transcript ?? [])
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{entry.TimeInCallSecs / 60}:{entry.TimeInCallSecs % 60:00}] {entry.Role}: {entry.Message}"));
+        }
     }
 
     private static Command CreateAudio(CliEnvironment environment)

@@ -11,7 +11,7 @@ namespace ConvAi.Telephony.Testing;
 
 /// <summary>
 /// An in-process fake of the ElevenLabs telephony API for tests and local development. It serves the phone-number,
-/// outbound-call, register-call, conversation and batch-calling endpoints on Kestrel at <c>127.0.0.1</c> (random port unless
+/// outbound-call, register-call, conversation, batch-calling, WhatsApp and workspace-webhook endpoints on Kestrel at <c>127.0.0.1</c> (random port unless
 /// <see cref="ConvAiEmulatorOptions.Port"/> is set),
 /// validates requests like the real API (401, 422 <c>detail[]</c>, 404), moves each call's conversation through
 /// <c>initiated → in-progress → processing → done</c> by its <see cref="TimeProvider"/>, delivers signed post-call
@@ -88,6 +88,18 @@ public sealed class ConvAiEmulator : IAsyncDisposable
             {
                 var now = _state.Now;
                 return _state.Conversations.Select(c => c.ToSnapshot(now)).ToArray();
+            }
+        }
+    }
+
+    /// <summary>Gets the connected WhatsApp accounts as they are now: the configured ones, with the API's updates applied and its deletes removed.</summary>
+    public IReadOnlyList<EmulatedWhatsAppAccount> WhatsAppAccounts
+    {
+        get
+        {
+            lock (_state.Gate)
+            {
+                return _state.WhatsAppAccounts.ToArray();
             }
         }
     }
@@ -192,6 +204,26 @@ public sealed class ConvAiEmulator : IAsyncDisposable
     /// </returns>
     public Task WhenWebhooksDeliveredAsync(CancellationToken cancellationToken = default) =>
         _state.Webhooks.WhenIdleAsync().WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Links a conversation to an external reference, such as the URL of the Slack message or Zendesk ticket it runs in, so that
+    /// <c>GET /v1/convai/conversations/resolve?agent_id=…&amp;reference=…</c> finds it (for the conversation's own agent only).
+    /// A later call for the same conversation replaces its reference.
+    /// </summary>
+    /// <param name="conversationId">The conversation id, e.g. from <see cref="Conversations"/> or the answer of a call.</param>
+    /// <param name="reference">The reference, compared exactly (ordinal).</param>
+    /// <exception cref="ArgumentException">The reference is empty.</exception>
+    /// <exception cref="KeyNotFoundException">No conversation has that id.</exception>
+    public void SetConversationReference(string conversationId, string reference)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        lock (_state.Gate)
+        {
+            var conversation = _state.FindConversation(conversationId)
+                ?? throw new KeyNotFoundException($"No conversation '{conversationId}'.");
+            conversation.Reference = reference;
+        }
+    }
 
     /// <summary>Returns the JSON the API would answer for <c>GET /v1/convai/conversations/{id}</c> right now.</summary>
     /// <param name="conversationId">The conversation id.</param>

@@ -88,8 +88,9 @@ public sealed class ConvAiEmulatorOptions
     public string AgentName { get; set; } = "Emulated agent";
 
     /// <summary>
-    /// Gets the WhatsApp business accounts the emulated workspace has connected. WhatsApp calls and messages need one
-    /// of these as <c>whatsapp_phone_number_id</c>; an unknown id answers 404 like the API.
+    /// Gets the WhatsApp business accounts the emulated workspace starts with. WhatsApp calls and messages need one
+    /// of these as <c>whatsapp_phone_number_id</c>; an unknown id answers 404 like the API. The emulator copies the list
+    /// when it is created; the API's updates and deletes change that copy (<see cref="ConvAiEmulator.WhatsAppAccounts"/>), not this list.
     /// </summary>
     public IList<EmulatedWhatsAppAccount> WhatsAppAccounts { get; } = [];
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace ConvAi.Telephony.Testing;
 
 /// <summary>
-/// Everything the emulator holds: phone numbers, conversations and batch calls, guarded by one lock, plus the
+/// Everything the emulator holds: phone numbers, conversations, batch calls and WhatsApp accounts, guarded by one lock, plus the
 /// clock, the webhook dispatcher and the timers that end calls.
 /// </summary>
 internal sealed class EmulatorState : IDisposable
@@ -27,6 +27,7 @@ internal sealed class EmulatorState : IDisposable
         _unsuccessfulNumbers = new HashSet<string>(options.UnsuccessfulNumbers, StringComparer.Ordinal);
         _failedNumbers = new HashSet<string>(options.FailedNumbers, StringComparer.Ordinal);
         _voicemailNumbers = new HashSet<string>(options.VoicemailNumbers, StringComparer.Ordinal);
+        WhatsAppAccounts = [.. options.WhatsAppAccounts];
     }
 
     /// <summary>Gets the lock that guards every collection and record below.</summary>
@@ -46,6 +47,9 @@ internal sealed class EmulatorState : IDisposable
 
     public List<WorkspaceWebhookRecord> WorkspaceWebhooks { get; } = [];
 
+    /// <summary>Gets the connected WhatsApp accounts: a copy of the options' list, changed by the API's updates and deletes.</summary>
+    public List<EmulatedWhatsAppAccount> WhatsAppAccounts { get; }
+
     public DateTimeOffset Now => TimeProvider.GetUtcNow();
 
     public PhoneNumberRecord? FindPhoneNumber(string id) => PhoneNumbers.Find(p => p.PhoneNumberId == id);
@@ -55,7 +59,7 @@ internal sealed class EmulatorState : IDisposable
     public BatchCallRecord? FindBatchCall(string id) => BatchCalls.Find(b => b.Id == id);
 
     public EmulatedWhatsAppAccount? FindWhatsAppAccount(string phoneNumberId)
-        => Options.WhatsAppAccounts.FirstOrDefault(a => a.PhoneNumberId == phoneNumberId);
+        => WhatsAppAccounts.Find(a => a.PhoneNumberId == phoneNumberId);
 
     /// <summary>
     /// Places a call (Twilio or SIP, outbound or registered inbound): creates its conversation and schedules its end,

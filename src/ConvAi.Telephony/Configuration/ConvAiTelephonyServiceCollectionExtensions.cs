@@ -125,7 +125,7 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICallEventSink, CallOutcomeTracker>(sp => sp.GetRequiredService<CallOutcomeTracker>()));
         services.TryAddTransient(sp => new CallsClient(
             sp.GetRequiredService<ICallsApi>(), sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<ConversationsClient>(), sp.GetRequiredService<CallOutcomeTracker>()));
-        services.TryAddTransient(sp => new ConversationsClient(sp.GetRequiredService<IConversationsApi>()));
+        services.TryAddTransient(sp => new ConversationsClient(sp.GetRequiredService<IConversationsApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new BatchCallsClient(sp.GetRequiredService<IBatchCallsApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new WhatsAppClient(sp.GetRequiredService<IWhatsAppApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new WorkspaceWebhooksClient(sp.GetRequiredService<IWorkspaceWebhooksApi>()));

@@ -29,4 +29,10 @@ public readonly partial struct ConversationInitiationSource
 
     /// <summary>The JavaScript SDK. Wire value <c>js_sdk</c>.</summary>
     public static ConversationInitiationSource JsSdk { get; } = new("js_sdk");
+
+    /// <summary>The Salesforce integration (elevenlabs-python 2.59; not in elevenlabs-js 2.56). Wire value <c>salesforce_integration</c>.</summary>
+    public static ConversationInitiationSource SalesforceIntegration { get; } = new("salesforce_integration");
+
+    /// <summary>A sub-agent started by another agent's tool (elevenlabs-python 2.59; not in elevenlabs-js 2.56). Wire value <c>subagent_tool</c>.</summary>
+    public static ConversationInitiationSource SubagentTool { get; } = new("subagent_tool");
 }

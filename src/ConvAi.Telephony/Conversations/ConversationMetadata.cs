@@ -22,7 +22,7 @@ public sealed record ConversationMetadata
     [JsonPropertyName("cost")]
     public long? Cost { get; init; }
 
-    /// <summary>Gets the cost in US dollars.</summary>
+    /// <summary>Gets the cost in US dollars: the LLM price plus the platform price (see <see cref="Charging"/>); null for conversations older than fiat cost tracking.</summary>
     [JsonPropertyName("cost_fiat")]
     public double? CostFiat { get; init; }
 
@@ -54,9 +54,9 @@ public sealed record ConversationMetadata
     [JsonPropertyName("authorization_method")]
     public string? AuthorizationMethod { get; init; }
 
-    /// <summary>Gets the charging details (a large object kept as raw JSON).</summary>
+    /// <summary>Gets what the conversation was charged: the LLM and platform parts in credits and US dollars, with the usage behind them.</summary>
     [JsonPropertyName("charging")]
-    public JsonElement? Charging { get; init; }
+    public ConversationCharging? Charging { get; init; }
 
     /// <summary>Gets the main language.</summary>
     [JsonPropertyName("main_language")]

@@ -4,13 +4,18 @@ namespace ConvAi.Telephony;
 public class ConversationsClient
 {
     private readonly IConversationsApi _api = null!;
+    private readonly ClientContext _context = null!;
 
     /// <summary>Initializes a new instance of the <see cref="ConversationsClient"/> class for mocking.</summary>
     protected ConversationsClient()
     {
     }
 
-    internal ConversationsClient(IConversationsApi api) => _api = api;
+    internal ConversationsClient(IConversationsApi api, ClientContext context)
+    {
+        _api = api;
+        _context = context;
+    }
 
     /// <summary>Reads one page of conversations (<c>GET /v1/convai/conversations</c>).</summary>
     /// <param name="options">Optional filters, page size and cursor.</param>
@@ -51,6 +56,24 @@ public class ConversationsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(conversationId);
         return _api.GetAsync(conversationId, format?.ToWire(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Finds an agent's conversation by an external reference, such as the URL of the Slack message or Zendesk ticket
+    /// the conversation runs in (<c>GET /v1/convai/conversations/resolve</c>). The server turns the reference into the
+    /// conversation id it derives for that agent, then answers with the conversation as <see cref="GetAsync"/> does.
+    /// </summary>
+    /// <param name="agentId">The agent (<c>agent_…</c>, or a speech engine id <c>seng_…</c>); null uses <see cref="ConvAiTelephonyOptions.DefaultAgentId"/>.</param>
+    /// <param name="reference">The reference, for example a Slack message URL or a Zendesk ticket URL; it is sent as it is.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The conversation.</returns>
+    /// <exception cref="ArgumentException">The reference is empty, or no agent id is given or configured. Nothing was sent.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request, e.g. 404 when the agent has no conversation for the reference.</exception>
+    public virtual Task<Conversation> ResolveAsync(string? agentId, string reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reference);
+        var agent = _context.ResolveAgentId(agentId, nameof(agentId));
+        return _api.ResolveAsync(agent, reference, cancellationToken);
     }
 
     /// <summary>

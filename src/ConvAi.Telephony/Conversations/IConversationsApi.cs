@@ -9,6 +9,9 @@ internal interface IConversationsApi
     [Get("/v1/convai/conversations")]
     Task<ConversationPage> ListAsync([Query, QueryConverter(typeof(ConversationListQuery))] ConversationListOptions? options, CancellationToken cancellationToken);
 
+    [Get("/v1/convai/conversations/resolve")]
+    Task<Conversation> ResolveAsync([AliasAs("agent_id")] string agentId, [AliasAs("reference")] string reference, CancellationToken cancellationToken);
+
     [Get("/v1/convai/conversations/{conversationId}")]
     Task<Conversation> GetAsync(string conversationId, [AliasAs("format")] string? format, CancellationToken cancellationToken);
 

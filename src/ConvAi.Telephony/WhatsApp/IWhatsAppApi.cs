@@ -16,4 +16,11 @@ internal interface IWhatsAppApi
 
     [Get("/v1/convai/whatsapp-accounts/{phoneNumberId}")]
     Task<WhatsAppAccount> GetAccountAsync(string phoneNumberId, CancellationToken cancellationToken);
+
+    // The answers of the update and the delete are untyped JSON (or empty) in the spec: they are not read.
+    [Patch("/v1/convai/whatsapp-accounts/{phoneNumberId}")]
+    Task UpdateAccountAsync(string phoneNumberId, [Body] UpdateWhatsAppAccountRequest request, CancellationToken cancellationToken);
+
+    [Delete("/v1/convai/whatsapp-accounts/{phoneNumberId}")]
+    Task DeleteAccountAsync(string phoneNumberId, CancellationToken cancellationToken);
 }

@@ -1,7 +1,7 @@
 namespace ConvAi.Telephony;
 
 /// <summary>
-/// Calls and writes to WhatsApp users through a connected WhatsApp business account, and lists those accounts.
+/// Calls and writes to WhatsApp users through a connected WhatsApp business account, and lists, updates and removes those accounts.
 /// Methods are virtual so you can mock them.
 /// </summary>
 /// <remarks>
@@ -90,5 +90,38 @@ public class WhatsAppClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(phoneNumberId);
         return _api.GetAccountAsync(phoneNumberId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Changes a WhatsApp business account's settings, e.g. assigns another agent or turns text replies off
+    /// (<c>PATCH /v1/convai/whatsapp-accounts/{phone_number_id}</c>). Only the properties set on <paramref name="request"/> are sent;
+    /// the others keep their current values.
+    /// </summary>
+    /// <param name="phoneNumberId">The WhatsApp phone number id.</param>
+    /// <param name="request">The settings to change.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>A task that completes when the account is updated; read it again with <see cref="GetAccountAsync"/>.</returns>
+    /// <exception cref="ArgumentException">The id is empty. Nothing was sent.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request, e.g. 404 for an unknown id.</exception>
+    public virtual async Task UpdateAccountAsync(string phoneNumberId, UpdateWhatsAppAccountRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(phoneNumberId);
+        ArgumentNullException.ThrowIfNull(request);
+        await _api.UpdateAccountAsync(phoneNumberId, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Disconnects a WhatsApp business account from the workspace (<c>DELETE /v1/convai/whatsapp-accounts/{phone_number_id}</c>).
+    /// Calls and messages from its number fail afterwards until it is connected again in the dashboard.
+    /// </summary>
+    /// <param name="phoneNumberId">The WhatsApp phone number id.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>A task that completes when the account is removed.</returns>
+    /// <exception cref="ArgumentException">The id is empty. Nothing was sent.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request, e.g. 404 for an unknown id.</exception>
+    public virtual async Task DeleteAccountAsync(string phoneNumberId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(phoneNumberId);
+        await _api.DeleteAccountAsync(phoneNumberId, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -189,6 +189,29 @@ public sealed record WhatsAppAccount
     public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
+/// <summary>
+/// The body of <c>PATCH /v1/convai/whatsapp-accounts/{phone_number_id}</c>. Properties left null are not sent, so the
+/// server keeps their current values (elevenlabs-python 2.59; not in elevenlabs-js 2.56).
+/// </summary>
+public sealed record UpdateWhatsAppAccountRequest
+{
+    /// <summary>Gets the agent that answers on the number from now on.</summary>
+    [JsonPropertyName("assigned_agent_id")]
+    public string? AssignedAgentId { get; init; }
+
+    /// <summary>Gets whether the agent answers text messages.</summary>
+    [JsonPropertyName("enable_messaging")]
+    public bool? EnableMessaging { get; init; }
+
+    /// <summary>Gets whether the agent answers voice messages with audio.</summary>
+    [JsonPropertyName("enable_audio_message_response")]
+    public bool? EnableAudioMessageResponse { get; init; }
+
+    /// <summary>Gets whether a typing indicator is shown while the agent writes.</summary>
+    [JsonPropertyName("enable_typing_indicator")]
+    public bool? EnableTypingIndicator { get; init; }
+}
+
 /// <summary>The answer of <c>GET /v1/convai/whatsapp-accounts</c>.</summary>
 public sealed record WhatsAppAccountList
 {

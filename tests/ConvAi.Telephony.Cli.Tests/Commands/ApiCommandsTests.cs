@@ -4,7 +4,7 @@ using ConvAi.Telephony.Testing;
 
 namespace ConvAi.Telephony.Cli.Tests.Commands;
 
-/// <summary><c>convai calls start</c> and <c>convai conversations list|get|audio</c> against an emulator the test owns.</summary>
+/// <summary><c>convai calls start</c> and <c>convai conversations list|get|resolve|audio</c> against an emulator the test owns.</summary>
 public class ApiCommandsTests
 {
     private const string ApiKey = "sk_API_KEY_TEST_0c41";
@@ -105,6 +105,39 @@ public class ApiCommandsTests
         var bytes = await File.ReadAllBytesAsync(file);
         Assert.That(bytes[..3], Is.EqualTo("ID3"u8.ToArray()));
         Assert.That(audio.Output, Does.Contain($"Wrote {bytes.Length} bytes of audio to {file}"));
+    }
+
+    [Test]
+    public async Task ConversationsResolve_LinkedReference_ShowsTheConversationAsGetDoes()
+    {
+        const string Reference = "https://acme.slack.com/archives/C0123/p1764000000000100";
+        var started = await RunAsync("calls", "start", "--to", "+14155550123", "--agent-id", "agent_1", "--phone-number-id", _phoneNumberId, "--var", "customer_name=Ana");
+        Assert.That(started.ExitCode, Is.EqualTo(0), started.ToString());
+        var id = _emulator.Conversations.Single().ConversationId;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _emulator.WaitForWebhookAsync("post_call_transcription", id, timeout.Token);
+        _emulator.SetConversationReference(id, Reference);
+
+        var resolved = await RunAsync("conversations", "resolve", Reference, "--agent-id", "agent_1");
+        var get = await RunAsync("conversations", "get", id);
+        var json = await RunAsync("conversations", "resolve", Reference, "--agent-id", "agent_1", "--json");
+
+        Assert.That(resolved.ExitCode, Is.EqualTo(0), resolved.ToString());
+        Assert.That(resolved.Output, Is.EqualTo(get.Output));
+        Assert.That(resolved.Output, Does.StartWith($"Conversation {id}"));
+        Assert.That(JsonNode.Parse(json.Output)!["conversation_id"]!.ToString(), Is.EqualTo(id));
+        var request = _emulator.ReceivedRequests.First(r => r.Path == "/v1/convai/conversations/resolve");
+        Assert.That(request.QueryString, Is.EqualTo("?agent_id=agent_1&reference=" + Uri.EscapeDataString(Reference)));
+    }
+
+    [Test]
+    public async Task ConversationsResolve_UnknownReference_FailsWithExitOne()
+    {
+        var result = await RunAsync("conversations", "resolve", "https://acme.zendesk.com/agent/tickets/1", "--agent-id", "agent_1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Error, Does.StartWith("failed: "));
+        Assert.That(_emulator.ReceivedRequests.Last().Path, Is.EqualTo("/v1/convai/conversations/resolve"));
     }
 
     [Test]

@@ -400,7 +400,46 @@ public class ConversationsClientTests : MockedClientTests
             Assert.That(m.BatchCall.BatchCallRecipientId, Is.EqualTo("rcpt_1"));
             Assert.That(m.DeletionSettings!.DeleteAudio, Is.False);
             Assert.That(m.DeletionSettings.DeletionTimeUnixSecs, Is.Null);
-            Assert.That(m.Charging!.Value.GetProperty("tier").GetString(), Is.EqualTo("pro"));
+        });
+
+        // metadata.charging as elevenlabs-python 2.59 models it (types/conversation_charging_common_model.py and the types it names).
+        var charging = m.Charging!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(charging.DevDiscount, Is.False);
+            Assert.That(charging.IsBurst, Is.False);
+            Assert.That(charging.Tier, Is.EqualTo("pro"));
+            Assert.That(charging.LlmPrice, Is.EqualTo(0.0042));
+            Assert.That(charging.LlmCharge, Is.EqualTo(12));
+            Assert.That(charging.CallCharge, Is.EqualTo(284));
+            Assert.That(charging.PlatformCharge, Is.EqualTo(284));
+            Assert.That(charging.PlatformPrice, Is.EqualTo(0.1158));
+            Assert.That(charging.LlmPrice + charging.PlatformPrice, Is.EqualTo(m.CostFiat).Within(1e-9), "cost_fiat is the LLM price plus the platform price");
+            Assert.That(charging.FreeMinutesConsumed, Is.Zero);
+            Assert.That(charging.FreeLlmDollarsConsumed, Is.Zero);
+
+            var kept = charging.LlmUsage!.IrreversibleGeneration!.ModelUsage!["gpt-4o-mini"];
+            Assert.That((kept.Input!.Tokens, kept.Input.Price), Is.EqualTo((5120L, 0.000768)));
+            Assert.That(kept.InputCacheRead!.Tokens, Is.EqualTo(2048));
+            Assert.That(kept.InputCacheWrite!.Price, Is.Zero);
+            Assert.That(kept.OutputTotal!.Tokens, Is.EqualTo(410));
+            var started = charging.LlmUsage.InitiatedGeneration!.ModelUsage!["gpt-4o-mini"];
+            Assert.That((started.Input!.Tokens, started.InputCacheRead), Is.EqualTo((6000L, (LlmTokenUsage?)null)));
+
+            var categories = charging.PlatformUsage!.CategoryUsage!;
+            Assert.That(categories.Keys, Is.EquivalentTo(new[] { "voice", "silence", "hologram" }), "unknown categories are kept");
+            Assert.That((categories["voice"].Credits, categories["voice"].Price, categories["voice"].Quantity), Is.EqualTo((250L, 0.1, 1.58)));
+            Assert.That(categories.Values.Sum(c => c.Credits), Is.EqualTo(charging.PlatformCharge));
+            Assert.That(categories["hologram"].AdditionalProperties!["unit"].GetString(), Is.EqualTo("beam"));
+
+            Assert.That(charging.TtsUsage!.PrimaryTtsModel, Is.EqualTo("eleven_flash_v2_5"));
+            Assert.That(charging.TtsUsage.TotalAudioOutputSeconds, Is.EqualTo(41.5));
+            Assert.That(charging.TtsUsage.TotalCharacters, Is.EqualTo(612));
+            Assert.That(charging.TtsUsage.PerVoiceUsage!.Single(), Is.EqualTo(new TtsVoiceUsage { VoiceId = "voice_1", AudioOutputSeconds = 41.5 }));
+            Assert.That(charging.AsrUsage!.AsrModel, Is.EqualTo("scribe_realtime"));
+            Assert.That(charging.AsrUsage.TotalTranscriptionCalls, Is.EqualTo(9));
+            Assert.That(charging.AsrUsage.TotalAudioInputSeconds, Is.EqualTo(38.2));
+            Assert.That(charging.AdditionalProperties!["carbon_offset"].GetProperty("grams").GetDouble(), Is.EqualTo(1.2));
         });
 
         var a = c.Analysis!;
@@ -432,6 +471,162 @@ public class ConversationsClientTests : MockedClientTests
             Assert.That(data.DynamicVariables["vip"]!.GetValue<bool>(), Is.True);
             Assert.That(data.DynamicVariables["tags"]!.AsArray(), Has.Count.EqualTo(1));
         });
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    private const string MinimalConversation =
+        """{"agent_id":"agent_1","conversation_id":"conv_1","status":"done","transcript":[],"metadata":{"start_time_unix_secs":1,"call_duration_secs":1},"has_audio":false,"has_user_audio":false,"has_response_audio":false}""";
+
+    private static IEnumerable<TestCaseData> ChargingShapes()
+    {
+        yield return new TestCaseData("""{"start_time_unix_secs":1,"call_duration_secs":1}""", null, null).SetName("Charging_Absent_IsNull");
+        yield return new TestCaseData("""{"start_time_unix_secs":1,"call_duration_secs":1,"charging":null}""", null, null).SetName("Charging_Null_IsNull");
+        yield return new TestCaseData("""{"start_time_unix_secs":1,"call_duration_secs":1,"charging":{}}""", null, null).SetName("Charging_Empty_HasNoValues");
+        yield return new TestCaseData(
+            """{"start_time_unix_secs":1,"call_duration_secs":1,"charging":{"llm_charge":3,"call_charge":40,"tier":"free"}}""", null, null)
+            .SetName("Charging_OlderShapeWithoutPlatformFields_Parses");
+        yield return new TestCaseData(
+            """{"start_time_unix_secs":1,"call_duration_secs":1,"cost_fiat":0.07,"charging":{"platform_charge":"70","platform_price":"0.07","platform_usage":{"category_usage":{"voice":{"credits":70}}},"new_block":{"a":1}}}""",
+            70L, 0.07).SetName("Charging_PlatformFieldsAsStringsAndUnknownBlock_Parse");
+    }
+
+    [TestCaseSource(nameof(ChargingShapes))]
+    public async Task GetAsync_ChargingShape_ParsesTolerantly(string metadata, long? platformCharge, double? platformPrice)
+    {
+        var json = MinimalConversation.Replace("""{"start_time_unix_secs":1,"call_duration_secs":1}""", metadata, StringComparison.Ordinal);
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1"));
+        mocked.RespondJson(json);
+
+        var c = await Fixture.Client.Conversations.GetAsync("conv_1");
+
+        var hasCharging = metadata.Contains("\"charging\":{", StringComparison.Ordinal);
+        Assert.That(c.Metadata!.Charging is not null, Is.EqualTo(hasCharging));
+        Assert.That(c.Metadata.Charging?.PlatformCharge, Is.EqualTo(platformCharge));
+        Assert.That(c.Metadata.Charging?.PlatformPrice, Is.EqualTo(platformPrice));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void ConvAiJson_Charging_RoundTripsWithSnakeCaseNamesAndUnknownFields()
+    {
+        const string json = """{"tier":"pro","platform_charge":284,"platform_usage":{"category_usage":{"voice":{"credits":250,"price":0.1}}},"platform_price":0.1158,"future":[1]}""";
+        var typeInfo = ConvAiJson.Options.GetTypeInfo(typeof(ConversationCharging));
+
+        var charging = (ConversationCharging)JsonSerializer.Deserialize(json, typeInfo)!;
+        var written = JsonSerializer.Serialize(charging, typeInfo);
+
+        Assert.That(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(written), System.Text.Json.Nodes.JsonNode.Parse(json)), Is.True, written);
+    }
+
+    private static IEnumerable<TestCaseData> InitiationSources()
+    {
+        yield return new TestCaseData("salesforce_integration", ConversationInitiationSource.SalesforceIntegration);
+        yield return new TestCaseData("subagent_tool", ConversationInitiationSource.SubagentTool);
+        yield return new TestCaseData("twilio", ConversationInitiationSource.Twilio);
+        yield return new TestCaseData("carrier_pigeon", ConversationInitiationSource.FromString("carrier_pigeon"));
+    }
+
+    [TestCaseSource(nameof(InitiationSources))]
+    public async Task GetAsync_InitiationSource_ParsesInMetadataAndSourceInfo(string wire, ConversationInitiationSource expected)
+    {
+        var json = $$$"""
+            {"agent_id":"agent_1","conversation_id":"conv_1","status":"done","transcript":[],
+             "metadata":{"start_time_unix_secs":1,"call_duration_secs":1,"conversation_initiation_source":"{{{wire}}}"},
+             "conversation_initiation_client_data":{"source_info":{"source":"{{{wire}}}","version":null}},
+             "has_audio":false,"has_user_audio":false,"has_response_audio":false}
+            """;
+        Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/conv_1")).RespondJson(json);
+
+        var c = await Fixture.Client.Conversations.GetAsync("conv_1");
+
+        Assert.That(c.Metadata!.ConversationInitiationSource, Is.EqualTo(expected));
+        Assert.That(c.ConversationInitiationClientData!.SourceInfo!.Source, Is.EqualTo(expected));
+        Assert.That(c.Metadata.ConversationInitiationSource!.Value.Value, Is.EqualTo(wire));
+    }
+
+    [TestCaseSource(nameof(InitiationSources))]
+    public async Task ListAsync_InitiationSourceFilter_SendsWireValue(string wire, ConversationInitiationSource source)
+    {
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url(ListPath)).WithExactQueryString("conversation_initiation_source=" + wire);
+        mocked.RespondJson($$"""
+            {"conversations":[{"agent_id":"a","conversation_id":"c","start_time_unix_secs":1,"call_duration_secs":1,"message_count":1,"status":"done","call_successful":"success","conversation_initiation_source":"{{wire}}"}],"has_more":false}
+            """);
+
+        var page = await Fixture.Client.Conversations.ListAsync(new ConversationListOptions { ConversationInitiationSource = source });
+
+        Assert.That(page.Conversations.Single().ConversationInitiationSource, Is.EqualTo(source));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    private static IEnumerable<TestCaseData> ResolveCases()
+    {
+        // elevenlabs-python 2.59, conversational_ai/conversations/raw_client.py `resolve`: GET v1/convai/conversations/resolve
+        // with the query parameters agent_id and reference (both required), answering GetConversationResponseModel.
+        yield return new TestCaseData("agent_1", "https://acme.slack.com/archives/C0123/p1764000000000100", "agent_1")
+            .SetName("ResolveAsync_SlackMessageUrl_SendsAgentAndEscapedReference");
+        yield return new TestCaseData("seng_42", "https://acme.zendesk.com/agent/tickets/981?x=1&y=a b", "seng_42")
+            .SetName("ResolveAsync_ZendeskTicketUrlWithQuery_EscapesEveryReservedCharacter");
+        yield return new TestCaseData(null, "https://acme.zendesk.com/agent/tickets/981", ClientFixture.AgentId)
+            .SetName("ResolveAsync_NoAgent_UsesDefaultAgentId");
+        yield return new TestCaseData(" ", "ref-1", ClientFixture.AgentId)
+            .SetName("ResolveAsync_BlankAgent_UsesDefaultAgentId");
+    }
+
+    [TestCaseSource(nameof(ResolveCases))]
+    public async Task ResolveAsync_SendsAgentAndReference_ReturnsConversation(string? agentId, string reference, string expectedAgent)
+    {
+        using var fixture = new ClientFixture(ClientFixture.SetCallDefaults);
+        var captured = new CapturedRequest();
+        var mocked = fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/resolve"))
+            .WithExactQueryString(new Dictionary<string, string> { ["agent_id"] = expectedAgent, ["reference"] = reference })
+            .WithHeaders("xi-api-key", ClientFixture.ApiKey)
+            .Capturing(captured);
+        mocked.RespondResource("Conversations/get.json");
+
+        var c = await fixture.Client.Conversations.ResolveAsync(agentId, reference);
+
+        Assert.That(captured.Request!.RequestUri!.AbsolutePath, Is.EqualTo("/v1/convai/conversations/resolve"));
+        Assert.That(captured.Request.RequestUri.Query, Is.EqualTo($"?agent_id={Uri.EscapeDataString(expectedAgent)}&reference={Uri.EscapeDataString(reference)}"));
+        Assert.That(captured.Body, Is.Null);
+        Assert.That((c.ConversationId, c.Status, c.Metadata!.Charging!.PlatformCharge), Is.EqualTo(("conv_1", ConversationStatus.Done, (long?)284)));
+        Assert.That(fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void ResolveAsync_NoAgentAndNoDefault_ThrowsBeforeSending()
+    {
+        var any = Fixture.Mock.When("*");
+        any.RespondJson(MinimalConversation);
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Fixture.Client.Conversations.ResolveAsync(null, "https://acme.slack.com/archives/C1/p1"));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("agentId"));
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
+    }
+
+    [TestCase(null)]
+    [TestCase("")]
+    [TestCase(" ")]
+    public void ResolveAsync_EmptyReference_ThrowsBeforeSending(string? reference)
+    {
+        var any = Fixture.Mock.When("*");
+        any.RespondJson(MinimalConversation);
+
+        var ex = Assert.CatchAsync<ArgumentException>(() => Fixture.Client.Conversations.ResolveAsync("agent_1", reference!));
+
+        Assert.That(ex!.ParamName, Is.EqualTo("reference"));
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
+    }
+
+    [Test]
+    public void ResolveAsync_404_ThrowsApiExceptionAfterOneRequest()
+    {
+        var mocked = Fixture.Mock.Expect(HttpMethod.Get, ClientFixture.Url("/v1/convai/conversations/resolve"));
+        mocked.Respond(HttpStatusCode.NotFound, "application/json", """{"detail":{"status":"conversation_not_found","message":"Conversation not found"}}""");
+
+        var ex = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.Conversations.ResolveAsync("agent_1", "https://acme.slack.com/archives/C1/p1"));
+
+        Assert.That((ex!.StatusCode, ex.ErrorCode), Is.EqualTo((HttpStatusCode.NotFound, "conversation_not_found")));
         Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
     }
 

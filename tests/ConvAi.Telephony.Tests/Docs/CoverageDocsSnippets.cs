@@ -32,6 +32,14 @@ internal static class CoverageDocsSnippets
             TemplateLanguageCode = "en_US",
             TemplateParams = [WhatsAppTemplateComponent.Body("Ana", "Tuesday 10:00")],
         });
+
+        // Only the properties you set are sent; the others keep their values.
+        await client.WhatsApp.UpdateAccountAsync(account.PhoneNumberId, new UpdateWhatsAppAccountRequest
+        {
+            AssignedAgentId = "agent_...",
+            EnableTypingIndicator = true,
+        });
+        await client.WhatsApp.DeleteAccountAsync(account.PhoneNumberId);
     }
 
     public static async Task WorkspaceWebhooks0(IConvAiTelephonyClient client)

@@ -153,6 +153,27 @@ internal static class DocsSnippets
         await Task.CompletedTask;
     }
 
+    public static async Task Conversations1(IConvAiTelephonyClient client)
+    {
+        // docs/conversations.md: "Find a conversation by a reference"
+        Conversation thread = await client.Conversations.ResolveAsync(
+            agentId: "agent_...",   // null uses ConvAi:DefaultAgentId
+            reference: "https://acme.slack.com/archives/C0123/p1764000000000100");
+    }
+
+    public static void Conversations2(Conversation conversation)
+    {
+        // docs/conversations.md: "What a conversation cost"
+        if (conversation.Metadata?.Charging is { } charging)
+        {
+            Console.WriteLine($"{charging.LlmCharge} + {charging.PlatformCharge} credits, ${charging.LlmPrice} + ${charging.PlatformPrice}");
+            foreach ((string category, PlatformCategoryUsage usage) in charging.PlatformUsage?.CategoryUsage ?? new Dictionary<string, PlatformCategoryUsage>())
+            {
+                Console.WriteLine($"  {category}: {usage.Credits} credits, ${usage.Price}");
+            }
+        }
+    }
+
     public static async Task BatchCalls0(IConvAiTelephonyClient client, IServiceCollection services, IConfiguration configuration, string twilioAccountSid, string twilioAuthToken, CancellationToken cancellationToken)
     {
         BatchCall batch = await client.BatchCalls.SubmitAsync(new SubmitBatchCallRequest

@@ -49,6 +49,12 @@ public class EndpointTableTests
         yield return Case("POST", "/v1/workspace/webhooks", """{"webhook_id":"wh"}""", nameof(RequestKind.ResourceCreation), c => c.WorkspaceWebhooks.CreateAsync(new CreateWorkspaceWebhookRequest { Name = "n", WebhookUrl = "https://a.example.com" }));
         yield return Case("PATCH", "/v1/workspace/webhooks/wh", """{"status":"ok"}""", null, c => c.WorkspaceWebhooks.UpdateAsync("wh", new UpdateWorkspaceWebhookRequest { Name = "n" }));
         yield return Case("DELETE", "/v1/workspace/webhooks/wh", """{"status":"ok"}""", null, c => c.WorkspaceWebhooks.DeleteAsync("wh"));
+
+        // Issue 28 (elevenlabs-python 2.59).
+        const string Conversation = """{"agent_id":"a","conversation_id":"c1","status":"done"}""";
+        yield return Case("GET", "/v1/convai/conversations/resolve?agent_id=a&reference=r", Conversation, null, c => c.Conversations.ResolveAsync("a", "r"));
+        yield return Case("PATCH", "/v1/convai/whatsapp-accounts/w", """{"status":"ok"}""", null, c => c.WhatsApp.UpdateAccountAsync("w", new UpdateWhatsAppAccountRequest { EnableMessaging = true }));
+        yield return Case("DELETE", "/v1/convai/whatsapp-accounts/w", "{}", null, c => c.WhatsApp.DeleteAccountAsync("w"));
     }
 
     /// <param name="kind">The name of the <see cref="RequestKind"/> the sub-client declares (every POST), or null where the method alone decides.</param>

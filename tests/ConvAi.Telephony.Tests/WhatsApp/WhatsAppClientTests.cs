@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using ConvAi.Telephony.Tests.TestSupport;
 using RichardSzalay.MockHttp;
@@ -10,7 +11,9 @@ namespace ConvAi.Telephony.Tests.WhatsApp;
 /// src/serialization/types/WhatsAppTemplateButtonComponentParams.ts) and elevenlabs-python 2.59.0
 /// (src/elevenlabs/conversational_ai/whatsapp/raw_client.py, src/elevenlabs/conversational_ai/whatsapp_accounts/raw_client.py,
 /// src/elevenlabs/types/get_whats_app_account_response.py). They differ only in the account's
-/// <c>enable_typing_indicator</c>, which the newer Python SDK has.
+/// <c>enable_typing_indicator</c>, which the newer Python SDK has. The account update (<c>PATCH</c>) and removal (<c>DELETE</c>)
+/// exist only in elevenlabs-python 2.59 (whatsapp_accounts/raw_client.py <c>update</c> and <c>delete</c>; the update omits
+/// unset fields, and both answer untyped JSON or an empty body).
 /// </summary>
 public class WhatsAppClientTests : MockedClientTests
 {
@@ -156,6 +159,121 @@ public class WhatsAppClientTests : MockedClientTests
 
         Assert.That((account.BusinessAccountId, account.PhoneNumber), Is.EqualTo(("ba_1", "+15550001111")));
         Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    private static IEnumerable<TestCaseData> UpdateCases()
+    {
+        yield return new TestCaseData(new UpdateWhatsAppAccountRequest { AssignedAgentId = "agent_9" }, """{"assigned_agent_id":"agent_9"}""")
+            .SetName("UpdateAccountAsync_AgentOnly_SendsOnlyTheAgent");
+        yield return new TestCaseData(new UpdateWhatsAppAccountRequest { EnableMessaging = false }, """{"enable_messaging":false}""")
+            .SetName("UpdateAccountAsync_MessagingOff_SendsFalseNotOmitted");
+        yield return new TestCaseData(new UpdateWhatsAppAccountRequest { EnableAudioMessageResponse = true }, """{"enable_audio_message_response":true}""")
+            .SetName("UpdateAccountAsync_AudioResponseOnly_SendsOnlyThatFlag");
+        yield return new TestCaseData(new UpdateWhatsAppAccountRequest { EnableTypingIndicator = true }, """{"enable_typing_indicator":true}""")
+            .SetName("UpdateAccountAsync_TypingIndicatorOnly_SendsOnlyThatFlag");
+        yield return new TestCaseData(
+            new UpdateWhatsAppAccountRequest { AssignedAgentId = "agent_9", EnableMessaging = true, EnableAudioMessageResponse = false, EnableTypingIndicator = false },
+            """{"assigned_agent_id":"agent_9","enable_messaging":true,"enable_audio_message_response":false,"enable_typing_indicator":false}""")
+            .SetName("UpdateAccountAsync_EveryField_SendsAllFour");
+        yield return new TestCaseData(new UpdateWhatsAppAccountRequest(), "{}")
+            .SetName("UpdateAccountAsync_NothingSet_SendsEmptyObject");
+    }
+
+    [TestCaseSource(nameof(UpdateCases))]
+    public async Task UpdateAccountAsync_Request_PatchesExactBody(UpdateWhatsAppAccountRequest request, string expectedBody)
+    {
+        var captured = new CapturedRequest();
+        var mocked = Fixture.Mock.Expect(HttpMethod.Patch, ClientFixture.Url("/v1/convai/whatsapp-accounts/wa_phone_1"))
+            .WithExactQueryString("")
+            .WithHeaders("xi-api-key", ClientFixture.ApiKey)
+            .Capturing(captured);
+        mocked.RespondJson("""{"status":"ok"}""");
+
+        await Fixture.Client.WhatsApp.UpdateAccountAsync("wa_phone_1", request);
+
+        captured.AssertJsonBody(expectedBody);
+        Assert.That(captured.Request!.Content!.Headers.ContentType!.MediaType, Is.EqualTo("application/json"));
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    private static IEnumerable<TestCaseData> UntypedAnswers()
+    {
+        yield return new TestCaseData(HttpStatusCode.OK, "application/json", """{"status":"ok"}""").SetName("{0} object");
+        yield return new TestCaseData(HttpStatusCode.OK, "application/json", "null").SetName("{0} null");
+        yield return new TestCaseData(HttpStatusCode.OK, "text/plain", "").SetName("{0} empty body");
+        yield return new TestCaseData(HttpStatusCode.NoContent, null, null).SetName("{0} no content");
+    }
+
+    [TestCaseSource(nameof(UntypedAnswers))]
+    public async Task UpdateAndDeleteAccount_AnyAnswer_Completes(HttpStatusCode status, string? mediaType, string? body)
+    {
+        var patch = Fixture.Mock.Expect(HttpMethod.Patch, ClientFixture.Url("/v1/convai/whatsapp-accounts/wa_phone_1"));
+        var delete = Fixture.Mock.Expect(HttpMethod.Delete, ClientFixture.Url("/v1/convai/whatsapp-accounts/wa_phone_1"));
+        foreach (var mocked in new[] { patch, delete })
+        {
+            if (body is null)
+            {
+                mocked.Respond(status);
+            }
+            else
+            {
+                mocked.Respond(status, mediaType!, body);
+            }
+        }
+
+        await Fixture.Client.WhatsApp.UpdateAccountAsync("wa_phone_1", new UpdateWhatsAppAccountRequest { EnableMessaging = true });
+        await Fixture.Client.WhatsApp.DeleteAccountAsync("wa_phone_1");
+
+        Assert.That(Fixture.Mock.GetMatchCount(patch), Is.EqualTo(1));
+        Assert.That(Fixture.Mock.GetMatchCount(delete), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task DeleteAccountAsync_DeletesByPhoneNumberIdWithoutBody()
+    {
+        var captured = new CapturedRequest();
+        var mocked = Fixture.Mock.Expect(HttpMethod.Delete, ClientFixture.Url("/v1/convai/whatsapp-accounts/wa%20phone%2F1"))
+            .WithHeaders("xi-api-key", ClientFixture.ApiKey)
+            .Capturing(captured);
+        mocked.RespondJson("{}");
+
+        await Fixture.Client.WhatsApp.DeleteAccountAsync("wa phone/1");
+
+        Assert.That(captured.Request!.RequestUri!.AbsolutePath, Is.EqualTo("/v1/convai/whatsapp-accounts/wa%20phone%2F1"));
+        Assert.That(captured.Body, Is.Null);
+        Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));
+    }
+
+    [TestCase(HttpStatusCode.NotFound, "whatsapp_account_not_found")]
+    [TestCase(HttpStatusCode.Forbidden, "forbidden")]
+    public void UpdateAndDeleteAccount_Refused_ThrowApiException(HttpStatusCode status, string code)
+    {
+        var any = Fixture.Mock.When("*").Respond(status, "application/json", $$$"""{"detail":{"status":"{{{code}}}","message":"no"}}""");
+
+        var update = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.WhatsApp.UpdateAccountAsync("wa_x", new UpdateWhatsAppAccountRequest { EnableMessaging = true }));
+        var delete = Assert.ThrowsAsync<ConvAiApiException>(() => Fixture.Client.WhatsApp.DeleteAccountAsync("wa_x"));
+
+        Assert.That((update!.StatusCode, update.ErrorCode), Is.EqualTo((status, code)));
+        Assert.That((delete!.StatusCode, delete.ErrorCode), Is.EqualTo((status, code)));
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.EqualTo(2), "no retry of a 4xx");
+    }
+
+    [TestCase("")]
+    [TestCase(" ")]
+    public void AccountMethods_EmptyPhoneNumberId_ThrowBeforeSending(string id)
+    {
+        var any = Fixture.Mock.When("*");
+        any.RespondJson("{}");
+        var client = Fixture.Client.WhatsApp;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Assert.ThrowsAsync<ArgumentException>(() => client.GetAccountAsync(id))!.ParamName, Is.EqualTo("phoneNumberId"));
+            Assert.That(Assert.ThrowsAsync<ArgumentException>(() => client.UpdateAccountAsync(id, new UpdateWhatsAppAccountRequest()))!.ParamName, Is.EqualTo("phoneNumberId"));
+            Assert.That(Assert.ThrowsAsync<ArgumentException>(() => client.DeleteAccountAsync(id))!.ParamName, Is.EqualTo("phoneNumberId"));
+            Assert.That(Assert.ThrowsAsync<ArgumentNullException>(() => client.UpdateAccountAsync("wa_1", null!))!.ParamName, Is.EqualTo("request"));
+        });
+        Assert.That(Fixture.Mock.GetMatchCount(any), Is.Zero);
     }
 
     private static StartWhatsAppCallRequest Call() => new()

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace ConvAi.Telephony.Testing;
 
-/// <summary>The conversation endpoints (§6): list with filters and cursor paging, get, delete, audio, feedback.</summary>
+/// <summary>The conversation endpoints (§6): list with filters and cursor paging, resolve by reference, get, delete, audio, feedback.</summary>
 internal sealed class ConversationEndpoints(EmulatorState state)
 {
     private const string Collection = "/v1/convai/conversations";
@@ -16,6 +16,9 @@ internal sealed class ConversationEndpoints(EmulatorState state)
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(Collection, ListAsync);
+
+        // A literal segment outranks the {conversation_id} parameter in ASP.NET Core routing, so "resolve" is never read as an id.
+        app.MapGet(Collection + "/resolve", ResolveAsync);
         app.MapGet(Item, GetAsync);
         app.MapDelete(Item, DeleteAsync);
         app.MapGet(Item + "/audio", GetAudioAsync);
@@ -118,6 +121,34 @@ internal sealed class ConversationEndpoints(EmulatorState state)
             if (state.FindConversation(id) is not { } conversation)
             {
                 return ApiResults.NotFoundAsync(context, "conversation", id);
+            }
+
+            json = conversation.ToJson(state.Now);
+        }
+
+        return ApiResults.JsonAsync(context, json);
+    }
+
+    /// <summary>
+    /// <c>GET /v1/convai/conversations/resolve?agent_id=&amp;reference=</c> (elevenlabs-python 2.59): the conversation of that agent
+    /// whose reference was set with <see cref="ConvAiEmulator.SetConversationReference"/>, or 404. Both parameters are required (422).
+    /// </summary>
+    private Task ResolveAsync(HttpContext context)
+    {
+        var validator = new RequestValidator();
+        var agentId = validator.RequiredQueryString(context, "agent_id");
+        var reference = validator.RequiredQueryString(context, "reference");
+        if (validator.HasErrors)
+        {
+            return ApiResults.ValidationErrorAsync(context, validator.Errors);
+        }
+
+        JsonObject json;
+        lock (state.Gate)
+        {
+            if (state.Conversations.Find(c => c.AgentId == agentId && c.Reference == reference) is not { } conversation)
+            {
+                return ApiResults.NotFoundAsync(context, "conversation", reference!);
             }
 
             json = conversation.ToJson(state.Now);

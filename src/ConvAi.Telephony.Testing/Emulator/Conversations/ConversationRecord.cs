@@ -47,6 +47,9 @@ internal sealed class ConversationRecord
 
     public string? Feedback { get; set; }
 
+    /// <summary>Gets or sets the external reference (a Slack message or Zendesk ticket URL) the resolve endpoint finds the conversation by.</summary>
+    public string? Reference { get; set; }
+
     public string? UserId => ClientData?["user_id"] is JsonValue v && v.TryGetValue(out string? id) ? id : null;
 
     public bool IsTwilio => CallType == "twilio";
@@ -356,13 +359,15 @@ internal sealed class ConversationRecord
         }
 
         var duration = DurationAt(status);
+        var charging = Charging(duration);
         return new JsonObject
         {
             ["start_time_unix_secs"] = StartUnixSecs,
             ["accepted_time_unix_secs"] = FailsToConnect ? null : StartUnixSecs,
             ["call_duration_secs"] = duration,
-            ["cost"] = duration * 10,
-            ["cost_fiat"] = null,
+            ["cost"] = charging.Credits,
+            ["cost_fiat"] = charging.Price,
+            ["charging"] = charging.Json,
             ["termination_reason"] = TerminationReason(status),
             ["error"] = status == ConversationStatuses.Failed
                 ? new JsonObject { ["code"] = SipStatusCode, ["reason"] = FailureReason }
@@ -383,5 +388,73 @@ internal sealed class ConversationRecord
             ["conversation_initiation_source"] = IsTwilio ? "twilio" : "sip_trunk",
             ["text_only"] = false,
         };
+    }
+
+    /// <summary>
+    /// The <c>metadata.charging</c> block in the shape of elevenlabs-python 2.59 (<c>ConversationChargingCommonModel</c>), consistent
+    /// with <c>cost</c> and <c>cost_fiat</c>: 10 credits a second, 1 for the LLM and 9 for the platform (all <c>voice</c>), at
+    /// $0.0001 and $0.0015 a second. A call that never connected is charged nothing.
+    /// </summary>
+    private static (long Credits, double Price, JsonObject Json) Charging(int durationSecs)
+    {
+        long llmCredits = durationSecs;
+        long platformCredits = durationSecs * 9L;
+        var llmPrice = Math.Round(durationSecs * 0.0001, 6);
+        var platformPrice = Math.Round(durationSecs * 0.0015, 6);
+        var inputTokens = durationSecs * 40L;
+        var outputTokens = durationSecs * 5L;
+        JsonObject Tokens(long tokens, double price) => new() { ["tokens"] = tokens, ["price"] = price };
+        JsonObject ModelUsage() => new()
+        {
+            ["model_usage"] = new JsonObject
+            {
+                ["gemini-2.0-flash"] = new JsonObject
+                {
+                    ["input"] = Tokens(inputTokens, Math.Round(llmPrice * 0.6, 6)),
+                    ["input_cache_read"] = Tokens(0, 0),
+                    ["input_cache_write"] = Tokens(0, 0),
+                    ["output_total"] = Tokens(outputTokens, Math.Round(llmPrice * 0.4, 6)),
+                },
+            },
+        };
+        var json = new JsonObject
+        {
+            ["dev_discount"] = false,
+            ["is_burst"] = false,
+            ["tier"] = "emulated",
+            ["llm_usage"] = new JsonObject
+            {
+                ["irreversible_generation"] = ModelUsage(),
+                ["initiated_generation"] = ModelUsage(),
+            },
+            ["llm_price"] = llmPrice,
+            ["llm_charge"] = llmCredits,
+            ["call_charge"] = platformCredits,
+            ["platform_charge"] = platformCredits,
+            ["platform_usage"] = new JsonObject
+            {
+                ["category_usage"] = new JsonObject
+                {
+                    ["voice"] = new JsonObject { ["credits"] = platformCredits, ["price"] = platformPrice, ["quantity"] = durationSecs },
+                },
+            },
+            ["platform_price"] = platformPrice,
+            ["free_minutes_consumed"] = 0.0,
+            ["free_llm_dollars_consumed"] = 0.0,
+            ["tts_usage"] = new JsonObject
+            {
+                ["primary_tts_model"] = "eleven_flash_v2_5",
+                ["total_audio_output_seconds"] = durationSecs / 2.0,
+                ["total_characters"] = durationSecs * 8,
+                ["per_voice_usage"] = new JsonArray(),
+            },
+            ["asr_usage"] = new JsonObject
+            {
+                ["asr_model"] = "scribe_realtime",
+                ["total_transcription_calls"] = durationSecs == 0 ? 0 : 3,
+                ["total_audio_input_seconds"] = durationSecs / 2.0,
+            },
+        };
+        return (llmCredits + platformCredits, Math.Round(llmPrice + platformPrice, 6), json);
     }
 }

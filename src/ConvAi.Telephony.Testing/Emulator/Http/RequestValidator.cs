@@ -214,6 +214,18 @@ internal sealed partial class RequestValidator
     public string? QueryString(HttpContext context, string name) =>
         context.Request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
 
+    /// <summary>Reads a query parameter the API requires, recording <c>Field required</c> when it is absent.</summary>
+    public string? RequiredQueryString(HttpContext context, string name)
+    {
+        var value = QueryString(context, name);
+        if (value is null)
+        {
+            Add(Loc("query", name), "Field required", "missing");
+        }
+
+        return value;
+    }
+
     public long? QueryInteger(HttpContext context, string name, long min, long max)
     {
         var text = QueryString(context, name);

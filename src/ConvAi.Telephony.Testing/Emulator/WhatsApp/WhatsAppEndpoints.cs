@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace ConvAi.Telephony.Testing;
 
-/// <summary>The WhatsApp endpoints: outbound call, outbound template message, and the connected accounts.</summary>
+/// <summary>The WhatsApp endpoints: outbound call, outbound template message, and the connected accounts (list, get, update, delete).</summary>
 internal sealed class WhatsAppEndpoints(EmulatorState state)
 {
     public void Map(IEndpointRouteBuilder app)
@@ -14,6 +14,8 @@ internal sealed class WhatsAppEndpoints(EmulatorState state)
         app.MapPost("/v1/convai/whatsapp/outbound-message", context => StartAsync(context, isCall: false));
         app.MapGet("/v1/convai/whatsapp-accounts", ListAccountsAsync);
         app.MapGet("/v1/convai/whatsapp-accounts/{phone_number_id}", GetAccountAsync);
+        app.MapMethods("/v1/convai/whatsapp-accounts/{phone_number_id}", [HttpMethods.Patch], UpdateAccountAsync);
+        app.MapDelete("/v1/convai/whatsapp-accounts/{phone_number_id}", DeleteAccountAsync);
     }
 
     /// <summary>A call and a message both open a conversation with the agent; they differ in their required fields and answer.</summary>
@@ -68,9 +70,12 @@ internal sealed class WhatsAppEndpoints(EmulatorState state)
     {
         var agentId = new RequestValidator().QueryString(context, "agent_id");
         var items = new JsonArray();
-        foreach (var account in state.Options.WhatsAppAccounts.Where(a => agentId is null || a.AssignedAgentId == agentId))
+        lock (state.Gate)
         {
-            items.Add((JsonNode)ToJson(account));
+            foreach (var account in state.WhatsAppAccounts.Where(a => agentId is null || a.AssignedAgentId == agentId))
+            {
+                items.Add((JsonNode)ToJson(account));
+            }
         }
 
         return ApiResults.JsonAsync(context, new JsonObject { ["items"] = items });
@@ -79,9 +84,77 @@ internal sealed class WhatsAppEndpoints(EmulatorState state)
     private Task GetAccountAsync(HttpContext context)
     {
         var id = RouteValue.Get(context, "phone_number_id");
-        return state.FindWhatsAppAccount(id) is { } account
-            ? ApiResults.JsonAsync(context, ToJson(account))
-            : ApiResults.NotFoundAsync(context, "whatsapp_account", id);
+        JsonObject json;
+        lock (state.Gate)
+        {
+            if (state.FindWhatsAppAccount(id) is not { } account)
+            {
+                return ApiResults.NotFoundAsync(context, "whatsapp_account", id);
+            }
+
+            json = ToJson(account);
+        }
+
+        return ApiResults.JsonAsync(context, json);
+    }
+
+    /// <summary>
+    /// The PATCH of elevenlabs-python 2.59: every field is optional, and an absent (or null) field keeps its value. The answer is
+    /// untyped in the spec; the emulator answers <c>{}</c>, like its other updates and deletes.
+    /// </summary>
+    private Task UpdateAccountAsync(HttpContext context)
+    {
+        var id = RouteValue.Get(context, "phone_number_id");
+        var validator = new RequestValidator();
+        if (validator.Body(context) is not { } body)
+        {
+            return ApiResults.ValidationErrorAsync(context, validator.Errors);
+        }
+
+        var root = RequestValidator.Loc("body");
+        var agentId = validator.OptionalString(body, "assigned_agent_id", root);
+        var messaging = validator.OptionalBoolean(body, "enable_messaging", root);
+        var audioResponse = validator.OptionalBoolean(body, "enable_audio_message_response", root);
+        var typingIndicator = validator.OptionalBoolean(body, "enable_typing_indicator", root);
+        if (validator.HasErrors)
+        {
+            return ApiResults.ValidationErrorAsync(context, validator.Errors);
+        }
+
+        lock (state.Gate)
+        {
+            var index = state.WhatsAppAccounts.FindIndex(a => a.PhoneNumberId == id);
+            if (index < 0)
+            {
+                return ApiResults.NotFoundAsync(context, "whatsapp_account", id);
+            }
+
+            var account = state.WhatsAppAccounts[index];
+            state.WhatsAppAccounts[index] = account with
+            {
+                AssignedAgentId = agentId ?? account.AssignedAgentId,
+                EnableMessaging = messaging ?? account.EnableMessaging,
+                EnableAudioMessageResponse = audioResponse ?? account.EnableAudioMessageResponse,
+                EnableTypingIndicator = typingIndicator ?? account.EnableTypingIndicator,
+            };
+        }
+
+        return ApiResults.EmptyObjectAsync(context);
+    }
+
+    /// <summary>Removes the account: later calls and messages from its number answer 404, as for a number never connected.</summary>
+    private Task DeleteAccountAsync(HttpContext context)
+    {
+        var id = RouteValue.Get(context, "phone_number_id");
+        lock (state.Gate)
+        {
+            if (state.WhatsAppAccounts.RemoveAll(a => a.PhoneNumberId == id) == 0)
+            {
+                return ApiResults.NotFoundAsync(context, "whatsapp_account", id);
+            }
+        }
+
+        return ApiResults.EmptyObjectAsync(context);
     }
 
     private JsonObject ToJson(EmulatedWhatsAppAccount account) => new()
@@ -93,8 +166,9 @@ internal sealed class WhatsAppEndpoints(EmulatorState state)
         ["phone_number"] = account.PhoneNumber,
         ["assigned_agent_id"] = account.AssignedAgentId,
         ["assigned_agent_name"] = account.AssignedAgentId is null ? null : state.Options.AgentName,
-        ["enable_messaging"] = true,
-        ["enable_audio_message_response"] = false,
+        ["enable_messaging"] = account.EnableMessaging,
+        ["enable_audio_message_response"] = account.EnableAudioMessageResponse,
+        ["enable_typing_indicator"] = account.EnableTypingIndicator,
         ["is_token_expired"] = false,
     };
 }
