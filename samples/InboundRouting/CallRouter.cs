@@ -8,12 +8,12 @@ namespace InboundRouting;
 /// <summary>
 /// Decides, while the phone rings, what happens to each inbound Twilio call: blocked callers are rejected, calls
 /// outside the opening hours go to a person, VIP callers get their own agent, other calls get the agent of the number
-/// they dialled, with the caller's details as dynamic variables. <c>MapTwilioInboundCalls</c> has already verified the
+/// they dialled, with the caller's details as dynamic variables. <c>MapConvAiTwilioInboundCalls</c> has already verified the
 /// Twilio signature; it registers the call with ElevenLabs and answers Twilio with the TwiML.
 /// </summary>
-internal sealed class CallRouter(IOptionsMonitor<RoutingOptions> options, TimeProvider timeProvider, ILogger<CallRouter> logger) : ITwilioCallRouter
+internal sealed class CallRouter(IOptionsMonitor<RoutingOptions> options, TimeProvider timeProvider, ILogger<CallRouter> logger) : ConvAiTwilioCallRouter
 {
-    public ValueTask<TwilioCallRoute> RouteAsync(TwilioInboundCall call, CancellationToken cancellationToken = default)
+    public override ValueTask<TwilioCallRoute> RouteAsync(TwilioInboundCall call, CancellationToken cancellationToken = default)
     {
         var rules = options.CurrentValue;
         var caller = PhoneNumberFormat.TryNormalizeE164(call.From, out var e164) ? e164 : call.From; // "anonymous" stays as is

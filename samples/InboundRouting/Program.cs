@@ -1,4 +1,4 @@
-// InboundRouting: Twilio inbound calls routed by your own server before an agent answers (MapTwilioInboundCalls):
+// InboundRouting: Twilio inbound calls routed by your own server before an agent answers (MapConvAiTwilioInboundCalls):
 // blocked callers rejected, a person dialled after hours, VIP callers and each called number sent to their agent.
 // Without ELEVENLABS_API_KEY, register-call is served by the in-process emulator. See README.md.
 using ConvAi.Telephony;
@@ -20,7 +20,7 @@ if (emulator is not null)
 }
 
 // The Twilio endpoint: ConvAi:Twilio keys, with ELEVENLABS_AGENT_ID as the agent when none is set there.
-builder.Services.AddTwilioInboundCalls()
+builder.Services.AddConvAiTwilioInboundCalls()
     .Configure(o => o.AgentId = string.IsNullOrWhiteSpace(o.AgentId) ? configuration["ELEVENLABS_AGENT_ID"] ?? (useEmulator ? "agent_emulated" : null) : o.AgentId)
     .AddRouter<CallRouter>();
 
@@ -38,6 +38,6 @@ app.Logger.LogInformation(useEmulator
     ? "No ELEVENLABS_API_KEY: register-call is served by the in-process emulator (no account, no real call)."
     : "Registering calls with the ElevenLabs API.");
 
-app.MapTwilioInboundCalls("/twilio/inbound");
+app.MapConvAiTwilioInboundCalls("/twilio/inbound");
 
 await app.RunAsync();

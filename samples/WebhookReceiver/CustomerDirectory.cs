@@ -30,9 +30,9 @@ internal sealed record InitiationRecord(string? CallSid, string? AgentId, bool K
 internal sealed class CustomerInitiationHandler(
     IOptionsMonitor<CustomerDirectoryOptions> directory,
     InitiationLog initiations,
-    TimeProvider timeProvider) : IConversationInitiationHandler
+    TimeProvider timeProvider) : ConvAiConversationInitiationHandler
 {
-    public ValueTask<ConversationInitiationResponse> HandleAsync(ConversationInitiationRequest request, CancellationToken cancellationToken = default)
+    public override ValueTask<ConversationInitiationResponse> HandleAsync(ConversationInitiationRequest request, CancellationToken cancellationToken = default)
     {
         Customer? customer = null;
         string? callerE164 = null;

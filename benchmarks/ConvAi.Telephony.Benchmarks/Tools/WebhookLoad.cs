@@ -492,7 +492,7 @@ internal static class VerifyFloorEndpoint
             }
 
             var header = context.Request.Headers[ConvAiWebhookSignature.HeaderName].ToString();
-            if (Verifier.Verify(buffer.AsSpan(0, read), header) != WebhookSignatureResult.Valid)
+            if (Verifier.Verify(buffer.AsSpan(0, read), header) != ConvAiWebhookSignatureResult.Valid)
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 return;

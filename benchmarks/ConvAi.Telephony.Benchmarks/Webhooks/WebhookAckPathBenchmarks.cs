@@ -35,7 +35,7 @@ public class WebhookAckPathBenchmarks
     [Benchmark(Description = "Queued ack path: Verify + envelope read + delivery key")]
     public string? VerifyAndEnvelope()
     {
-        if (_verifier.Verify(_body, _header) != WebhookSignatureResult.Valid
+        if (_verifier.Verify(_body, _header) != ConvAiWebhookSignatureResult.Valid
             || !ConvAiWebhookEventParser.TryReadEnvelope(_body, out var envelope, out _, stopEarly: true))
         {
             return null;
@@ -46,5 +46,5 @@ public class WebhookAckPathBenchmarks
 
     [Benchmark(Description = "Inline path: Verify + full parse")]
     public ConvAiWebhookEvent? VerifyAndParse() =>
-        _verifier.Verify(_body, _header) == WebhookSignatureResult.Valid ? ConvAiWebhookEvent.Parse(_body) : null;
+        _verifier.Verify(_body, _header) == ConvAiWebhookSignatureResult.Valid ? ConvAiWebhookEvent.Parse(_body) : null;
 }

@@ -55,7 +55,7 @@ public class WebhookParseBenchmarks
     [Benchmark(Description = "ConvAiWebhookSignature.Verify + ConvAiWebhookEvent.Parse")]
     public PostCallTranscriptionEvent Library()
     {
-        if (_verifier.Verify(_body, _header) != WebhookSignatureResult.Valid)
+        if (_verifier.Verify(_body, _header) != ConvAiWebhookSignatureResult.Valid)
         {
             throw new InvalidOperationException("The signature did not verify.");
         }

@@ -43,7 +43,7 @@ public class WebhookParseBreakdownBenchmarks
     }
 
     [Benchmark(Description = "step: Verify")]
-    public WebhookSignatureResult VerifyOnly() => _verifier.Verify(_body, _header);
+    public ConvAiWebhookSignatureResult VerifyOnly() => _verifier.Verify(_body, _header);
 
     [Benchmark(Description = "step: one Utf8JsonReader pass over the body")]
     public int ReaderPass()

@@ -33,7 +33,7 @@ public class WebhookVerifyBenchmarks
     public int BareHmac() => HMACSHA256.HashData(Key, _body, _digest);
 
     [Benchmark(Description = "ConvAiWebhookSignature.Verify")]
-    public WebhookSignatureResult Verify() => _verifier.Verify(_body, _header);
+    public ConvAiWebhookSignatureResult Verify() => _verifier.Verify(_body, _header);
 
     [Benchmark(Description = "naive port of the documented algorithm")]
     public bool NaivePort() => NaiveVerify(_body, _header);

@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 namespace ConvAi.Telephony.AspNetCore;
 
 /// <summary>Settings of the post-call webhook health check (<c>AddConvAiWebhookHealthCheck</c>).</summary>

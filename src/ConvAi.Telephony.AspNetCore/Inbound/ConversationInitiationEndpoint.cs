@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ConvAi.Telephony;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

@@ -13,28 +13,28 @@ public static class InboundEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps a POST endpoint for ElevenLabs' conversation-initiation webhook that answers with the
-    /// <see cref="IConversationInitiationHandler"/> registered in DI (resolved per request).
+    /// <see cref="ConvAiConversationInitiationHandler"/> registered in DI (resolved per request).
     /// Requires <c>services.AddConvAiConversationInitiation(...)</c>.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, for example <c>/webhooks/elevenlabs/initiation</c>.</param>
     /// <returns>A builder to add conventions (authorization, rate limiting) to the endpoint.</returns>
     /// <exception cref="InvalidOperationException">
-    /// <c>AddConvAiConversationInitiation</c> was not called, or no <see cref="IConversationInitiationHandler"/> is registered.
+    /// <c>AddConvAiConversationInitiation</c> was not called, or no <see cref="ConvAiConversationInitiationHandler"/> is registered.
     /// </exception>
     public static IEndpointConventionBuilder MapConvAiConversationInitiation(this IEndpointRouteBuilder endpoints, string pattern)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(IConversationInitiationHandler)) == false)
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(ConvAiConversationInitiationHandler)) == false)
         {
             throw new InvalidOperationException(
-                "No IConversationInitiationHandler is registered. Use services.AddConvAiConversationInitiation(...).AddHandler<THandler>() "
+                "No ConvAiConversationInitiationHandler is registered. Use services.AddConvAiConversationInitiation(...).AddHandler<THandler>() "
                 + "or pass the handler to MapConvAiConversationInitiation.");
         }
 
         // The handler is scoped by contract (it may use the request's services), so it comes from the request's scope.
         return MapConversationInitiation(endpoints, pattern, static (context, request, cancellationToken) =>
-            context.RequestServices.GetRequiredService<IConversationInitiationHandler>().HandleAsync(request, cancellationToken));
+            context.RequestServices.GetRequiredService<ConvAiConversationInitiationHandler>().HandleAsync(request, cancellationToken));
     }
 
     /// <summary>
@@ -57,40 +57,40 @@ public static class InboundEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Maps a POST endpoint for Twilio's voice webhook ("A call comes in"). It verifies
-    /// <c>X-Twilio-Signature</c> (403 otherwise), routes the call with the <see cref="ITwilioCallRouter"/>
+    /// <c>X-Twilio-Signature</c> (403 otherwise), routes the call with the <see cref="ConvAiTwilioCallRouter"/>
     /// registered in DI (or to <see cref="TwilioInboundOptions.AgentId"/> when none is), registers it with
     /// ElevenLabs and answers the TwiML (<c>text/xml</c>). When routing or register-call fails, the caller
-    /// hears the fallback TwiML. Requires <c>services.AddConvAiTelephony(...)</c> and <c>services.AddTwilioInboundCalls(...)</c>.
+    /// hears the fallback TwiML. Requires <c>services.AddConvAiTelephony(...)</c> and <c>services.AddConvAiTwilioInboundCalls(...)</c>.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, for example <c>/twilio/inbound</c>.</param>
     /// <returns>A builder to add conventions to the endpoint.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddTwilioInboundCalls</c> was not called.</exception>
-    public static IEndpointConventionBuilder MapTwilioInboundCalls(this IEndpointRouteBuilder endpoints, string pattern)
+    /// <exception cref="InvalidOperationException"><c>AddConvAiTwilioInboundCalls</c> was not called.</exception>
+    public static IEndpointConventionBuilder MapConvAiTwilioInboundCalls(this IEndpointRouteBuilder endpoints, string pattern)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(ITwilioCallRouter)) == false)
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(ConvAiTwilioCallRouter)) == false)
         {
             return MapTwilioInbound(endpoints, pattern, static (_, _, _) => ValueTask.FromResult(TwilioCallRoute.ToAgent()));
         }
 
         // The router is scoped by contract (it may use the request's services), so it comes from the request's scope.
         return MapTwilioInbound(endpoints, pattern, static (context, call, cancellationToken) =>
-            context.RequestServices.GetService<ITwilioCallRouter>() is { } router
+            context.RequestServices.GetService<ConvAiTwilioCallRouter>() is { } router
                 ? router.RouteAsync(call, cancellationToken)
                 : ValueTask.FromResult(TwilioCallRoute.ToAgent()));
     }
 
     /// <summary>
     /// Maps a POST endpoint for Twilio's voice webhook that routes each call with <paramref name="router"/>;
-    /// otherwise as <see cref="MapTwilioInboundCalls(IEndpointRouteBuilder, string)"/>.
+    /// otherwise as <see cref="MapConvAiTwilioInboundCalls(IEndpointRouteBuilder, string)"/>.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route, for example <c>/twilio/inbound</c>.</param>
     /// <param name="router">Chooses the agent and client data of a call, or answers TwiML of its own.</param>
     /// <returns>A builder to add conventions to the endpoint.</returns>
-    /// <exception cref="InvalidOperationException"><c>AddTwilioInboundCalls</c> was not called.</exception>
-    public static IEndpointConventionBuilder MapTwilioInboundCalls(
+    /// <exception cref="InvalidOperationException"><c>AddConvAiTwilioInboundCalls</c> was not called.</exception>
+    public static IEndpointConventionBuilder MapConvAiTwilioInboundCalls(
         this IEndpointRouteBuilder endpoints,
         string pattern,
         Func<TwilioInboundCall, CancellationToken, ValueTask<TwilioCallRoute>> router)
@@ -106,7 +106,7 @@ public static class InboundEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(pattern);
-        var services = RequireFeature<TwilioInboundOptions, TwilioInboundOptionsValidator>(endpoints, "services.AddTwilioInboundCalls(...)");
+        var services = RequireFeature<TwilioInboundOptions, TwilioInboundOptionsValidator>(endpoints, "services.AddConvAiTwilioInboundCalls(...)");
         var endpoint = new TwilioInboundEndpoint(
             router, services.GetRequiredService<IOptionsMonitor<TwilioInboundOptions>>(), CreateLogger(services), GetTimeProvider(services));
         return endpoints.MapPost(pattern, (RequestDelegate)endpoint.HandleAsync)

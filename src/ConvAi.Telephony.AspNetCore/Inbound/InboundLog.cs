@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using Microsoft.Extensions.Logging;
 
 namespace ConvAi.Telephony.AspNetCore;

@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

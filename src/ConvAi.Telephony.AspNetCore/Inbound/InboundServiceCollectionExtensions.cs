@@ -64,17 +64,17 @@ public static class InboundServiceCollectionExtensions
 
     /// <summary>
     /// Registers <typeparamref name="THandler"/> (scoped, resolved for each request) as the
-    /// <see cref="IConversationInitiationHandler"/> that <c>MapConvAiConversationInitiation(pattern)</c> answers with,
+    /// <see cref="ConvAiConversationInitiationHandler"/> that <c>MapConvAiConversationInitiation(pattern)</c> answers with,
     /// replacing any earlier one.
     /// </summary>
     /// <typeparam name="THandler">The app's handler.</typeparam>
     /// <param name="builder">The conversation-initiation builder.</param>
     /// <returns>The same builder.</returns>
     public static IConvAiConversationInitiationBuilder AddHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IConvAiConversationInitiationBuilder builder)
-        where THandler : class, IConversationInitiationHandler
+        where THandler : ConvAiConversationInitiationHandler
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Scoped<IConversationInitiationHandler, THandler>());
+        builder.Services.Replace(ServiceDescriptor.Scoped<ConvAiConversationInitiationHandler, THandler>());
         return builder;
     }
 
@@ -85,7 +85,7 @@ public static class InboundServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>A builder to add the router and configure the options further.</returns>
-    public static ITwilioInboundCallsBuilder AddTwilioInboundCalls(this IServiceCollection services)
+    public static IConvAiTwilioInboundCallsBuilder AddConvAiTwilioInboundCalls(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         AddTwilioOptions(services).BindConfiguration(TwilioInboundOptions.SectionName);
@@ -99,7 +99,7 @@ public static class InboundServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding the options, usually <c>ConvAi:Twilio</c>.</param>
     /// <returns>A builder to add the router and configure the options further.</returns>
-    public static ITwilioInboundCallsBuilder AddTwilioInboundCalls(this IServiceCollection services, IConfiguration configuration)
+    public static IConvAiTwilioInboundCallsBuilder AddConvAiTwilioInboundCalls(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -114,7 +114,7 @@ public static class InboundServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>A builder to add the router and configure the options further.</returns>
-    public static ITwilioInboundCallsBuilder AddTwilioInboundCalls(this IServiceCollection services, Action<TwilioInboundOptions> configure)
+    public static IConvAiTwilioInboundCallsBuilder AddConvAiTwilioInboundCalls(this IServiceCollection services, Action<TwilioInboundOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
@@ -122,11 +122,11 @@ public static class InboundServiceCollectionExtensions
         return new FeatureBuilder(services);
     }
 
-    /// <summary>Configures the Twilio inbound options further; runs after the binding chosen in <c>AddTwilioInboundCalls</c>.</summary>
+    /// <summary>Configures the Twilio inbound options further; runs after the binding chosen in <c>AddConvAiTwilioInboundCalls</c>.</summary>
     /// <param name="builder">The Twilio inbound builder.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The same builder.</returns>
-    public static ITwilioInboundCallsBuilder Configure(this ITwilioInboundCallsBuilder builder, Action<TwilioInboundOptions> configure)
+    public static IConvAiTwilioInboundCallsBuilder Configure(this IConvAiTwilioInboundCallsBuilder builder, Action<TwilioInboundOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
@@ -135,17 +135,17 @@ public static class InboundServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers <typeparamref name="TRouter"/> (scoped, resolved for each call) as the <see cref="ITwilioCallRouter"/>
-    /// that <c>MapTwilioInboundCalls(pattern)</c> routes calls with, replacing any earlier one.
+    /// Registers <typeparamref name="TRouter"/> (scoped, resolved for each call) as the <see cref="ConvAiTwilioCallRouter"/>
+    /// that <c>MapConvAiTwilioInboundCalls(pattern)</c> routes calls with, replacing any earlier one.
     /// </summary>
     /// <typeparam name="TRouter">The app's router.</typeparam>
     /// <param name="builder">The Twilio inbound builder.</param>
     /// <returns>The same builder.</returns>
-    public static ITwilioInboundCallsBuilder AddRouter<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TRouter>(this ITwilioInboundCallsBuilder builder)
-        where TRouter : class, ITwilioCallRouter
+    public static IConvAiTwilioInboundCallsBuilder AddRouter<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TRouter>(this IConvAiTwilioInboundCallsBuilder builder)
+        where TRouter : ConvAiTwilioCallRouter
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Scoped<ITwilioCallRouter, TRouter>());
+        builder.Services.Replace(ServiceDescriptor.Scoped<ConvAiTwilioCallRouter, TRouter>());
         return builder;
     }
 
@@ -176,8 +176,8 @@ public interface IConvAiConversationInitiationBuilder
     IServiceCollection Services { get; }
 }
 
-/// <summary>Continues configuring Twilio inbound calls after <c>AddTwilioInboundCalls</c>.</summary>
-public interface ITwilioInboundCallsBuilder
+/// <summary>Continues configuring Twilio inbound calls after <c>AddConvAiTwilioInboundCalls</c>.</summary>
+public interface IConvAiTwilioInboundCallsBuilder
 {
     /// <summary>The service collection Twilio inbound calls are registered in.</summary>
     IServiceCollection Services { get; }

@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using System.Security.Cryptography;
 using System.Text;
 

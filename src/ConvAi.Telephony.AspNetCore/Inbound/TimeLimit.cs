@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 namespace ConvAi.Telephony.AspNetCore;
 
 /// <summary>Runs an operation under a time limit measured by a <see cref="TimeProvider"/>, so tests can use a fake clock.</summary>

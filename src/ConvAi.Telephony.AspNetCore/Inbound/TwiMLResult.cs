@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 

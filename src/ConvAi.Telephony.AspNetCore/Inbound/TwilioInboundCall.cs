@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using Microsoft.Extensions.Primitives;
 
 namespace ConvAi.Telephony.AspNetCore;

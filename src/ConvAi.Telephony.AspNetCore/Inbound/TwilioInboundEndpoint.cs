@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +39,7 @@ internal sealed class TwilioInboundEndpoint(
         else if (!new TwilioRequestValidator(options.AuthToken!).IsValid(
             SignedUrl(context.Request, options.PublicBaseUrl),
             FormFields(form),
-            context.Request.Headers[TwilioRequestValidator.SignatureHeaderName].ToString()))
+            context.Request.Headers[TwilioRequestValidator.HeaderName].ToString()))
         {
             InboundLog.TwilioSignatureRejected(logger, path);
             context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 namespace ConvAi.Telephony.AspNetCore;
 
 /// <summary>

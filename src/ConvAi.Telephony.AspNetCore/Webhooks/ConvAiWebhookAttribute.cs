@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace ConvAi.Telephony.AspNetCore;

@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using Microsoft.AspNetCore.Http;
 
 namespace ConvAi.Telephony.AspNetCore;

@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using System.Net;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,3 @@
-using ConvAi.Telephony;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;

@@ -62,7 +62,7 @@ internal static class SignatureDiagnosis
         for (var i = 0; i < secrets.Count; i++)
         {
             var verifier = new ConvAiWebhookSignature([secrets[i]], TimeSpan.Zero, TimeSpan.Zero, atSigningTime);
-            if (verifier.Verify(body, header) == WebhookSignatureResult.Valid)
+            if (verifier.Verify(body, header) == ConvAiWebhookSignatureResult.Valid)
             {
                 findings.Add(secrets.Count == 1
                     ? "signature: matches the secret over this exact body."
@@ -76,7 +76,7 @@ internal static class SignatureDiagnosis
             for (var i = 0; i < secrets.Count; i++)
             {
                 var verifier = new ConvAiWebhookSignature([secrets[i]], TimeSpan.Zero, TimeSpan.Zero, atSigningTime);
-                if (verifier.Verify(variant, header) == WebhookSignatureResult.Valid)
+                if (verifier.Verify(variant, header) == ConvAiWebhookSignatureResult.Valid)
                 {
                     findings.Add("body changed: the signature matches " + explanation
                         + " Verify the raw request bytes as received, before any parsing, decoding or re-serializing.");

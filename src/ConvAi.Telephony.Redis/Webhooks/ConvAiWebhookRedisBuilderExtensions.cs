@@ -85,7 +85,7 @@ public static class ConvAiWebhookRedisBuilderExtensions
                 ? throw new OptionsValidationException(ConvAiWebhookRedisOptions.SectionName, typeof(ConvAiWebhookRedisOptions), [NotConfigured])
                 : new RedisConnectionSource(configuration);
         }));
-        services.Replace(ServiceDescriptor.Singleton<IWebhookDeliveryStore>(sp => new RedisWebhookDeliveryStore(sp.GetRequiredService<RedisConnectionSource>())));
+        services.Replace(ServiceDescriptor.Singleton<IConvAiWebhookDeliveryStore>(sp => new RedisWebhookDeliveryStore(sp.GetRequiredService<RedisConnectionSource>())));
         services.Replace(ServiceDescriptor.Singleton<IConvAiWebhookInbox>(sp => new RedisWebhookInbox(
             sp.GetRequiredService<RedisConnectionSource>(),
             sp.GetRequiredService<IOptions<ConvAiWebhookRedisOptions>>().Value,

@@ -3,13 +3,13 @@ using StackExchange.Redis;
 namespace ConvAi.Telephony.Redis;
 
 /// <summary>
-/// An <see cref="IWebhookDeliveryStore"/> shared by several instances through Redis: a claim is
+/// An <see cref="IConvAiWebhookDeliveryStore"/> shared by several instances through Redis: a claim is
 /// <c>SET key claimed NX PX expiry</c>, atomic across instances; a processed mark is <c>SET key processed PX horizon</c>
 /// (Redis expires it after the horizon, default 7 days); a release deletes the key only while it holds a claim (one
 /// script, so a processed mark is kept). Registered by <c>UseRedis</c>, which shares one connection with the
 /// <see cref="RedisWebhookInbox"/>.
 /// </summary>
-public sealed class RedisWebhookDeliveryStore : IWebhookDeliveryStore, IAsyncDisposable
+public sealed class RedisWebhookDeliveryStore : IConvAiWebhookDeliveryStore, IAsyncDisposable
 {
     private const string Claimed = "claimed";
     private const string Processed = "processed";

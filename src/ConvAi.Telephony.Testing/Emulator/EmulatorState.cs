@@ -21,7 +21,7 @@ internal sealed class EmulatorState : IDisposable
     {
         Options = options;
         TimeProvider = options.TimeProvider;
-        Webhooks = new WebhookDispatcher(options);
+        Webhooks = new EmulatorWebhookSender(options);
         _busyNumbers = new HashSet<string>(options.BusyNumbers, StringComparer.Ordinal);
         _noAnswerNumbers = new HashSet<string>(options.NoAnswerNumbers, StringComparer.Ordinal);
         _unsuccessfulNumbers = new HashSet<string>(options.UnsuccessfulNumbers, StringComparer.Ordinal);
@@ -37,7 +37,7 @@ internal sealed class EmulatorState : IDisposable
 
     public TimeProvider TimeProvider { get; }
 
-    public WebhookDispatcher Webhooks { get; }
+    public EmulatorWebhookSender Webhooks { get; }
 
     public List<PhoneNumberRecord> PhoneNumbers { get; } = [];
 

@@ -19,14 +19,14 @@ public enum ConvAiEnvironment
     Singapore = 4,
 }
 
-/// <summary>Maps <see cref="ConvAiEnvironment"/> values to base addresses.</summary>
-public static class ConvAiEnvironments
+/// <summary>Maps <see cref="ConvAiEnvironment"/> values to their base addresses.</summary>
+public static class ConvAiEnvironmentExtensions
 {
     /// <summary>Returns the base address of an environment.</summary>
     /// <param name="environment">The environment.</param>
     /// <returns>The absolute base address.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a known environment.</exception>
-    public static Uri GetBaseAddress(ConvAiEnvironment environment) => environment switch
+    public static Uri GetBaseAddress(this ConvAiEnvironment environment) => environment switch
     {
         ConvAiEnvironment.Production => new Uri("https://api.elevenlabs.io"),
         ConvAiEnvironment.ProductionUs => new Uri("https://api.us.elevenlabs.io"),

@@ -41,5 +41,5 @@ public sealed class ConvAiTelephonyOptions
 
     /// <summary>Gets the base address requests go to: <see cref="BaseAddress"/> when set, else the <see cref="Environment"/>'s.</summary>
     /// <returns>The absolute base address.</returns>
-    public Uri GetEffectiveBaseAddress() => BaseAddress ?? ConvAiEnvironments.GetBaseAddress(Environment);
+    public Uri GetEffectiveBaseAddress() => BaseAddress ?? ConvAiEnvironmentExtensions.GetBaseAddress(Environment);
 }

@@ -3,7 +3,7 @@ namespace ConvAi.Telephony;
 /// <summary>A verified webhook delivery as an <see cref="IConvAiWebhookInbox"/> keeps it: the raw body and its envelope.</summary>
 public sealed record ConvAiWebhookDelivery
 {
-    /// <summary>The delivery's identity in the <see cref="IWebhookDeliveryStore"/> (event type and conversation id, or body hash).</summary>
+    /// <summary>The delivery's identity in the <see cref="IConvAiWebhookDeliveryStore"/> (event type and conversation id, or body hash).</summary>
     public required string DeliveryKey { get; init; }
 
     /// <summary>The envelope's <c>type</c>.</summary>

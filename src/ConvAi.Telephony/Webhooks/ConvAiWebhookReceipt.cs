@@ -39,7 +39,7 @@ public sealed class ConvAiWebhookReceipt : IDisposable
     private byte[]? _buffer;
     private int _length;
 
-    private ConvAiWebhookReceipt(ConvAiWebhookReceiptStatus status, int statusCode, WebhookSignatureResult signature, ConvAiWebhookReceiver? receiver)
+    private ConvAiWebhookReceipt(ConvAiWebhookReceiptStatus status, int statusCode, ConvAiWebhookSignatureResult signature, ConvAiWebhookReceiver? receiver)
     {
         Status = status;
         StatusCode = statusCode;
@@ -56,8 +56,8 @@ public sealed class ConvAiWebhookReceipt : IDisposable
     /// </summary>
     public int StatusCode { get; private set; }
 
-    /// <summary>Gets the result of the signature check (<see cref="WebhookSignatureResult.Valid"/> for every status past it).</summary>
-    public WebhookSignatureResult Signature { get; }
+    /// <summary>Gets the result of the signature check (<see cref="ConvAiWebhookSignatureResult.Valid"/> for every status past it).</summary>
+    public ConvAiWebhookSignatureResult Signature { get; }
 
     /// <summary>Gets the verified event while <see cref="Status"/> is <see cref="ConvAiWebhookReceiptStatus.Accepted"/>; otherwise null.</summary>
     public ConvAiWebhookEvent? Event { get; private set; }
@@ -107,12 +107,12 @@ public sealed class ConvAiWebhookReceipt : IDisposable
         }
     }
 
-    internal static ConvAiWebhookReceipt Answer(ConvAiWebhookReceiptStatus status, int statusCode, WebhookSignatureResult signature = WebhookSignatureResult.Valid) =>
+    internal static ConvAiWebhookReceipt Answer(ConvAiWebhookReceiptStatus status, int statusCode, ConvAiWebhookSignatureResult signature = ConvAiWebhookSignatureResult.Valid) =>
         new(status, statusCode, signature, receiver: null);
 
     /// <summary>A receipt that owns <paramref name="buffer"/> (rented from the shared pool) holding <paramref name="length"/> body bytes.</summary>
     internal static ConvAiWebhookReceipt ForBody(byte[] buffer, int length, ConvAiWebhookReceiver receiver) =>
-        new(ConvAiWebhookReceiptStatus.Accepted, 200, WebhookSignatureResult.Valid, receiver) { _buffer = buffer, _length = length };
+        new(ConvAiWebhookReceiptStatus.Accepted, 200, ConvAiWebhookSignatureResult.Valid, receiver) { _buffer = buffer, _length = length };
 
     internal void Claim(string claimKey, WebhookEnvelope envelope)
     {

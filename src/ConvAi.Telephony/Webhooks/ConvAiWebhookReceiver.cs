@@ -23,7 +23,7 @@ public sealed class ConvAiWebhookReceiver
     private readonly ConvAiWebhookOptions _options;
     private readonly ConvAiWebhookSignature _signature;
     private readonly SourceIpAllowlist? _allowlist;
-    private readonly IWebhookDeliveryStore _store;
+    private readonly IConvAiWebhookDeliveryStore _store;
     private readonly IConvAiWebhookInbox _inbox;
     private readonly WebhookDispatcher _dispatcher;
     private readonly TimeProvider _timeProvider;
@@ -32,7 +32,7 @@ public sealed class ConvAiWebhookReceiver
 
     internal ConvAiWebhookReceiver(
         IOptions<ConvAiWebhookOptions> options,
-        IWebhookDeliveryStore store,
+        IConvAiWebhookDeliveryStore store,
         IConvAiWebhookInbox inbox,
         WebhookDispatcher dispatcher,
         TimeProvider timeProvider,
@@ -211,7 +211,7 @@ public sealed class ConvAiWebhookReceiver
     {
         if (string.IsNullOrWhiteSpace(header))
         {
-            return Reject(ConvAiWebhookReceiptStatus.SignatureRejected, 401, nameof(WebhookSignatureResult.MissingHeader), WebhookSignatureResult.MissingHeader);
+            return Reject(ConvAiWebhookReceiptStatus.SignatureRejected, 401, nameof(ConvAiWebhookSignatureResult.MissingHeader), ConvAiWebhookSignatureResult.MissingHeader);
         }
 
         var limit = maxBodySize ?? _options.MaxRequestBodySize;
@@ -238,7 +238,7 @@ public sealed class ConvAiWebhookReceiver
     {
         var body = receipt.Body;
         var verification = _signature.Verify(body.Span, header);
-        if (verification != WebhookSignatureResult.Valid)
+        if (verification != ConvAiWebhookSignatureResult.Valid)
         {
             receipt.Dispose();
             return Reject(ConvAiWebhookReceiptStatus.SignatureRejected, 401, verification.ToString(), verification);
@@ -421,7 +421,7 @@ public sealed class ConvAiWebhookReceiver
         LastFailedAt = failure is null ? null : _timeProvider.GetUtcNow(),
     };
 
-    private ConvAiWebhookReceipt Reject(ConvAiWebhookReceiptStatus status, int statusCode, string reason, WebhookSignatureResult signature = WebhookSignatureResult.Valid)
+    private ConvAiWebhookReceipt Reject(ConvAiWebhookReceiptStatus status, int statusCode, string reason, ConvAiWebhookSignatureResult signature = ConvAiWebhookSignatureResult.Valid)
     {
         WebhookLog.Rejected(_logger, statusCode, reason);
         return ConvAiWebhookReceipt.Answer(status, statusCode, signature);

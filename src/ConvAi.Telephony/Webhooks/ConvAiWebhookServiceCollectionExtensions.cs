@@ -90,10 +90,10 @@ public static class ConvAiWebhookServiceCollectionExtensions
     /// <param name="builder">The webhooks builder.</param>
     /// <returns>The same builder.</returns>
     public static IConvAiWebhooksBuilder UseDeliveryStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IConvAiWebhooksBuilder builder)
-        where TStore : class, IWebhookDeliveryStore
+        where TStore : class, IConvAiWebhookDeliveryStore
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookDeliveryStore, TStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IConvAiWebhookDeliveryStore, TStore>());
         return builder;
     }
 
@@ -147,7 +147,7 @@ public static class ConvAiWebhookServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ConvAiWebhookOptions>, WebhookSecretFallback>());
         var options = services.AddOptions<ConvAiWebhookOptions>().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IWebhookDeliveryStore>(services => new InMemoryWebhookDeliveryStore(
+        services.TryAddSingleton<IConvAiWebhookDeliveryStore>(services => new InMemoryWebhookDeliveryStore(
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<IOptions<ConvAiWebhookOptions>>().Value.DeliveryStoreCapacity));
         services.TryAddSingleton<IConvAiWebhookInbox>(services =>
@@ -163,7 +163,7 @@ public static class ConvAiWebhookServiceCollectionExtensions
         services.TryAddSingleton(_ => new WebhookAcknowledgementGate(TimeProvider.System)); // paces against live requests: the system clock
         services.TryAddSingleton(services => new ConvAiWebhookReceiver(
             services.GetRequiredService<IOptions<ConvAiWebhookOptions>>(),
-            services.GetRequiredService<IWebhookDeliveryStore>(),
+            services.GetRequiredService<IConvAiWebhookDeliveryStore>(),
             services.GetRequiredService<IConvAiWebhookInbox>(),
             services.GetRequiredService<WebhookDispatcher>(),
             services.GetRequiredService<TimeProvider>(),

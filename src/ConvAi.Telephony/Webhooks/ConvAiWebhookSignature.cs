@@ -88,23 +88,23 @@ public sealed class ConvAiWebhookSignature
     /// <param name="body">The request body exactly as received (never a re-serialized copy).</param>
     /// <param name="signatureHeader">The value of the <c>ElevenLabs-Signature</c> header, or null when absent.</param>
     /// <returns>The outcome; this method does not throw for bad input.</returns>
-    public WebhookSignatureResult Verify(ReadOnlySpan<byte> body, string? signatureHeader)
+    public ConvAiWebhookSignatureResult Verify(ReadOnlySpan<byte> body, string? signatureHeader)
     {
         var header = signatureHeader.AsSpan().Trim();
         if (header.IsEmpty)
         {
-            return WebhookSignatureResult.MissingHeader;
+            return ConvAiWebhookSignatureResult.MissingHeader;
         }
 
         if (!TryParseHeader(header, out var timestampText, out var timestamp))
         {
-            return WebhookSignatureResult.Malformed;
+            return ConvAiWebhookSignatureResult.Malformed;
         }
 
         var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         if (timestamp < now - _toleranceSeconds || timestamp > now + _futureToleranceSeconds)
         {
-            return WebhookSignatureResult.Stale;
+            return ConvAiWebhookSignatureResult.Stale;
         }
 
         // The signed payload is "{t}." followed by the raw body: the prefix and the body are hashed one after the other.
@@ -128,11 +128,11 @@ public sealed class ConvAiWebhookSignature
             pool.Return(hmac);
             if (MatchesAnyEntry(header, expected, candidate))
             {
-                return WebhookSignatureResult.Valid;
+                return ConvAiWebhookSignatureResult.Valid;
             }
         }
 
-        return WebhookSignatureResult.Mismatch;
+        return ConvAiWebhookSignatureResult.Mismatch;
     }
 
     /// <summary>

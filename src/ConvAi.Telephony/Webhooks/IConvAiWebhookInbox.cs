@@ -9,7 +9,7 @@ namespace ConvAi.Telephony;
 /// <para>
 /// <b>At-least-once.</b> A delivery that <see cref="TryEnqueueAsync"/> accepted stays in the inbox until a processor
 /// calls <see cref="CompleteAsync"/> (after the handler returned and the delivery was marked processed in the
-/// <see cref="IWebhookDeliveryStore"/>) or <see cref="DeadLetterAsync"/>. The handler may therefore see a delivery more
+/// <see cref="IConvAiWebhookDeliveryStore"/>) or <see cref="DeadLetterAsync"/>. The handler may therefore see a delivery more
 /// than once: when the processor stopped between the handler's return and the processed mark. Handlers should write
 /// with an upsert keyed by <see cref="ConvAiWebhookEvent.ConversationId"/>.
 /// </para>

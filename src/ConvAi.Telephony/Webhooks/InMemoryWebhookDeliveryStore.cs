@@ -1,7 +1,7 @@
 namespace ConvAi.Telephony;
 
 /// <summary>
-/// The default <see cref="IWebhookDeliveryStore"/> for a single instance: claims and processed marks are atomic within
+/// The default <see cref="IConvAiWebhookDeliveryStore"/> for a single instance: claims and processed marks are atomic within
 /// the process and expire by <see cref="TimeProvider"/>. Use a shared store (Redis) when several instances receive
 /// webhooks. Everything is lost when the process stops.
 /// </summary>
@@ -11,7 +11,7 @@ namespace ConvAi.Telephony;
 /// key is dispatched again (reconciliation never dispatches a conversation it finds processed within the horizon, so
 /// size the capacity above the deliveries expected within <c>ProcessedHorizon</c>).
 /// </remarks>
-public sealed class InMemoryWebhookDeliveryStore : IWebhookDeliveryStore
+public sealed class InMemoryWebhookDeliveryStore : IConvAiWebhookDeliveryStore
 {
     /// <summary>The default <see cref="Capacity"/>: 100,000 keys.</summary>
     public const int DefaultCapacity = 100_000;

@@ -21,7 +21,7 @@ namespace ConvAi.Telephony;
 public sealed class TwilioRequestValidator
 {
     /// <summary>The name of the HTTP header that carries Twilio's request signature.</summary>
-    public const string SignatureHeaderName = "X-Twilio-Signature";
+    public const string HeaderName = "X-Twilio-Signature";
 
     private const int Sha1Length = 20;
     private const string HttpsPrefix = "https://";

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace ConvAi.Telephony;
 
-/// <summary>Builds a delivery's identity for the <see cref="IWebhookDeliveryStore"/>: never its signature, so a re-signed redelivery has the same key.</summary>
+/// <summary>Builds a delivery's identity for the <see cref="IConvAiWebhookDeliveryStore"/>: never its signature, so a re-signed redelivery has the same key.</summary>
 internal static class WebhookDeliveryKey
 {
     /// <summary>

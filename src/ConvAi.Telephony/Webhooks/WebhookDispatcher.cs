@@ -7,7 +7,7 @@ namespace ConvAi.Telephony;
 /// <summary>Hands accepted events to the app (the registered <see cref="ConvAiWebhookHandler"/> or a delivery's own handler) and records processed deliveries; shared by the receiver, the inbox processor and the reconciler.</summary>
 internal sealed class WebhookDispatcher(
     IServiceScopeFactory scopes,
-    IWebhookDeliveryStore store,
+    IConvAiWebhookDeliveryStore store,
     IOptions<ConvAiWebhookOptions> options,
     ILogger<WebhookDispatcher> logger,
     IEnumerable<ICallEventSink> callEventSinks)
@@ -20,7 +20,7 @@ internal sealed class WebhookDispatcher(
     public ConvAiWebhookOptions Options { get; } = options.Value;
 
     /// <summary>The delivery store.</summary>
-    public IWebhookDeliveryStore Store { get; } = store;
+    public IConvAiWebhookDeliveryStore Store { get; } = store;
 
     /// <summary>
     /// Dispatches <paramref name="webhookEvent"/> to the registered <see cref="ConvAiWebhookHandler"/>, resolved in a new

@@ -55,9 +55,9 @@ public class FeatureRegistrationTests
             nameof(TwilioInboundOptions.AuthToken),
             (services, binding, configuration, secret) => _ = binding switch
             {
-                Binding.DefaultSection => services.AddTwilioInboundCalls(),
-                Binding.GivenSection => services.AddTwilioInboundCalls(configuration.GetSection(TwilioInboundOptions.SectionName)),
-                _ => services.AddTwilioInboundCalls(o => o.AuthToken = secret),
+                Binding.DefaultSection => services.AddConvAiTwilioInboundCalls(),
+                Binding.GivenSection => services.AddConvAiTwilioInboundCalls(configuration.GetSection(TwilioInboundOptions.SectionName)),
+                _ => services.AddConvAiTwilioInboundCalls(o => o.AuthToken = secret),
             },
             provider => provider.GetRequiredService<IOptions<TwilioInboundOptions>>().Value.AuthToken),
         new(
@@ -135,7 +135,7 @@ public class FeatureRegistrationTests
         });
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
         services.AddConvAiWebhooks().Configure(o => o.Secret += "+code");
-        services.AddTwilioInboundCalls().Configure(o => o.AgentId += "+code");
+        services.AddConvAiTwilioInboundCalls().Configure(o => o.AgentId += "+code");
         services.AddConvAiConversationInitiation().Configure(o => o.HeaderName += "-Code");
         using var provider = services.BuildServiceProvider();
 
@@ -151,11 +151,11 @@ public class FeatureRegistrationTests
     public void Builders_AddHandlerAndRouter_RegisterScopedReplacingEarlierOnes()
     {
         var services = new ServiceCollection();
-        services.AddScoped<IConversationInitiationHandler, FirstHandler>();
-        services.AddScoped<ITwilioCallRouter, FirstRouter>();
+        services.AddScoped<ConvAiConversationInitiationHandler, FirstHandler>();
+        services.AddScoped<ConvAiTwilioCallRouter, FirstRouter>();
 
         var initiation = services.AddConvAiConversationInitiation(o => o.Secret = "s");
-        var twilio = services.AddTwilioInboundCalls(o => o.AuthToken = "t");
+        var twilio = services.AddConvAiTwilioInboundCalls(o => o.AuthToken = "t");
 
         Assert.Multiple(() =>
         {
@@ -163,30 +163,30 @@ public class FeatureRegistrationTests
             Assert.That(twilio.AddRouter<SecondRouter>(), Is.SameAs(twilio));
             Assert.That(initiation.Services, Is.SameAs(services));
             Assert.That(twilio.Services, Is.SameAs(services));
-            var handler = services.Single(d => d.ServiceType == typeof(IConversationInitiationHandler));
+            var handler = services.Single(d => d.ServiceType == typeof(ConvAiConversationInitiationHandler));
             Assert.That((handler.ImplementationType, handler.Lifetime), Is.EqualTo((typeof(SecondHandler), ServiceLifetime.Scoped)));
-            var router = services.Single(d => d.ServiceType == typeof(ITwilioCallRouter));
+            var router = services.Single(d => d.ServiceType == typeof(ConvAiTwilioCallRouter));
             Assert.That((router.ImplementationType, router.Lifetime), Is.EqualTo((typeof(SecondRouter), ServiceLifetime.Scoped)));
         });
     }
 
     [TestCase("initiation", "services.AddConvAiConversationInitiation(...)")]
     [TestCase("initiation-di", "services.AddConvAiConversationInitiation(...)")]
-    [TestCase("twilio", "services.AddTwilioInboundCalls(...)")]
-    [TestCase("twilio-di", "services.AddTwilioInboundCalls(...)")]
+    [TestCase("twilio", "services.AddConvAiTwilioInboundCalls(...)")]
+    [TestCase("twilio-di", "services.AddConvAiTwilioInboundCalls(...)")]
     public void Map_WithoutTheFeatureRegistered_ThrowsNamingTheRegistration(string endpoint, string registration)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
-        builder.Services.AddSingleton<IConversationInitiationHandler, FirstHandler>();
+        builder.Services.AddSingleton<ConvAiConversationInitiationHandler, FirstHandler>();
         using var app = builder.Build();
 
         var exception = Assert.Throws<InvalidOperationException>(() => _ = endpoint switch
         {
             "initiation" => app.MapConvAiConversationInitiation("/i", (_, _) => ValueTask.FromResult(new ConversationInitiationResponse())),
             "initiation-di" => app.MapConvAiConversationInitiation("/i"),
-            "twilio" => app.MapTwilioInboundCalls("/t", (_, _) => ValueTask.FromResult(TwilioCallRoute.ToAgent())),
-            _ => app.MapTwilioInboundCalls("/t"),
+            "twilio" => app.MapConvAiTwilioInboundCalls("/t", (_, _) => ValueTask.FromResult(TwilioCallRoute.ToAgent())),
+            _ => app.MapConvAiTwilioInboundCalls("/t"),
         });
 
         Assert.That(exception!.Message, Does.Contain(registration));
@@ -214,7 +214,7 @@ public class FeatureRegistrationTests
             services =>
             {
                 services.AddConvAiConversationInitiation(o => o.Secret = "initiation-secret");
-                services.AddTwilioInboundCalls(o => o.DangerouslyDisableSignatureValidation = true);
+                services.AddConvAiTwilioInboundCalls(o => o.DangerouslyDisableSignatureValidation = true);
             },
             app =>
             {
@@ -224,7 +224,7 @@ public class FeatureRegistrationTests
                     return next(context);
                 });
                 app.MapConvAiConversationInitiation("/initiation", (_, _) => ValueTask.FromResult(new ConversationInitiationResponse { UserId = "u1" }));
-                app.MapTwilioInboundCalls("/twilio", (_, _) => ValueTask.FromResult(TwilioCallRoute.Answer(TwiML.Reject())));
+                app.MapConvAiTwilioInboundCalls("/twilio", (_, _) => ValueTask.FromResult(TwilioCallRoute.Answer(TwiML.Reject())));
             },
             environment: "Development");
         using var client = app.GetTestClient();
@@ -268,27 +268,27 @@ public class FeatureRegistrationTests
     private static IConfigurationRoot Configuration(Dictionary<string, string?> settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
-    private sealed class FirstHandler : IConversationInitiationHandler
+    private sealed class FirstHandler : ConvAiConversationInitiationHandler
     {
-        public ValueTask<ConversationInitiationResponse> HandleAsync(ConversationInitiationRequest request, CancellationToken cancellationToken = default) =>
+        public override ValueTask<ConversationInitiationResponse> HandleAsync(ConversationInitiationRequest request, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(new ConversationInitiationResponse());
     }
 
-    private sealed class SecondHandler : IConversationInitiationHandler
+    private sealed class SecondHandler : ConvAiConversationInitiationHandler
     {
-        public ValueTask<ConversationInitiationResponse> HandleAsync(ConversationInitiationRequest request, CancellationToken cancellationToken = default) =>
+        public override ValueTask<ConversationInitiationResponse> HandleAsync(ConversationInitiationRequest request, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(new ConversationInitiationResponse());
     }
 
-    private sealed class FirstRouter : ITwilioCallRouter
+    private sealed class FirstRouter : ConvAiTwilioCallRouter
     {
-        public ValueTask<TwilioCallRoute> RouteAsync(TwilioInboundCall call, CancellationToken cancellationToken = default) =>
+        public override ValueTask<TwilioCallRoute> RouteAsync(TwilioInboundCall call, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(TwilioCallRoute.ToAgent());
     }
 
-    private sealed class SecondRouter : ITwilioCallRouter
+    private sealed class SecondRouter : ConvAiTwilioCallRouter
     {
-        public ValueTask<TwilioCallRoute> RouteAsync(TwilioInboundCall call, CancellationToken cancellationToken = default) =>
+        public override ValueTask<TwilioCallRoute> RouteAsync(TwilioInboundCall call, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(TwilioCallRoute.ToAgent());
     }
 }

@@ -18,11 +18,11 @@ internal static class InboundDocsSnippets
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddConvAiTelephony(builder.Configuration.GetSection("ConvAi"));
-        builder.Services.AddTwilioInboundCalls();
+        builder.Services.AddConvAiTwilioInboundCalls();
 
         var app = builder.Build();
-        app.MapTwilioInboundCalls("/twilio/inbound");
-        app.MapTwilioInboundCalls("/twilio/routed", async (call, cancellationToken) =>
+        app.MapConvAiTwilioInboundCalls("/twilio/inbound");
+        app.MapConvAiTwilioInboundCalls("/twilio/routed", async (call, cancellationToken) =>
         {
             await Task.Yield();
             if (call.From == "+14155550666")
@@ -56,7 +56,7 @@ internal static class InboundDocsSnippets
         {
             ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedHost,
         });
-        app.MapTwilioInboundCalls("/twilio/inbound");
+        app.MapConvAiTwilioInboundCalls("/twilio/inbound");
     }
 
     // Your own endpoints and tests

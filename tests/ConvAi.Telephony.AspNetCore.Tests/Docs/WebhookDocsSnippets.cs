@@ -61,8 +61,8 @@ internal static class WebhookDocsSnippets
     public static void WithoutAspNetCore(string secret, byte[] rawBodyBytes, string signatureHeader)
     {
         var verifier = new ConvAiWebhookSignature(secret);                    // or (secrets, tolerance, futureTolerance, timeProvider)
-        WebhookSignatureResult result = verifier.Verify(rawBodyBytes, signatureHeader);
-        if (result == WebhookSignatureResult.Valid)
+        ConvAiWebhookSignatureResult result = verifier.Verify(rawBodyBytes, signatureHeader);
+        if (result == ConvAiWebhookSignatureResult.Valid)
         {
             ConvAiWebhookEvent e = ConvAiWebhookEvent.Parse(rawBodyBytes);     // ConvAiWebhookPayloadException when malformed
         }

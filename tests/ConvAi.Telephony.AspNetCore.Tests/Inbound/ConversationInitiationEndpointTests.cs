@@ -197,7 +197,7 @@ public class ConversationInitiationEndpointTests
             services =>
             {
                 services.AddConvAiConversationInitiation(o => o.Secret = Secret);
-                services.AddSingleton<IConversationInitiationHandler>(new FixedHandler(new ConversationInitiationResponse { BranchId = "b1" }));
+                services.AddSingleton<ConvAiConversationInitiationHandler>(new FixedHandler(new ConversationInitiationResponse { BranchId = "b1" }));
             },
             app => app.MapConvAiConversationInitiation(Path));
         using var client = _app.GetTestClient();
@@ -303,9 +303,9 @@ public class ConversationInitiationEndpointTests
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
 
-    private sealed class FixedHandler(ConversationInitiationResponse response) : IConversationInitiationHandler
+    private sealed class FixedHandler(ConversationInitiationResponse response) : ConvAiConversationInitiationHandler
     {
-        public ValueTask<ConversationInitiationResponse> HandleAsync(ConversationInitiationRequest request, CancellationToken cancellationToken = default) =>
+        public override ValueTask<ConversationInitiationResponse> HandleAsync(ConversationInitiationRequest request, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(response);
     }
 }

@@ -125,9 +125,9 @@ public class TwilioInboundEndpointTests
             services =>
             {
                 AddServices(services, o => o.AgentId = null, time: null);
-                services.AddSingleton<ITwilioCallRouter>(new FixedRouter(TwilioCallRoute.ToAgent("agent_di")));
+                services.AddSingleton<ConvAiTwilioCallRouter>(new FixedRouter(TwilioCallRoute.ToAgent("agent_di")));
             },
-            app => app.MapTwilioInboundCalls(Path));
+            app => app.MapConvAiTwilioInboundCalls(Path));
 
         using var response = await _app.GetTestClient().SendAsync(SignedRequest("http://localhost" + Path));
 
@@ -247,7 +247,7 @@ public class TwilioInboundEndpointTests
         var request = Request(CallForm);
         if (signature is not null)
         {
-            request.Headers.Add(TwilioRequestValidator.SignatureHeaderName, signature);
+            request.Headers.Add(TwilioRequestValidator.HeaderName, signature);
         }
 
         using var response = await client.SendAsync(request);
@@ -266,7 +266,7 @@ public class TwilioInboundEndpointTests
         var signature = Sign("http://localhost" + Path, CallForm);
         var tampered = new Dictionary<string, string>(CallForm) { ["To"] = "+19005550100" };
         var request = Request(tampered);
-        request.Headers.Add(TwilioRequestValidator.SignatureHeaderName, signature);
+        request.Headers.Add(TwilioRequestValidator.HeaderName, signature);
 
         using var response = await client.SendAsync(request);
 
@@ -294,7 +294,7 @@ public class TwilioInboundEndpointTests
                     app.UseForwardedHeaders(forwarded);
                 }
 
-                app.MapTwilioInboundCalls(Path);
+                app.MapConvAiTwilioInboundCalls(Path);
             });
         var request = SignedRequest("https://voice.example.com" + Path + "?tenant=acme", Path + "?tenant=acme");
         request.Headers.Add("X-Forwarded-Proto", "https");
@@ -352,7 +352,7 @@ public class TwilioInboundEndpointTests
                 o.AuthToken = authToken;
                 o.DangerouslyDisableSignatureValidation = optOut;
             }, time: null),
-            app => app.MapTwilioInboundCalls(Path),
+            app => app.MapConvAiTwilioInboundCalls(Path),
             environment));
         Assert.That(exception!.Message, Does.Contain(expectedMessage));
     }
@@ -362,7 +362,7 @@ public class TwilioInboundEndpointTests
     {
         var exception = Assert.ThrowsAsync<OptionsValidationException>(() => InboundTestHost.StartAsync(
             services => AddServices(services, o => o.PublicBaseUrl = new Uri("https://voice.example.com/?x=1"), time: null),
-            app => app.MapTwilioInboundCalls(Path)));
+            app => app.MapConvAiTwilioInboundCalls(Path)));
         Assert.That(exception!.Message, Does.Contain("ConvAi:Twilio:PublicBaseUrl must be an absolute http or https URL"));
     }
 
@@ -381,9 +381,9 @@ public class TwilioInboundEndpointTests
             services =>
             {
                 services.AddConvAiTelephony(o => o.ApiKey = "test-api-key").HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(() => _api);
-                services.AddTwilioInboundCalls(configuration.GetSection(TwilioInboundOptions.SectionName));
+                services.AddConvAiTwilioInboundCalls(configuration.GetSection(TwilioInboundOptions.SectionName));
             },
-            app => app.MapTwilioInboundCalls(Path));
+            app => app.MapConvAiTwilioInboundCalls(Path));
 
         var options = _app.Services.GetRequiredService<IOptions<TwilioInboundOptions>>().Value;
 
@@ -416,7 +416,7 @@ public class TwilioInboundEndpointTests
                 o.AuthToken = null;
                 o.DangerouslyDisableSignatureValidation = true;
             }, time: null),
-            app => app.MapTwilioInboundCalls(Path),
+            app => app.MapConvAiTwilioInboundCalls(Path),
             environment: "Development");
 
         using var response = await _app.GetTestClient().SendAsync(Request(CallForm));
@@ -429,7 +429,7 @@ public class TwilioInboundEndpointTests
     {
         _app = await InboundTestHost.StartAsync(
             services => AddServices(services, _ => { }, time: null),
-            app => app.MapTwilioInboundCalls(Path),
+            app => app.MapConvAiTwilioInboundCalls(Path),
             useKestrel: true);
         var baseUrl = _app.Urls.Single();
         Assert.That(baseUrl, Does.StartWith("http://127.0.0.1:"));
@@ -452,11 +452,11 @@ public class TwilioInboundEndpointTests
             {
                 if (router is null)
                 {
-                    app.MapTwilioInboundCalls(Path);
+                    app.MapConvAiTwilioInboundCalls(Path);
                 }
                 else
                 {
-                    app.MapTwilioInboundCalls(Path, router);
+                    app.MapConvAiTwilioInboundCalls(Path, router);
                 }
             });
         return _app.GetTestClient();
@@ -484,7 +484,7 @@ public class TwilioInboundEndpointTests
     {
         services.AddConvAiTelephony(o => o.ApiKey = "test-api-key")
             .HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(() => _api);
-        services.AddTwilioInboundCalls(o =>
+        services.AddConvAiTwilioInboundCalls(o =>
         {
             o.AuthToken = AuthToken;
             o.AgentId = "agent_fixed";
@@ -500,7 +500,7 @@ public class TwilioInboundEndpointTests
     {
         form ??= CallForm;
         var request = Request(form, requestPath);
-        request.Headers.Add(TwilioRequestValidator.SignatureHeaderName, Sign(signedUrl, form));
+        request.Headers.Add(TwilioRequestValidator.HeaderName, Sign(signedUrl, form));
         return request;
     }
 
@@ -524,8 +524,8 @@ public class TwilioInboundEndpointTests
     private static void AssertJson(string actual, string expected) =>
         Assert.That(JsonNode.DeepEquals(JsonNode.Parse(actual), JsonNode.Parse(expected)), Is.True, actual);
 
-    private sealed class FixedRouter(TwilioCallRoute route) : ITwilioCallRouter
+    private sealed class FixedRouter(TwilioCallRoute route) : ConvAiTwilioCallRouter
     {
-        public ValueTask<TwilioCallRoute> RouteAsync(TwilioInboundCall call, CancellationToken cancellationToken = default) => ValueTask.FromResult(route);
+        public override ValueTask<TwilioCallRoute> RouteAsync(TwilioInboundCall call, CancellationToken cancellationToken = default) => ValueTask.FromResult(route);
     }
 }

@@ -59,7 +59,7 @@ public class WebhookDeliveryGuaranteeTests(ConvAiWebhookMode mode)
         {
             Assert.That(new[] { first, second, third }, Is.All.EqualTo(HttpStatusCode.OK));
             Assert.That(_host.Recorder.Events, Has.Count.EqualTo(1));
-            Assert.That(await _host.Services.GetRequiredService<IWebhookDeliveryStore>().IsProcessedAsync(Key), Is.True);
+            Assert.That(await _host.Services.GetRequiredService<IConvAiWebhookDeliveryStore>().IsProcessedAsync(Key), Is.True);
         });
     }
 
@@ -91,7 +91,7 @@ public class WebhookDeliveryGuaranteeTests(ConvAiWebhookMode mode)
             Assert.That(_host.Recorder.Events, Has.Count.EqualTo(1));
             Assert.That(_host.Recorder.FailuresToThrow, Is.EqualTo(-1), "the handler ran three times");
             Assert.That(await _host.Services.GetRequiredService<IConvAiWebhookInbox>().ListDeadLettersAsync(), Is.Empty);
-            Assert.That(await _host.Services.GetRequiredService<IWebhookDeliveryStore>().IsProcessedAsync(Key), Is.True);
+            Assert.That(await _host.Services.GetRequiredService<IConvAiWebhookDeliveryStore>().IsProcessedAsync(Key), Is.True);
         });
     }
 
@@ -130,7 +130,7 @@ public class WebhookDeliveryGuaranteeTests(ConvAiWebhookMode mode)
             Assert.That(redriven, Is.True);
             Assert.That(_host.Recorder.Events, Has.Count.EqualTo(1));
             Assert.That(await inbox.ListDeadLettersAsync(), Is.Empty);
-            Assert.That(await _host.Services.GetRequiredService<IWebhookDeliveryStore>().IsProcessedAsync(Key), Is.True);
+            Assert.That(await _host.Services.GetRequiredService<IConvAiWebhookDeliveryStore>().IsProcessedAsync(Key), Is.True);
         });
     }
 
@@ -148,7 +148,7 @@ public class WebhookDeliveryGuaranteeTests(ConvAiWebhookMode mode)
             // Queued: the inbox is full, 503. Inline: the handler threw and the inbox cannot keep the delivery, 500.
             Assert.That(answer, Is.EqualTo(mode == ConvAiWebhookMode.Queued ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.InternalServerError));
             Assert.That(host.Logs.GetSnapshot().Count(record => record.Id.Id is 4005 or 4009), Is.GreaterThanOrEqualTo(1));
-            Assert.That(await host.Services.GetRequiredService<IWebhookDeliveryStore>().TryClaimAsync(Key, TimeSpan.FromMinutes(1)), Is.True, "the claim was released");
+            Assert.That(await host.Services.GetRequiredService<IConvAiWebhookDeliveryStore>().TryClaimAsync(Key, TimeSpan.FromMinutes(1)), Is.True, "the claim was released");
         });
     }
 

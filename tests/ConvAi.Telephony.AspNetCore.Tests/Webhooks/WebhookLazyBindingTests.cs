@@ -54,7 +54,7 @@ public class WebhookLazyBindingTests(ConvAiWebhookMode mode)
 
         var answer = await _host.PostAsync(body, WebhookFixtures.Sign(body));
         await _host.WaitForEventsAsync(1);
-        var store = _host.Services.GetRequiredService<IWebhookDeliveryStore>();
+        var store = _host.Services.GetRequiredService<IConvAiWebhookDeliveryStore>();
         var processed = false;
         for (var i = 0; i < 1000 && !(processed = await store.IsProcessedAsync(MalformedKey)); i++)
         {
@@ -91,7 +91,7 @@ public class WebhookLazyBindingTests(ConvAiWebhookMode mode)
                 Is.EqualTo(new[] { ((string?)"bad1", (string?)PayloadException) }));
             Assert.That(deadLetters.Single().Delivery.Body.ToArray(), Is.EqualTo(body), "the signed body is kept for a re-drive");
             Assert.That(_host.Recorder.Events, Is.Empty);
-            Assert.That(await _host.Services.GetRequiredService<IWebhookDeliveryStore>().IsProcessedAsync(MalformedKey), Is.False);
+            Assert.That(await _host.Services.GetRequiredService<IConvAiWebhookDeliveryStore>().IsProcessedAsync(MalformedKey), Is.False);
             Assert.That(_host.Logs.GetSnapshot().Select(record => record.Message), Has.None.Contains("SECRET-TURN-TEXT"));
         });
     }
@@ -182,7 +182,7 @@ public class WebhookLazyBindingMarkedEndpointTests
             Assert.That(answer, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(host.Recorder.Events, Is.Empty);
             Assert.That(deadLetters.Single().Delivery.LastFailure, Is.EqualTo(typeof(ConvAiWebhookPayloadException).FullName));
-            Assert.That(await host.Services.GetRequiredService<IWebhookDeliveryStore>().TryClaimAsync("convai:webhook:post_call_transcription:bad1", TimeSpan.FromMinutes(1)),
+            Assert.That(await host.Services.GetRequiredService<IConvAiWebhookDeliveryStore>().TryClaimAsync("convai:webhook:post_call_transcription:bad1", TimeSpan.FromMinutes(1)),
                 Is.False, "the claim is kept with the dead letter, so a redelivery is not processed beside it");
         });
     }

@@ -67,7 +67,7 @@ public class RedisDocsSnippetsTests
         var options = app.Services.GetRequiredService<IOptions<ConvAiWebhookRedisOptions>>().Value;
         Assert.Multiple(() =>
         {
-            Assert.That(app.Services.GetRequiredService<IWebhookDeliveryStore>(), Is.TypeOf<RedisWebhookDeliveryStore>());
+            Assert.That(app.Services.GetRequiredService<IConvAiWebhookDeliveryStore>(), Is.TypeOf<RedisWebhookDeliveryStore>());
             Assert.That(app.Services.GetRequiredService<IConvAiWebhookInbox>(), Is.TypeOf<RedisWebhookInbox>());
             Assert.That(options.Configuration, Is.EqualTo("127.0.0.1:1,abortConnect=false"));
             Assert.That(options.ConsumerName, Is.EqualTo("web-1"));
@@ -98,7 +98,7 @@ public class RedisDocsSnippetsTests
         connection.RegisterProfiler(() => profiling);
         var key = "convai:webhook:docs:" + Guid.NewGuid().ToString("N");
 
-        var claimed = await app.Services.GetRequiredService<IWebhookDeliveryStore>().TryClaimAsync(key, TimeSpan.FromMinutes(1));
+        var claimed = await app.Services.GetRequiredService<IConvAiWebhookDeliveryStore>().TryClaimAsync(key, TimeSpan.FromMinutes(1));
 
         Assert.Multiple(() =>
         {

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 
 namespace ConvAi.Telephony.Redis.Tests.Webhooks;
 
-/// <summary>The Redis store against the <see cref="IWebhookDeliveryStore"/> contract, on a real redis-server.</summary>
+/// <summary>The Redis store against the <see cref="IConvAiWebhookDeliveryStore"/> contract, on a real redis-server.</summary>
 [NonParallelizable]
 public class RedisWebhookDeliveryStoreTests : WebhookDeliveryStoreContractTests
 {
@@ -135,7 +135,7 @@ public class RedisWebhookDeliveryTests
         var keys = _redis is null ? [] : connection.GetServer($"127.0.0.1:{_redis.Port}").Keys(pattern: "convai:webhook:voice_removal_notice:jkl").ToArray();
         Assert.Multiple(() =>
         {
-            Assert.That(host.Services.GetRequiredService<IWebhookDeliveryStore>(), Is.TypeOf<RedisWebhookDeliveryStore>());
+            Assert.That(host.Services.GetRequiredService<IConvAiWebhookDeliveryStore>(), Is.TypeOf<RedisWebhookDeliveryStore>());
             Assert.That(host.Services.GetRequiredService<IConvAiWebhookInbox>(), Is.TypeOf<RedisWebhookInbox>());
             Assert.That(keys, Has.Length.EqualTo(1));
         });

@@ -30,7 +30,7 @@ internal static class TwilioCall
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Path, UriKind.Relative)) { Content = new FormUrlEncodedContent(form) };
         if (signature is not null)
         {
-            request.Headers.Add(TwilioRequestValidator.SignatureHeaderName, signature);
+            request.Headers.Add(TwilioRequestValidator.HeaderName, signature);
         }
 
         return request;

@@ -133,7 +133,7 @@ public class TestingDocSnippets
         var result = verifier.Verify(Encoding.UTF8.GetBytes(failure.Body), failure.SignatureHeader); // Valid
         // end of snippet
 
-        Assert.That(result, Is.EqualTo(WebhookSignatureResult.Valid));
+        Assert.That(result, Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
         Assert.That(failure.StatusCode, Is.EqualTo(200));
         Assert.That(receiver.Count, Is.EqualTo(1));
     }

@@ -12,10 +12,10 @@ public class ConvAiWebhookSignatureBoundaryTests
 
     private readonly FakeTimeProvider _time = new(WebhookFixtures.Now);
 
-    [TestCase(0, WebhookSignatureResult.Valid, TestName = "Verify_ZeroTolerances_SignedThisSecond_Valid")]
-    [TestCase(-1, WebhookSignatureResult.Stale, TestName = "Verify_ZeroTolerances_SignedOneSecondAgo_Stale")]
-    [TestCase(1, WebhookSignatureResult.Stale, TestName = "Verify_ZeroTolerances_SignedOneSecondAhead_Stale")]
-    public void Verify_ZeroTolerancesAccepted_OnlyTheCurrentSecondIsFresh(int offsetSeconds, WebhookSignatureResult expected)
+    [TestCase(0, ConvAiWebhookSignatureResult.Valid, TestName = "Verify_ZeroTolerances_SignedThisSecond_Valid")]
+    [TestCase(-1, ConvAiWebhookSignatureResult.Stale, TestName = "Verify_ZeroTolerances_SignedOneSecondAgo_Stale")]
+    [TestCase(1, ConvAiWebhookSignatureResult.Stale, TestName = "Verify_ZeroTolerances_SignedOneSecondAhead_Stale")]
+    public void Verify_ZeroTolerancesAccepted_OnlyTheCurrentSecondIsFresh(int offsetSeconds, ConvAiWebhookSignatureResult expected)
     {
         var verifier = new ConvAiWebhookSignature([WebhookFixtures.Secret], TimeSpan.Zero, TimeSpan.Zero, _time);
 
@@ -51,18 +51,18 @@ public class ConvAiWebhookSignatureBoundaryTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(verifier.Verify(Body, Header(WebhookFixtures.Now.AddSeconds(-1))), Is.EqualTo(WebhookSignatureResult.Valid));
-            Assert.That(verifier.Verify(Body, Header(WebhookFixtures.Now.AddSeconds(1))), Is.EqualTo(WebhookSignatureResult.Valid));
-            Assert.That(verifier.Verify(Body, Header(WebhookFixtures.Now.AddSeconds(-2))), Is.EqualTo(WebhookSignatureResult.Stale));
-            Assert.That(verifier.Verify(Body, Header(WebhookFixtures.Now.AddSeconds(2))), Is.EqualTo(WebhookSignatureResult.Stale));
+            Assert.That(verifier.Verify(Body, Header(WebhookFixtures.Now.AddSeconds(-1))), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
+            Assert.That(verifier.Verify(Body, Header(WebhookFixtures.Now.AddSeconds(1))), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
+            Assert.That(verifier.Verify(Body, Header(WebhookFixtures.Now.AddSeconds(-2))), Is.EqualTo(ConvAiWebhookSignatureResult.Stale));
+            Assert.That(verifier.Verify(Body, Header(WebhookFixtures.Now.AddSeconds(2))), Is.EqualTo(ConvAiWebhookSignatureResult.Stale));
         });
     }
 
     // The timestamp text is signed as sent, so leading zeros are part of the signed payload; 12 digits are the most accepted.
-    [TestCase("001739537297", WebhookSignatureResult.Valid, TestName = "Verify_TwelveDigitTimestamp_Valid")]
-    [TestCase("0001739537297", WebhookSignatureResult.Malformed, TestName = "Verify_ThirteenDigitTimestamp_Malformed")]
-    [TestCase("1739537297", WebhookSignatureResult.Valid, TestName = "Verify_TenDigitTimestamp_Valid")]
-    public void Verify_TimestampDigits_BoundedAtTwelve(string timestampText, WebhookSignatureResult expected)
+    [TestCase("001739537297", ConvAiWebhookSignatureResult.Valid, TestName = "Verify_TwelveDigitTimestamp_Valid")]
+    [TestCase("0001739537297", ConvAiWebhookSignatureResult.Malformed, TestName = "Verify_ThirteenDigitTimestamp_Malformed")]
+    [TestCase("1739537297", ConvAiWebhookSignatureResult.Valid, TestName = "Verify_TenDigitTimestamp_Valid")]
+    public void Verify_TimestampDigits_BoundedAtTwelve(string timestampText, ConvAiWebhookSignatureResult expected)
     {
         var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
 
@@ -86,7 +86,7 @@ public class ConvAiWebhookSignatureBoundaryTests
     {
         var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
 
-        Assert.That(verifier.Verify(Body, header), Is.EqualTo(WebhookSignatureResult.Valid));
+        Assert.That(verifier.Verify(Body, header), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
     }
 
     [TestCase(-1, TestName = "Verify_DigestOneHexDigitShort_Mismatch")]
@@ -98,7 +98,7 @@ public class ConvAiWebhookSignatureBoundaryTests
         var digest = Digest(t, Body);
         digest = extraDigits < 0 ? digest[..^1] : digest + "0";
 
-        Assert.That(verifier.Verify(Body, $"t={t},v0={digest}"), Is.EqualTo(WebhookSignatureResult.Mismatch));
+        Assert.That(verifier.Verify(Body, $"t={t},v0={digest}"), Is.EqualTo(ConvAiWebhookSignatureResult.Mismatch));
     }
 
     [Test]
@@ -111,7 +111,7 @@ public class ConvAiWebhookSignatureBoundaryTests
             .Select(i => Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"))
             .First(candidate => Digest(t, candidate).Chunk(2).Any(pair => pair is ['0', '0']));
 
-        Assert.That(verifier.Verify(body, $"t={t},v0={Digest(t, body)}"), Is.EqualTo(WebhookSignatureResult.Valid));
+        Assert.That(verifier.Verify(body, $"t={t},v0={Digest(t, body)}"), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
     }
 
     [TestCase("0123456789abcdef", TestName = "Verify_EveryLowercaseHexDigit_DecodedExactly")]
@@ -133,10 +133,10 @@ public class ConvAiWebhookSignatureBoundaryTests
 
             var replacement = digits[(digits.IndexOf(digit, StringComparison.Ordinal) + 1) % digits.Length];
             var changed = string.Concat(cased.AsSpan(0, position), replacement.ToString(), cased.AsSpan(position + 1));
-            Assert.That(verifier.Verify(Body, $"t={t},v0={changed}"), Is.EqualTo(WebhookSignatureResult.Mismatch), $"{digit} -> {replacement}");
+            Assert.That(verifier.Verify(Body, $"t={t},v0={changed}"), Is.EqualTo(ConvAiWebhookSignatureResult.Mismatch), $"{digit} -> {replacement}");
         }
 
-        Assert.That(verifier.Verify(Body, $"t={t},v0={cased}"), Is.EqualTo(WebhookSignatureResult.Valid));
+        Assert.That(verifier.Verify(Body, $"t={t},v0={cased}"), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
     }
 
     [TestCase("v1", TestName = "Verify_TimestampWithOnlyAV1Entry_Malformed")]
@@ -148,7 +148,7 @@ public class ConvAiWebhookSignatureBoundaryTests
         var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
         var t = WebhookFixtures.Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-        Assert.That(verifier.Verify(Body, $"t={t},{key}={Digest(t, Body)}"), Is.EqualTo(WebhookSignatureResult.Malformed));
+        Assert.That(verifier.Verify(Body, $"t={t},{key}={Digest(t, Body)}"), Is.EqualTo(ConvAiWebhookSignatureResult.Malformed));
     }
 
     // Forged entries must not combine: the bytes a rejected entry decoded before its bad digit (or the bytes of an
@@ -165,7 +165,7 @@ public class ConvAiWebhookSignatureBoundaryTests
         var spliced = digest[..(2 * badByte)] + "zz" + new string('0', 62 - (2 * badByte));
         Assume.That(earlier, Is.Not.EqualTo(digest));
 
-        Assert.That(verifier.Verify(Body, $"t={t},v0={earlier},v0={spliced}"), Is.EqualTo(WebhookSignatureResult.Mismatch));
+        Assert.That(verifier.Verify(Body, $"t={t},v0={earlier},v0={spliced}"), Is.EqualTo(ConvAiWebhookSignatureResult.Mismatch));
     }
 
     [Test]
@@ -179,7 +179,7 @@ public class ConvAiWebhookSignatureBoundaryTests
         var lastByte = new string('0', 62) + digest[62..];
         var partial = digest[..62] + "zz";
 
-        Assert.That(verifier.Verify(Body, $"t={t},v0={lastByte},v0={partial},v0=ab"), Is.EqualTo(WebhookSignatureResult.Mismatch));
+        Assert.That(verifier.Verify(Body, $"t={t},v0={lastByte},v0={partial},v0=ab"), Is.EqualTo(ConvAiWebhookSignatureResult.Mismatch));
     }
 
     private static string Header(DateTimeOffset at) => ConvAiWebhookSignature.CreateHeader(WebhookFixtures.Secret, Body, at);

@@ -16,7 +16,7 @@ public class ConvAiWebhookSignatureFuzzTests
         var time = new FakeTimeProvider(WebhookFixtures.Now);
         var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, time);
         var accepted = 0;
-        var results = new Dictionary<WebhookSignatureResult, int>();
+        var results = new Dictionary<ConvAiWebhookSignatureResult, int>();
 
         for (var i = 0; i < Cases; i++)
         {
@@ -24,7 +24,7 @@ public class ConvAiWebhookSignatureFuzzTests
             var validHeader = ConvAiWebhookSignature.CreateHeader(WebhookFixtures.Secret, body, WebhookFixtures.Now.AddSeconds(random.Next(-600, 60)));
             var (header, candidateBody, shouldBeValid) = Mutate(random, validHeader, body);
 
-            WebhookSignatureResult result;
+            ConvAiWebhookSignatureResult result;
             try
             {
                 result = verifier.Verify(candidateBody, header);
@@ -36,7 +36,7 @@ public class ConvAiWebhookSignatureFuzzTests
             }
 
             results[result] = results.GetValueOrDefault(result) + 1;
-            if (result == WebhookSignatureResult.Valid)
+            if (result == ConvAiWebhookSignatureResult.Valid)
             {
                 accepted++;
                 Assert.That(shouldBeValid, Is.True, $"Case {i} accepted a wrong signature: header '{header}'.");
@@ -51,7 +51,7 @@ public class ConvAiWebhookSignatureFuzzTests
         Assert.Multiple(() =>
         {
             Assert.That(accepted, Is.GreaterThan(Cases / 10));
-            foreach (var outcome in Enum.GetValues<WebhookSignatureResult>())
+            foreach (var outcome in Enum.GetValues<ConvAiWebhookSignatureResult>())
             {
                 Assert.That(results.GetValueOrDefault(outcome), Is.GreaterThan(0), outcome.ToString());
             }

@@ -34,40 +34,40 @@ public class ConvAiWebhookSignatureTests
     {
         var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
 
-        Assert.That(verifier.Verify(Body, KnownHeader), Is.EqualTo(WebhookSignatureResult.Valid));
+        Assert.That(verifier.Verify(Body, KnownHeader), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
     }
 
     private static IEnumerable<TestCaseData> HeaderShapes()
     {
         const string v0 = "v0=952651db7834eec13dcd02c8a9eb36445d4c759d70827120e320b5ba5308287c";
         const string wrong = "v0=0000000000000000000000000000000000000000000000000000000000000000";
-        yield return new TestCaseData($"t=1739537297,{v0}", WebhookSignatureResult.Valid).SetName("Verify_Canonical_Valid");
-        yield return new TestCaseData($"{v0},t=1739537297", WebhookSignatureResult.Valid).SetName("Verify_SignatureBeforeTimestamp_Valid");
-        yield return new TestCaseData($"  t=1739537297 , {v0}  ", WebhookSignatureResult.Valid).SetName("Verify_WhiteSpaceAroundEntries_Valid");
-        yield return new TestCaseData($"t=1739537297,{wrong},{v0}", WebhookSignatureResult.Valid).SetName("Verify_SecondOfSeveralV0Matches_Valid");
-        yield return new TestCaseData($"t=1739537297,{v0},{wrong}", WebhookSignatureResult.Valid).SetName("Verify_FirstOfSeveralV0Matches_Valid");
-        yield return new TestCaseData($"t=1739537297,v1=abc,{v0}", WebhookSignatureResult.Valid).SetName("Verify_UnknownSchemeIgnored_Valid");
-        yield return new TestCaseData($"t=1739537297,{v0.ToUpperInvariant().Replace("V0=", "v0=", StringComparison.Ordinal)}", WebhookSignatureResult.Valid).SetName("Verify_UppercaseHex_Valid");
-        yield return new TestCaseData(null, WebhookSignatureResult.MissingHeader).SetName("Verify_NullHeader_MissingHeader");
-        yield return new TestCaseData("", WebhookSignatureResult.MissingHeader).SetName("Verify_EmptyHeader_MissingHeader");
-        yield return new TestCaseData("   ", WebhookSignatureResult.MissingHeader).SetName("Verify_BlankHeader_MissingHeader");
-        yield return new TestCaseData(v0, WebhookSignatureResult.Malformed).SetName("Verify_NoTimestamp_Malformed");
-        yield return new TestCaseData("t=1739537297", WebhookSignatureResult.Malformed).SetName("Verify_NoSignature_Malformed");
-        yield return new TestCaseData($"t=17395x7297,{v0}", WebhookSignatureResult.Malformed).SetName("Verify_NonNumericTimestamp_Malformed");
-        yield return new TestCaseData($"t=-1739537297,{v0}", WebhookSignatureResult.Malformed).SetName("Verify_NegativeTimestamp_Malformed");
-        yield return new TestCaseData($"t=,{v0}", WebhookSignatureResult.Malformed).SetName("Verify_EmptyTimestamp_Malformed");
-        yield return new TestCaseData($"t=1739537297,t=1739537297,{v0}", WebhookSignatureResult.Malformed).SetName("Verify_TwoTimestamps_Malformed");
-        yield return new TestCaseData($"t=99999999999999999999,{v0}", WebhookSignatureResult.Malformed).SetName("Verify_HugeTimestamp_Malformed");
-        yield return new TestCaseData("garbage", WebhookSignatureResult.Malformed).SetName("Verify_Garbage_Malformed");
-        yield return new TestCaseData($"t=1739537297,{wrong}", WebhookSignatureResult.Mismatch).SetName("Verify_WrongDigest_Mismatch");
-        yield return new TestCaseData("t=1739537297,v0=952651db", WebhookSignatureResult.Mismatch).SetName("Verify_TruncatedDigest_Mismatch");
-        yield return new TestCaseData("t=1739537297,v0=zz2651db7834eec13dcd02c8a9eb36445d4c759d70827120e320b5ba5308287c", WebhookSignatureResult.Mismatch).SetName("Verify_NonHexDigest_Mismatch");
-        yield return new TestCaseData($"t=1739537298,{v0}", WebhookSignatureResult.Mismatch).SetName("Verify_TimestampNotTheSignedOne_Mismatch");
-        yield return new TestCaseData($"t=01739537297,{v0}", WebhookSignatureResult.Mismatch).SetName("Verify_TimestampTextDiffersFromSigned_Mismatch");
+        yield return new TestCaseData($"t=1739537297,{v0}", ConvAiWebhookSignatureResult.Valid).SetName("Verify_Canonical_Valid");
+        yield return new TestCaseData($"{v0},t=1739537297", ConvAiWebhookSignatureResult.Valid).SetName("Verify_SignatureBeforeTimestamp_Valid");
+        yield return new TestCaseData($"  t=1739537297 , {v0}  ", ConvAiWebhookSignatureResult.Valid).SetName("Verify_WhiteSpaceAroundEntries_Valid");
+        yield return new TestCaseData($"t=1739537297,{wrong},{v0}", ConvAiWebhookSignatureResult.Valid).SetName("Verify_SecondOfSeveralV0Matches_Valid");
+        yield return new TestCaseData($"t=1739537297,{v0},{wrong}", ConvAiWebhookSignatureResult.Valid).SetName("Verify_FirstOfSeveralV0Matches_Valid");
+        yield return new TestCaseData($"t=1739537297,v1=abc,{v0}", ConvAiWebhookSignatureResult.Valid).SetName("Verify_UnknownSchemeIgnored_Valid");
+        yield return new TestCaseData($"t=1739537297,{v0.ToUpperInvariant().Replace("V0=", "v0=", StringComparison.Ordinal)}", ConvAiWebhookSignatureResult.Valid).SetName("Verify_UppercaseHex_Valid");
+        yield return new TestCaseData(null, ConvAiWebhookSignatureResult.MissingHeader).SetName("Verify_NullHeader_MissingHeader");
+        yield return new TestCaseData("", ConvAiWebhookSignatureResult.MissingHeader).SetName("Verify_EmptyHeader_MissingHeader");
+        yield return new TestCaseData("   ", ConvAiWebhookSignatureResult.MissingHeader).SetName("Verify_BlankHeader_MissingHeader");
+        yield return new TestCaseData(v0, ConvAiWebhookSignatureResult.Malformed).SetName("Verify_NoTimestamp_Malformed");
+        yield return new TestCaseData("t=1739537297", ConvAiWebhookSignatureResult.Malformed).SetName("Verify_NoSignature_Malformed");
+        yield return new TestCaseData($"t=17395x7297,{v0}", ConvAiWebhookSignatureResult.Malformed).SetName("Verify_NonNumericTimestamp_Malformed");
+        yield return new TestCaseData($"t=-1739537297,{v0}", ConvAiWebhookSignatureResult.Malformed).SetName("Verify_NegativeTimestamp_Malformed");
+        yield return new TestCaseData($"t=,{v0}", ConvAiWebhookSignatureResult.Malformed).SetName("Verify_EmptyTimestamp_Malformed");
+        yield return new TestCaseData($"t=1739537297,t=1739537297,{v0}", ConvAiWebhookSignatureResult.Malformed).SetName("Verify_TwoTimestamps_Malformed");
+        yield return new TestCaseData($"t=99999999999999999999,{v0}", ConvAiWebhookSignatureResult.Malformed).SetName("Verify_HugeTimestamp_Malformed");
+        yield return new TestCaseData("garbage", ConvAiWebhookSignatureResult.Malformed).SetName("Verify_Garbage_Malformed");
+        yield return new TestCaseData($"t=1739537297,{wrong}", ConvAiWebhookSignatureResult.Mismatch).SetName("Verify_WrongDigest_Mismatch");
+        yield return new TestCaseData("t=1739537297,v0=952651db", ConvAiWebhookSignatureResult.Mismatch).SetName("Verify_TruncatedDigest_Mismatch");
+        yield return new TestCaseData("t=1739537297,v0=zz2651db7834eec13dcd02c8a9eb36445d4c759d70827120e320b5ba5308287c", ConvAiWebhookSignatureResult.Mismatch).SetName("Verify_NonHexDigest_Mismatch");
+        yield return new TestCaseData($"t=1739537298,{v0}", ConvAiWebhookSignatureResult.Mismatch).SetName("Verify_TimestampNotTheSignedOne_Mismatch");
+        yield return new TestCaseData($"t=01739537297,{v0}", ConvAiWebhookSignatureResult.Mismatch).SetName("Verify_TimestampTextDiffersFromSigned_Mismatch");
     }
 
     [TestCaseSource(nameof(HeaderShapes))]
-    public void Verify_HeaderShape_ReturnsExpectedResult(string? header, WebhookSignatureResult expected)
+    public void Verify_HeaderShape_ReturnsExpectedResult(string? header, ConvAiWebhookSignatureResult expected)
     {
         var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
 
@@ -81,16 +81,16 @@ public class ConvAiWebhookSignatureTests
         var tampered = (byte[])Body.Clone();
         tampered[^3] ^= 1;
 
-        Assert.That(verifier.Verify(tampered, KnownHeader), Is.EqualTo(WebhookSignatureResult.Mismatch));
+        Assert.That(verifier.Verify(tampered, KnownHeader), Is.EqualTo(ConvAiWebhookSignatureResult.Mismatch));
     }
 
-    [TestCase(-30 * 60, WebhookSignatureResult.Valid, TestName = "Verify_ExactlyThirtyMinutesOld_Valid")]
-    [TestCase(-30 * 60 - 1, WebhookSignatureResult.Stale, TestName = "Verify_ThirtyMinutesAndOneSecondOld_Stale")]
-    [TestCase(-31 * 60, WebhookSignatureResult.Stale, TestName = "Verify_ThirtyOneMinutesOld_Stale")]
-    [TestCase(5 * 60, WebhookSignatureResult.Valid, TestName = "Verify_FiveMinutesInFuture_Valid")]
-    [TestCase(5 * 60 + 1, WebhookSignatureResult.Stale, TestName = "Verify_FiveMinutesAndOneSecondInFuture_Stale")]
-    [TestCase(24 * 3600, WebhookSignatureResult.Stale, TestName = "Verify_OneDayInFuture_Stale")]
-    public void Verify_ClockSkew_DefaultTolerances(int signedOffsetSeconds, WebhookSignatureResult expected)
+    [TestCase(-30 * 60, ConvAiWebhookSignatureResult.Valid, TestName = "Verify_ExactlyThirtyMinutesOld_Valid")]
+    [TestCase(-30 * 60 - 1, ConvAiWebhookSignatureResult.Stale, TestName = "Verify_ThirtyMinutesAndOneSecondOld_Stale")]
+    [TestCase(-31 * 60, ConvAiWebhookSignatureResult.Stale, TestName = "Verify_ThirtyOneMinutesOld_Stale")]
+    [TestCase(5 * 60, ConvAiWebhookSignatureResult.Valid, TestName = "Verify_FiveMinutesInFuture_Valid")]
+    [TestCase(5 * 60 + 1, ConvAiWebhookSignatureResult.Stale, TestName = "Verify_FiveMinutesAndOneSecondInFuture_Stale")]
+    [TestCase(24 * 3600, ConvAiWebhookSignatureResult.Stale, TestName = "Verify_OneDayInFuture_Stale")]
+    public void Verify_ClockSkew_DefaultTolerances(int signedOffsetSeconds, ConvAiWebhookSignatureResult expected)
     {
         var signedAt = WebhookFixtures.Now.AddSeconds(signedOffsetSeconds);
         var header = ConvAiWebhookSignature.CreateHeader(WebhookFixtures.Secret, Body, signedAt);
@@ -103,11 +103,11 @@ public class ConvAiWebhookSignatureTests
     public void Verify_ClockAdvancesPastTolerance_BecomesStale()
     {
         var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
-        Assert.That(verifier.Verify(Body, KnownHeader), Is.EqualTo(WebhookSignatureResult.Valid));
+        Assert.That(verifier.Verify(Body, KnownHeader), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
 
         _time.Advance(TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(1));
 
-        Assert.That(verifier.Verify(Body, KnownHeader), Is.EqualTo(WebhookSignatureResult.Stale));
+        Assert.That(verifier.Verify(Body, KnownHeader), Is.EqualTo(ConvAiWebhookSignatureResult.Stale));
     }
 
     [Test]
@@ -119,16 +119,16 @@ public class ConvAiWebhookSignatureTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(verifier.Verify(Body, KnownHeader), Is.EqualTo(WebhookSignatureResult.Valid));
-            Assert.That(verifier.Verify(Body, twoMinutesOld), Is.EqualTo(WebhookSignatureResult.Stale));
-            Assert.That(verifier.Verify(Body, oneSecondAhead), Is.EqualTo(WebhookSignatureResult.Stale));
+            Assert.That(verifier.Verify(Body, KnownHeader), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
+            Assert.That(verifier.Verify(Body, twoMinutesOld), Is.EqualTo(ConvAiWebhookSignatureResult.Stale));
+            Assert.That(verifier.Verify(Body, oneSecondAhead), Is.EqualTo(ConvAiWebhookSignatureResult.Stale));
         });
     }
 
-    [TestCase(WebhookFixtures.Secret, WebhookSignatureResult.Valid, TestName = "Verify_RotationOldSecret_Valid")]
-    [TestCase(WebhookFixtures.OtherSecret, WebhookSignatureResult.Valid, TestName = "Verify_RotationNewSecret_Valid")]
-    [TestCase("whsec_retired", WebhookSignatureResult.Mismatch, TestName = "Verify_RotationUnknownSecret_Mismatch")]
-    public void Verify_SeveralSecrets_AcceptsAnyConfigured(string signingSecret, WebhookSignatureResult expected)
+    [TestCase(WebhookFixtures.Secret, ConvAiWebhookSignatureResult.Valid, TestName = "Verify_RotationOldSecret_Valid")]
+    [TestCase(WebhookFixtures.OtherSecret, ConvAiWebhookSignatureResult.Valid, TestName = "Verify_RotationNewSecret_Valid")]
+    [TestCase("whsec_retired", ConvAiWebhookSignatureResult.Mismatch, TestName = "Verify_RotationUnknownSecret_Mismatch")]
+    public void Verify_SeveralSecrets_AcceptsAnyConfigured(string signingSecret, ConvAiWebhookSignatureResult expected)
     {
         var verifier = new ConvAiWebhookSignature(
             [WebhookFixtures.OtherSecret, WebhookFixtures.Secret],
@@ -147,7 +147,7 @@ public class ConvAiWebhookSignatureTests
         var header = ConvAiWebhookSignature.CreateHeader(WebhookFixtures.Secret, body, WebhookFixtures.Now);
         var verifier = new ConvAiWebhookSignature(WebhookFixtures.Secret, _time);
 
-        Assert.That(verifier.Verify(body, header), Is.EqualTo(WebhookSignatureResult.Valid));
+        Assert.That(verifier.Verify(body, header), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
     }
 
     [Test]
@@ -170,7 +170,7 @@ public class ConvAiWebhookSignatureTests
                 body[^1] ^= 0x01;
             }
 
-            return (Body: body, Header: header, Expected: tampered ? WebhookSignatureResult.Mismatch : WebhookSignatureResult.Valid);
+            return (Body: body, Header: header, Expected: tampered ? ConvAiWebhookSignatureResult.Mismatch : ConvAiWebhookSignatureResult.Valid);
         }).ToArray();
 
         var wrong = await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
@@ -203,7 +203,7 @@ public class ConvAiWebhookSignatureTests
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var result = WebhookSignatureResult.Mismatch;
+        var result = ConvAiWebhookSignatureResult.Mismatch;
         for (var i = 0; i < 100; i++)
         {
             result = verifier.Verify(body, header);
@@ -213,7 +213,7 @@ public class ConvAiWebhookSignatureTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result, Is.EqualTo(WebhookSignatureResult.Valid));
+            Assert.That(result, Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
             Assert.That(allocated, Is.Zero);
         });
     }

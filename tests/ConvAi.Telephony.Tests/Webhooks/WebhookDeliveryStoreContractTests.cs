@@ -2,13 +2,13 @@
 namespace ConvAi.Telephony.Tests.Webhooks;
 
 /// <summary>
-/// The <see cref="IWebhookDeliveryStore"/> contract, run against every store: the in-memory one here, the Redis one (on
+/// The <see cref="IConvAiWebhookDeliveryStore"/> contract, run against every store: the in-memory one here, the Redis one (on
 /// a real redis-server) in ConvAi.Telephony.Redis.Tests, which links this file.
 /// </summary>
 public abstract class WebhookDeliveryStoreContractTests
 {
     /// <summary>The store under test, new for each test.</summary>
-    protected IWebhookDeliveryStore Store { get; set; } = null!;
+    protected IConvAiWebhookDeliveryStore Store { get; set; } = null!;
 
     /// <summary>A claim expiry or processed horizon short enough for <see cref="LetExpireAsync"/> to pass it.</summary>
     protected abstract TimeSpan ShortLifetime { get; }

@@ -82,7 +82,7 @@ public class ClientAgainstEmulatorTests
             Assert.That(done.Metadata.PhoneCall.ExternalNumber, Is.EqualTo("+447700900123"));
             Assert.That(done.Metadata.PhoneCall.CallSid, Is.EqualTo(call.CallSid));
             Assert.That(done.Metadata.PhoneCall.PhoneNumberId, Is.EqualTo(imported.PhoneNumberId));
-            Assert.That(new ConvAiWebhookSignature(Secret, harness.Time).Verify(body, signature), Is.EqualTo(WebhookSignatureResult.Valid));
+            Assert.That(new ConvAiWebhookSignature(Secret, harness.Time).Verify(body, signature), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
             Assert.That(webhook.GetData().ConversationId, Is.EqualTo(call.ConversationId));
             Assert.That(webhook.GetData().Status, Is.EqualTo(ConversationStatus.Done));
             Assert.That(webhook.GetData().Transcript![0].Message, Does.Contain("Ana"));

@@ -49,7 +49,7 @@ public class WebhookDeliveryTests
             Assert.That(url, Is.EqualTo(WebhookUrl));
             Assert.That(contentType, Is.EqualTo("application/json"));
             Assert.That(signature, Is.EqualTo(ExpectedSignature(timestamp, body)));
-            Assert.That(new ConvAiWebhookSignature(Secret, harness.Time).Verify(body, signature), Is.EqualTo(WebhookSignatureResult.Valid));
+            Assert.That(new ConvAiWebhookSignature(Secret, harness.Time).Verify(body, signature), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
             Assert.That(payload["type"]!.GetValue<string>(), Is.EqualTo("post_call_transcription"));
             Assert.That(payload["event_timestamp"]!.GetValue<long>(), Is.EqualTo(timestamp));
             Assert.That(JsonNode.DeepEquals(payload["data"], current), Is.True, "webhook data equals the GET conversation response");
@@ -155,7 +155,7 @@ public class WebhookDeliveryTests
         Assert.That(delivery.Url, Is.Null);
         Assert.That(delivery.StatusCode, Is.Null);
         var verifier = new ConvAiWebhookSignature(harness.Emulator.WebhookSecret, harness.Time);
-        Assert.That(verifier.Verify(Encoding.UTF8.GetBytes(delivery.Body), delivery.SignatureHeader), Is.EqualTo(WebhookSignatureResult.Valid));
+        Assert.That(verifier.Verify(Encoding.UTF8.GetBytes(delivery.Body), delivery.SignatureHeader), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
     }
 
     [Test]

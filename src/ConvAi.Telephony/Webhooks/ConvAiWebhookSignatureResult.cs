@@ -1,7 +1,7 @@
 namespace ConvAi.Telephony;
 
 /// <summary>The outcome of checking an <c>ElevenLabs-Signature</c> header against a request body.</summary>
-public enum WebhookSignatureResult
+public enum ConvAiWebhookSignatureResult
 {
     /// <summary>The signature matches one of the configured secrets and the timestamp is inside the tolerance.</summary>
     Valid = 0,

@@ -7,7 +7,7 @@ namespace ConvAi.Telephony.Testing;
 /// Signs and delivers webhook payloads (§8.3–8.5), records every delivery, and lets tests wait for one.
 /// Deliveries run in the background; <see cref="WhenIdleAsync"/> waits for those in flight.
 /// </summary>
-internal sealed class WebhookDispatcher : IDisposable
+internal sealed class EmulatorWebhookSender : IDisposable
 {
     private readonly object _gate = new();
     private readonly List<EmulatedWebhookDelivery> _deliveries = [];
@@ -19,7 +19,7 @@ internal sealed class WebhookDispatcher : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly HttpClient? _client;
 
-    public WebhookDispatcher(ConvAiEmulatorOptions options)
+    public EmulatorWebhookSender(ConvAiEmulatorOptions options)
     {
         _url = options.WebhookUrl;
         _secret = options.WebhookSecret;

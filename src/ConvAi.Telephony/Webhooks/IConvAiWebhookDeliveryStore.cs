@@ -19,7 +19,7 @@ namespace ConvAi.Telephony;
 /// queued, so that a retry by the sender is processed.
 /// </para>
 /// </remarks>
-public interface IWebhookDeliveryStore
+public interface IConvAiWebhookDeliveryStore
 {
     /// <summary>Claims <paramref name="key"/> for <paramref name="expiry"/> unless it holds a live claim or a processed mark.</summary>
     /// <param name="key">The delivery key (event type and conversation id, or event type and body hash).</param>
