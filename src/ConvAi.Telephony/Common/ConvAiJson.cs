@@ -41,6 +41,7 @@ namespace ConvAi.Telephony;
 [JsonSerializable(typeof(Conversation))]
 [JsonSerializable(typeof(ConversationFeedbackRequest))]
 [JsonSerializable(typeof(ConversationInitiationClientData))]
+[JsonSerializable(typeof(ConversationSignedUrl))]
 [JsonSerializable(typeof(SubmitBatchCallRequest))]
 [JsonSerializable(typeof(BatchCall))]
 [JsonSerializable(typeof(BatchCallPage))]
