@@ -41,7 +41,6 @@ public sealed class ConversationSession : IAsyncDisposable
     public const string HttpClientName = "ConvAi.Telephony.Realtime";
 
     private const int AudioQueueCapacity = 64;
-    private const int ControlQueueCapacity = 256;
     private const int InitialReceiveBufferSize = 16 * 1024;
 
     private readonly WebSocket _socket;
@@ -73,6 +72,7 @@ public sealed class ConversationSession : IAsyncDisposable
     private long _droppedAudio;
     private ITimer? _closeTimer;
     private int _startRequested;
+    private int _writerIdle;
     private int _disposed;
 
     internal ConversationSession(
@@ -100,7 +100,8 @@ public sealed class ConversationSession : IAsyncDisposable
         // One slot more than the capacity, so the final closed event always fits.
         _events = Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(_eventCapacity + 1) { SingleWriter = true });
         _pongs = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        _control = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(ControlQueueCapacity) { SingleReader = true });
+        // Text messages are small and made by your code, not a stream: queued without a bound (lock-free). Audio is the stream, bounded.
+        _control = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true });
         _audio = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(AudioQueueCapacity) { SingleReader = true });
         _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -395,7 +396,7 @@ public sealed class ConversationSession : IAsyncDisposable
     {
         if (queue.Writer.TryWrite(message))
         {
-            _wake.Writer.TryWrite(true);
+            WakeWriter();
             return default;
         }
 
@@ -419,7 +420,19 @@ public sealed class ConversationSession : IAsyncDisposable
             throw;
         }
 
-        _wake.Writer.TryWrite(true);
+        WakeWriter();
+    }
+
+    /// <summary>
+    /// Wakes the writer loop if it is waiting. The writer marks itself idle, then looks at the queues once more before it waits, and
+    /// whoever takes the idle mark back (the writer itself, or one producer) is the one who knows a wake is owed.
+    /// </summary>
+    private void WakeWriter()
+    {
+        if (Interlocked.CompareExchange(ref _writerIdle, 0, 1) == 1)
+        {
+            _wake.Writer.TryWrite(true);
+        }
     }
 
     private void RequestClose(CloseRequest request)
@@ -428,7 +441,7 @@ public sealed class ConversationSession : IAsyncDisposable
         {
             _control.Writer.TryComplete();
             _audio.Writer.TryComplete();
-            _wake.Writer.TryWrite(true);
+            WakeWriter();
         }
     }
 
@@ -470,6 +483,13 @@ public sealed class ConversationSession : IAsyncDisposable
                     }
 
                     _instruments.Sent(message.Type);
+                    continue;
+                }
+
+                Interlocked.Exchange(ref _writerIdle, 1);
+                if ((!IsEmpty() || Volatile.Read(ref _closeRequest) is not null) && Interlocked.Exchange(ref _writerIdle, 0) == 1)
+                {
+                    // Work arrived between the last look and the idle mark, and no producer took the mark: no wake is owed.
                     continue;
                 }
 
@@ -588,7 +608,7 @@ public sealed class ConversationSession : IAsyncDisposable
                 var pong = ClientMessages.Pong(message.PingEventId);
                 if (_pongs.Writer.TryWrite(pong))
                 {
-                    _wake.Writer.TryWrite(true);
+                    WakeWriter();
                 }
                 else
                 {
@@ -692,7 +712,7 @@ public sealed class ConversationSession : IAsyncDisposable
         }
 
         Volatile.Write(ref _closeReason, reason);
-        _wake.Writer.TryWrite(true);
+        WakeWriter();
         if (reason is null || fault is not null)
         {
             // Nothing more can be sent: stop the writer now.

@@ -44,6 +44,7 @@ public class SessionTelemetryTests
         await using var server = await ScriptedAgentServer.StartAsync(async c =>
         {
             await c.AcceptStartAsync("conv_telemetry");
+            Assert.That((await c.ReceiveJsonAsync())["type"]!.GetValue<string>(), Is.EqualTo("user_message"));
             await c.SendAsync($$$"""{"type":"user_transcript","user_transcription_event":{"user_transcript":"{{{Transcript}}}","event_id":1}}""");
             await c.PingAndWaitForPongAsync(2);
             await c.SendAsync("not json " + Transcript);
