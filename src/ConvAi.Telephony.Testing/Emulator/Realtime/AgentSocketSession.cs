@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using System.Threading.Channels;
 
 namespace ConvAi.Telephony.Testing;
@@ -14,7 +13,7 @@ namespace ConvAi.Telephony.Testing;
 /// spoken: caller audio over the energy threshold followed by silence), with client tool calls, interruptions, pings, and the end.
 /// The finished session is a conversation like a call's: listed, readable with its transcript, with its post-call webhook.
 /// </summary>
-internal sealed partial class AgentSocketSession
+internal sealed class AgentSocketSession
 {
     private static readonly TimeSpan SpeechToInterrupt = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan SilenceEndsTurn = TimeSpan.FromMilliseconds(500);
@@ -28,6 +27,7 @@ internal sealed partial class AgentSocketSession
     private readonly Channel<string> _userTurns = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<long, long> _pendingPings = [];
     private readonly object _gate = new();
+    private readonly byte[] _receiveBuffer = new byte[16 * 1024];
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
     private ConversationRecord? _conversation;
     private CancellationTokenSource? _speech;
@@ -191,7 +191,7 @@ internal sealed partial class AgentSocketSession
 
         missing = templates
             .Where(t => t is not null)
-            .SelectMany(t => Placeholder().Matches(t!).Select(m => m.Groups[1].Value))
+            .SelectMany(t => TranscriptScript.Placeholder().Matches(t!).Select(m => m.Groups[1].Value))
             .Where(name => name is not ("user_message" or "tool_result") && !name.StartsWith("system__", StringComparison.Ordinal) && !_variables.ContainsKey(name))
             .Distinct(StringComparer.Ordinal)
             .ToList();
@@ -199,7 +199,7 @@ internal sealed partial class AgentSocketSession
     }
 
     private string Fill(string template, string? userMessage = null, string? toolResult = null)
-        => Placeholder().Replace(template, m => m.Groups[1].Value switch
+        => TranscriptScript.Placeholder().Replace(template, m => m.Groups[1].Value switch
         {
             "user_message" => userMessage ?? string.Empty,
             "tool_result" => toolResult ?? string.Empty,
@@ -558,18 +558,27 @@ internal sealed partial class AgentSocketSession
     /// <summary>Reads one whole message; null when the client closed (its close is answered) or sent something that is not a JSON object.</summary>
     private async Task<JsonObject?> ReceiveAsync(CancellationToken cancellationToken)
     {
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
+        // Most messages fit the reused buffer in one frame; a longer one is gathered in a stream.
+        MemoryStream? longer = null;
+        int count;
         while (true)
         {
-            var result = await _socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var result = await _socket.ReceiveAsync(_receiveBuffer, cancellationToken).ConfigureAwait(false);
             if (result.MessageType == WebSocketMessageType.Close)
             {
+                longer?.Dispose();
                 await CloseAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
                 return null;
             }
 
-            message.Write(buffer, 0, result.Count);
+            count = result.Count;
+            if (result.EndOfMessage && longer is null)
+            {
+                break;
+            }
+
+            longer ??= new MemoryStream();
+            longer.Write(_receiveBuffer, 0, result.Count);
             if (result.EndOfMessage)
             {
                 break;
@@ -578,9 +587,14 @@ internal sealed partial class AgentSocketSession
 
         try
         {
-            if (JsonNode.Parse(message.ToArray()) is JsonObject json)
+            using (longer)
             {
-                return json;
+                var bytes = longer is null ? _receiveBuffer.AsSpan(0, count) : longer.GetBuffer().AsSpan(0, (int)longer.Length);
+                var reader = new Utf8JsonReader(bytes);
+                if (JsonNode.Parse(ref reader) is JsonObject json)
+                {
+                    return json;
+                }
             }
         }
         catch (JsonException)
@@ -609,6 +623,4 @@ internal sealed partial class AgentSocketSession
     private static string? Type(JsonObject message)
         => message["type"] is JsonValue type && type.GetValueKind() == JsonValueKind.String ? type.GetValue<string>() : null;
 
-    [GeneratedRegex(@"\{\{\s*([A-Za-z0-9_]+)\s*\}\}", RegexOptions.CultureInvariant)]
-    private static partial Regex Placeholder();
 }
