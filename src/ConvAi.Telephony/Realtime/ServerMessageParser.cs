@@ -158,7 +158,7 @@ internal static class ServerMessageParser
             ConversationMessageTypes.Ping => ReadPing(ref body, frame),
             ConversationMessageTypes.ConversationInitiationMetadata => ReadMetadata(ref body, frame),
             ConversationMessageTypes.Audio => ReadAudio(ref body, frame),
-            ConversationMessageTypes.Interruption => ReadEventId(ref body, frame, Types[typeIndex]),
+            ConversationMessageTypes.Interruption => ReadInterruption(ref body, frame),
             ConversationMessageTypes.UserTranscript => ReadTranscript(ref body, frame, Types[typeIndex]),
             ConversationMessageTypes.TentativeUserTranscript => ReadTranscript(ref body, frame, Types[typeIndex]),
             ConversationMessageTypes.AgentResponse => ReadAgentResponse(ref body, frame),
@@ -312,15 +312,25 @@ internal static class ServerMessageParser
             : Unknown(frame, ConversationMessageTypes.Audio);
     }
 
-    private static ServerMessage ReadEventId(ref Utf8JsonReader reader, ReadOnlyMemory<byte> frame, string type)
+    /// <summary>
+    /// Reads <c>event_id</c> and one string property of a payload: <c>interruption_event</c> (no text), the two transcription events
+    /// (<c>user_transcript</c>) and <c>agent_response_event</c> (<c>agent_response</c>).
+    /// </summary>
+    private static (long? EventId, string? Text) ReadEventIdAndText(ref Utf8JsonReader reader, ReadOnlySpan<byte> textProperty)
     {
         long? eventId = null;
+        string? text = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("event_id"u8))
             {
                 reader.Read();
                 eventId = reader.GetInt64();
+            }
+            else if (!textProperty.IsEmpty && reader.ValueTextEquals(textProperty))
+            {
+                reader.Read();
+                text = reader.GetString();
             }
             else
             {
@@ -329,67 +339,26 @@ internal static class ServerMessageParser
             }
         }
 
-        return eventId is { } id ? Event(new InterruptionEvent { EventId = id }) : Unknown(frame, type);
+        return (eventId, text);
     }
+
+    private static ServerMessage ReadInterruption(ref Utf8JsonReader reader, ReadOnlyMemory<byte> frame)
+        => ReadEventIdAndText(ref reader, default) is ({ } id, _)
+            ? Event(new InterruptionEvent { EventId = id })
+            : Unknown(frame, ConversationMessageTypes.Interruption);
 
     private static ServerMessage ReadTranscript(ref Utf8JsonReader reader, ReadOnlyMemory<byte> frame, string type)
-    {
-        long? eventId = null;
-        string? text = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        => ReadEventIdAndText(ref reader, "user_transcript"u8) switch
         {
-            if (reader.ValueTextEquals("event_id"u8))
-            {
-                reader.Read();
-                eventId = reader.GetInt64();
-            }
-            else if (reader.ValueTextEquals("user_transcript"u8))
-            {
-                reader.Read();
-                text = reader.GetString();
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        if (text is null)
-        {
-            return Unknown(frame, type);
-        }
-
-        return type == ConversationMessageTypes.UserTranscript
-            ? Event(new UserTranscriptEvent { EventId = eventId ?? 0, Text = text })
-            : Event(new TentativeUserTranscriptEvent { EventId = eventId ?? 0, Text = text });
-    }
+            (var id, { } text) when type == ConversationMessageTypes.UserTranscript => Event(new UserTranscriptEvent { EventId = id ?? 0, Text = text }),
+            (var id, { } text) => Event(new TentativeUserTranscriptEvent { EventId = id ?? 0, Text = text }),
+            _ => Unknown(frame, type),
+        };
 
     private static ServerMessage ReadAgentResponse(ref Utf8JsonReader reader, ReadOnlyMemory<byte> frame)
-    {
-        long? eventId = null;
-        string? text = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("event_id"u8))
-            {
-                reader.Read();
-                eventId = reader.GetInt64();
-            }
-            else if (reader.ValueTextEquals("agent_response"u8))
-            {
-                reader.Read();
-                text = reader.GetString();
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        return text is null ? Unknown(frame, ConversationMessageTypes.AgentResponse) : Event(new AgentResponseEvent { EventId = eventId ?? 0, Text = text });
-    }
+        => ReadEventIdAndText(ref reader, "agent_response"u8) is (var id, { } text)
+            ? Event(new AgentResponseEvent { EventId = id ?? 0, Text = text })
+            : Unknown(frame, ConversationMessageTypes.AgentResponse);
 
     private static ServerMessage ReadCorrection(ref Utf8JsonReader reader, ReadOnlyMemory<byte> frame)
     {
