@@ -19,12 +19,11 @@ namespace ConvAi.Telephony.Benchmarks.Realtime;
 public class LoopbackAudioSendBenchmarks
 {
     public const int Messages = 1000;
-    private readonly byte[] _audio = Enumerable.Range(0, 160).Select(i => (byte)i).ToArray();
-    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    private readonly byte[] _audio = HandWrittenAudioMessage.Chunk;
+    private readonly HandWrittenAudioMessage _message = new();
     private WebApplication _server = null!;
     private Uri _address = null!;
     private ClientWebSocket _raw = null!;
-    private Utf8JsonWriter _writer = null!;
     private ConversationSession _session = null!;
     private long _received;
     private long _target = long.MaxValue;
@@ -61,7 +60,6 @@ public class LoopbackAudioSendBenchmarks
 
         _raw = new ClientWebSocket();
         await _raw.ConnectAsync(new Uri($"ws://{_address.Authority}/v1/convai/conversation?agent_id=raw"), CancellationToken.None);
-        _writer = new Utf8JsonWriter(_buffer);
         var client = new ConvAiTelephonyClient(new ConvAiTelephonyOptions { ApiKey = "bench", BaseAddress = _address });
         _session = await client.Conversations.ConnectSessionAsync("agent_bench", new ConversationSessionOptions { IsPublicAgent = true });
     }
@@ -89,13 +87,7 @@ public class LoopbackAudioSendBenchmarks
         var received = Expect(Messages);
         for (var i = 0; i < Messages; i++)
         {
-            _buffer.ResetWrittenCount();
-            _writer.Reset(_buffer);
-            _writer.WriteStartObject();
-            _writer.WriteBase64String("user_audio_chunk"u8, _audio);
-            _writer.WriteEndObject();
-            _writer.Flush();
-            await _raw.SendAsync(_buffer.WrittenMemory, WebSocketMessageType.Text, true, CancellationToken.None);
+            await _raw.SendAsync(_message.Write(_audio), WebSocketMessageType.Text, true, CancellationToken.None);
         }
 
         await received;

@@ -18,10 +18,9 @@ namespace ConvAi.Telephony.Benchmarks.Realtime;
 public class SessionAudioSendBenchmarks
 {
     public const int Messages = 1000;
-    private readonly byte[] _audio = Enumerable.Range(0, 160).Select(i => (byte)i).ToArray();
-    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    private readonly byte[] _audio = HandWrittenAudioMessage.Chunk;
+    private readonly HandWrittenAudioMessage _message = new();
     private CountingSocket _rawSocket = null!;
-    private Utf8JsonWriter _writer = null!;
     private CountingSocket _sessionSocket = null!;
     private ConversationSession _session = null!;
 
@@ -29,7 +28,6 @@ public class SessionAudioSendBenchmarks
     public void Setup()
     {
         _rawSocket = new CountingSocket();
-        _writer = new Utf8JsonWriter(_buffer);
         _sessionSocket = new CountingSocket();
         _session = new ConversationSession(_sessionSocket, "agent_bench", new ConversationSessionOptions(), new ConvAiTelemetry(null), NullLogger.Instance, TimeProvider.System, null, null);
     }
@@ -42,13 +40,7 @@ public class SessionAudioSendBenchmarks
     {
         for (var i = 0; i < Messages; i++)
         {
-            _buffer.ResetWrittenCount();
-            _writer.Reset(_buffer);
-            _writer.WriteStartObject();
-            _writer.WriteBase64String("user_audio_chunk"u8, _audio);
-            _writer.WriteEndObject();
-            _writer.Flush();
-            await _rawSocket.SendAsync(_buffer.WrittenMemory, WebSocketMessageType.Text, true, CancellationToken.None);
+            await _rawSocket.SendAsync(_message.Write(_audio), WebSocketMessageType.Text, true, CancellationToken.None);
         }
     }
 
@@ -76,7 +68,7 @@ public class SessionAudioSendBenchmarks
         await written;
     }
 
-    private static readonly byte[] AudioBase64 = Encoding.UTF8.GetBytes(Convert.ToBase64String(Enumerable.Range(0, 160).Select(i => (byte)i).ToArray()));
+    private static readonly byte[] AudioBase64 = Encoding.UTF8.GetBytes(Convert.ToBase64String(HandWrittenAudioMessage.Chunk));
 }
 
 /// <summary>
