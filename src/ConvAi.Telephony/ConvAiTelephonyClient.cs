@@ -50,7 +50,10 @@ public class ConvAiTelephonyClient : IConvAiTelephonyClient
         // Each area's Refit client (and the request metadata Refit reads from its interface) is built on first use:
         // an app that only places calls never pays for the other areas.
         _phoneNumbers = new(() => new PhoneNumbersClient(RestService.ForGenerated<IPhoneNumbersApi>(httpClient, settings)));
-        _conversations = new(() => new ConversationsClient(RestService.ForGenerated<IConversationsApi>(httpClient, settings), context));
+        // Live conversations use the given handler for the socket's HTTP upgrade too (an emulator handler sends it there); without one,
+        // ClientWebSocket connects by itself.
+        var sessions = new ConversationSessionConnector(() => options, () => handler, telemetry, logger, timeProvider);
+        _conversations = new(() => new ConversationsClient(RestService.ForGenerated<IConversationsApi>(httpClient, settings), context, sessions));
         _calls = new(() => new CallsClient(RestService.ForGenerated<ICallsApi>(httpClient, settings), context, Conversations, new CallOutcomeTracker(timeProvider)));
         _batchCalls = new(() => new BatchCallsClient(RestService.ForGenerated<IBatchCallsApi>(httpClient, settings), context));
         _whatsApp = new(() => new WhatsAppClient(RestService.ForGenerated<IWhatsAppApi>(httpClient, settings), context));

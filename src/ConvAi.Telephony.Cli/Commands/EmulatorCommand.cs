@@ -54,6 +54,7 @@ internal static class EmulatorCommand
             var output = environment.Output;
             await output.WriteLineAsync($"ConvAi emulator listening on {emulator.BaseAddress}");
             await output.WriteLineAsync($"API key: {emulator.ApiKey}   (send it in the xi-api-key header; set ELEVENLABS_API_KEY to it for SDKs)");
+            await output.WriteLineAsync($"Agent socket: ws://{emulator.BaseAddress.Authority}/v1/convai/conversation?agent_id=...   (signed URLs from GET /v1/convai/conversation/get-signed-url)");
             await output.WriteLineAsync(url is null
                 ? "Webhooks: built and signed, not sent (pass --webhook-url to deliver them)"
                 : $"Webhooks: POST {url} signed with " + (secretGiven ? "the --webhook-secret given" : "the default secret emulator-webhook-secret"));

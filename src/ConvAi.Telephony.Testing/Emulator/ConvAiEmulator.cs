@@ -11,7 +11,8 @@ namespace ConvAi.Telephony.Testing;
 
 /// <summary>
 /// An in-process fake of the ElevenLabs telephony API for tests and local development. It serves the phone-number,
-/// outbound-call, register-call, conversation, batch-calling, WhatsApp and workspace-webhook endpoints on Kestrel at <c>127.0.0.1</c> (random port unless
+/// outbound-call, register-call, conversation, batch-calling, WhatsApp and workspace-webhook endpoints, and the agent WebSocket of live conversations
+/// (scripted by <see cref="ConvAiEmulatorOptions.Agents"/>), on Kestrel at <c>127.0.0.1</c> (random port unless
 /// <see cref="ConvAiEmulatorOptions.Port"/> is set),
 /// validates requests like the real API (401, 422 <c>detail[]</c>, 404), moves each call's conversation through
 /// <c>initiated → in-progress → processing → done</c> by its <see cref="TimeProvider"/>, delivers signed post-call
@@ -33,6 +34,7 @@ public sealed class ConvAiEmulator : IAsyncDisposable
     private Task? _startTask;
     private WebApplication? _app;
     private Uri? _baseAddress;
+    private AgentSocketEndpoints? _agentSockets;
     private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="ConvAiEmulator"/> class. Call <see cref="StartAsync"/> to start serving.</summary>
@@ -136,6 +138,14 @@ public sealed class ConvAiEmulator : IAsyncDisposable
             webhook.IsAutoDisabled |= autoDisable;
         }
     }
+
+    /// <summary>
+    /// Gets the number of agent WebSockets (<c>/v1/convai/conversation</c>) open now, for tests that check nothing is left behind.
+    /// </summary>
+    public int OpenAgentSockets => _agentSockets?.OpenSockets ?? 0;
+
+    /// <summary>Completes when no agent socket is open, for tests that wait for the server side to finish.</summary>
+    internal Task WhenNoOpenAgentSocketsAsync() => _agentSockets?.WhenNoOpenSocketsAsync() ?? Task.CompletedTask;
 
     /// <summary>Gets every webhook built so far (delivered or not), in completion order.</summary>
     public IReadOnlyList<EmulatedWebhookDelivery> WebhookDeliveries => _state.Webhooks.Snapshot();
@@ -278,8 +288,17 @@ public sealed class ConvAiEmulator : IAsyncDisposable
         builder.Services.AddRoutingCore();
         var app = builder.Build();
 
+        // The agent WebSocket authorizes with a signed URL or a public agent, not the API key, and faults never hit it.
+        app.UseWebSockets();
         app.Use(next => async context =>
         {
+            if (AgentSocketEndpoints.IsSocketRequest(context))
+            {
+                await _recorder.RecordAsync(context, readBody: false).ConfigureAwait(false);
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+
             await _recorder.RecordAsync(context).ConfigureAwait(false);
             if (!await Faults.ApplyAsync(context).ConfigureAwait(false)
                 || !await ApiKeyAuthentication.AuthorizeAsync(context, _options.ApiKey).ConfigureAwait(false))
@@ -302,6 +321,8 @@ public sealed class ConvAiEmulator : IAsyncDisposable
         new WhatsAppEndpoints(_state).Map(app);
         new DiagnosticsEndpoints(_state).Map(app);
         new WorkspaceWebhookEndpoints(_state).Map(app);
+        _agentSockets = new AgentSocketEndpoints(_state);
+        _agentSockets.Map(app);
 
         _app = app;
         await app.StartAsync().ConfigureAwait(false);

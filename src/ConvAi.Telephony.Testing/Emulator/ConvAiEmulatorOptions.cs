@@ -93,4 +93,31 @@ public sealed class ConvAiEmulatorOptions
     /// when it is created; the API's updates and deletes change that copy (<see cref="ConvAiEmulator.WhatsAppAccounts"/>), not this list.
     /// </summary>
     public IList<EmulatedWhatsAppAccount> WhatsAppAccounts { get; } = [];
+
+    /// <summary>
+    /// Gets the scripts of the agents the emulator plays on its agent WebSocket, by agent id. Any other agent id plays
+    /// <see cref="DefaultAgent"/>.
+    /// </summary>
+    public IDictionary<string, EmulatedAgent> Agents { get; } = new Dictionary<string, EmulatedAgent>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the script of every agent id not in <see cref="Agents"/>: a greeting, an echo of each user turn, and an end on <c>goodbye</c>.</summary>
+    public EmulatedAgent DefaultAgent { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the agent's audio is sent in real time (one 100 ms chunk every 100 ms by
+    /// <see cref="TimeProvider"/>), so a caller who speaks meanwhile interrupts it. Turn it off in tests: the audio is then sent at
+    /// once and counts as played, so nothing interrupts it. The default is <see langword="true"/>.
+    /// </summary>
+    public bool PaceAgentAudio { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how often the agent pings each socket (by <see cref="TimeProvider"/>); zero or less sends no pings. The default is 5 seconds.
+    /// </summary>
+    public TimeSpan AgentPingInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Gets or sets how long a ping may stay unanswered before the agent closes the socket with 1002, as the real agent does when
+    /// a client stops answering. The default is 20 seconds.
+    /// </summary>
+    public TimeSpan AgentPongTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

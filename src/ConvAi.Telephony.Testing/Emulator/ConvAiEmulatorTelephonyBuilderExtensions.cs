@@ -9,7 +9,8 @@ public static class ConvAiEmulatorTelephonyBuilderExtensions
     /// <summary>
     /// Sends the client's requests to <paramref name="emulator"/> by making its handler the named HttpClient's primary
     /// handler (the base address stays as configured), and sets the client's API key to the emulator's after every
-    /// other configuration. The client's own handlers (API key, errors, resilience) still run. The emulator starts on
+    /// other configuration. The client's own handlers (API key, errors, resilience) still run. Live conversations
+    /// (<c>Conversations.StartSessionAsync</c>) open their socket on the emulator as well, never on the real API. The emulator starts on
     /// the first request; dispose it after the service provider.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddConvAiTelephony</c>.</param>
@@ -21,6 +22,8 @@ public static class ConvAiEmulatorTelephonyBuilderExtensions
         ArgumentNullException.ThrowIfNull(emulator);
         builder.Services.PostConfigure<ConvAiTelephonyOptions>(options => options.ApiKey = emulator.ApiKey);
         builder.HttpClientBuilder.ConfigurePrimaryHttpMessageHandler(emulator.CreateHandler);
+        // Live conversations: the agent socket's HTTP upgrade goes to the emulator too, whatever host the URL names.
+        builder.Services.AddHttpClient(ConversationSession.HttpClientName).ConfigurePrimaryHttpMessageHandler(emulator.CreateHandler);
         return builder;
     }
 }

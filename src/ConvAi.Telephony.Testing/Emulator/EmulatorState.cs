@@ -108,6 +108,50 @@ internal sealed class EmulatorState : IDisposable
     }
 
     /// <summary>
+    /// Creates the conversation of a live session on the agent WebSocket: <c>in-progress</c> until <see cref="EndSession"/>. Call under <see cref="Gate"/>.
+    /// </summary>
+    public ConversationRecord BeginSession(string agentId, JsonObject? clientData, bool textOnly)
+    {
+        var conversation = new ConversationRecord
+        {
+            ConversationId = EmulatorIds.New("conv_"),
+            Sequence = ++_sequence,
+            AgentId = agentId,
+            AgentName = Options.AgentName,
+            CallType = "websocket",
+            Direction = "inbound",
+            PhoneNumberId = null,
+            AgentNumber = string.Empty,
+            ExternalNumber = string.Empty,
+            CallSid = string.Empty,
+            ClientData = clientData,
+            StartedAt = Now,
+            Step = Options.StepDelay,
+            Outcome = EmulatedOutcome.Success,
+            Script = new List<TranscriptTurn>(),
+            IsSession = true,
+            TextOnly = textOnly,
+        };
+        Conversations.Add(conversation);
+        return conversation;
+    }
+
+    /// <summary>
+    /// Ends a live session's conversation: <c>processing</c> for one step, then <c>done</c> with its post-call webhooks, like a call.
+    /// Call under <see cref="Gate"/>.
+    /// </summary>
+    public void EndSession(ConversationRecord conversation)
+    {
+        if (conversation.SessionEndedAt is not null)
+        {
+            return;
+        }
+
+        conversation.SessionEndedAt = Now;
+        Schedule(conversation.EndsAt - Now, () => OnCallEnded(conversation));
+    }
+
+    /// <summary>
     /// Runs <paramref name="action"/> once after <paramref name="dueTime"/> by the emulator's clock, then forgets the timer.
     /// Call under <see cref="Gate"/>.
     /// </summary>

@@ -43,6 +43,7 @@ namespace ConvAi.Telephony;
 [JsonSerializable(typeof(ConversationCharging))]
 [JsonSerializable(typeof(ConversationFeedbackRequest))]
 [JsonSerializable(typeof(ConversationInitiationClientData))]
+[JsonSerializable(typeof(ConversationSignedUrl))]
 [JsonSerializable(typeof(SubmitBatchCallRequest))]
 [JsonSerializable(typeof(BatchCall))]
 [JsonSerializable(typeof(BatchCallPage))]

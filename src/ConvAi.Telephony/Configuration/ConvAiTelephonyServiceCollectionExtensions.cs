@@ -118,6 +118,17 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         httpClientBuilder.RedactLoggedHeaders(static name => !ConvAiTransport.IsLoggableHeader(name));
 
         services.TryAddSingleton(sp => new ConvAiTelemetry(sp.GetService<IMeterFactory>()));
+        // Live conversations: the socket's HTTP upgrade goes through its own named client, with no API key, resilience or logging
+        // handlers (a signed URL is its own credential and must not be logged); UseConvAiEmulator replaces its primary handler.
+        services.AddHttpClient(ConversationSession.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .RemoveAllLoggers();
+        services.TryAddSingleton(sp => new ConversationSessionConnector(
+            () => sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue,
+            () => sp.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(ConversationSession.HttpClientName),
+            sp.GetRequiredService<ConvAiTelemetry>(),
+            GetLogger(sp),
+            GetTimeProvider(sp)));
         services.TryAddTransient(sp => new ClientContext(
             sp.GetRequiredService<IOptionsMonitor<ConvAiTelephonyOptions>>().CurrentValue, GetTimeProvider(sp), GetLogger(sp), sp.GetRequiredService<ConvAiTelemetry>()));
         services.TryAddTransient(sp => new PhoneNumbersClient(sp.GetRequiredService<IPhoneNumbersApi>()));
@@ -125,7 +136,7 @@ public static class ConvAiTelephonyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICallEventSink, CallOutcomeTracker>(sp => sp.GetRequiredService<CallOutcomeTracker>()));
         services.TryAddTransient(sp => new CallsClient(
             sp.GetRequiredService<ICallsApi>(), sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<ConversationsClient>(), sp.GetRequiredService<CallOutcomeTracker>()));
-        services.TryAddTransient(sp => new ConversationsClient(sp.GetRequiredService<IConversationsApi>(), sp.GetRequiredService<ClientContext>()));
+        services.TryAddTransient(sp => new ConversationsClient(sp.GetRequiredService<IConversationsApi>(), sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<ConversationSessionConnector>()));
         services.TryAddTransient(sp => new BatchCallsClient(sp.GetRequiredService<IBatchCallsApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new WhatsAppClient(sp.GetRequiredService<IWhatsAppApi>(), sp.GetRequiredService<ClientContext>()));
         services.TryAddTransient(sp => new WorkspaceWebhooksClient(sp.GetRequiredService<IWorkspaceWebhooksApi>()));

@@ -5,16 +5,18 @@ public class ConversationsClient
 {
     private readonly IConversationsApi _api = null!;
     private readonly ClientContext _context = null!;
+    private readonly ConversationSessionConnector? _sessions;
 
     /// <summary>Initializes a new instance of the <see cref="ConversationsClient"/> class for mocking.</summary>
     protected ConversationsClient()
     {
     }
 
-    internal ConversationsClient(IConversationsApi api, ClientContext context)
+    internal ConversationsClient(IConversationsApi api, ClientContext context, ConversationSessionConnector? sessions = null)
     {
         _api = api;
         _context = context;
+        _sessions = sessions;
     }
 
     /// <summary>Reads one page of conversations (<c>GET /v1/convai/conversations</c>).</summary>
@@ -176,5 +178,80 @@ public class ConversationsClient
     {
         var result = await _api.GetLiveCountAsync(string.IsNullOrWhiteSpace(agentId) ? null : agentId, cancellationToken).ConfigureAwait(false);
         return result.Count;
+    }
+
+    /// <summary>
+    /// Gets a signed URL for a live conversation with a private agent (<c>GET /v1/convai/conversation/get-signed-url</c>): a
+    /// <c>wss://</c> URL that authorizes one conversation without the API key, for example for a browser or a device.
+    /// </summary>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="branchId">The agent branch, or null for the default.</param>
+    /// <param name="environment">The agent environment, or null for the default.</param>
+    /// <param name="cancellationToken">A token to cancel the request.</param>
+    /// <returns>The signed socket URL. Treat it as a secret until it is used.</returns>
+    /// <exception cref="ArgumentException">The agent id is empty.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the request.</exception>
+    public virtual async Task<Uri> GetSignedUrlAsync(string agentId, string? branchId = null, string? environment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(agentId);
+        var answer = await _api.GetSignedUrlAsync(agentId, branchId, environment, cancellationToken).ConfigureAwait(false);
+        if (!Uri.TryCreate(answer.SignedUrl, UriKind.Absolute, out var uri))
+        {
+            throw new ConvAiException("The ElevenLabs API answered get-signed-url without a usable signed_url.");
+        }
+
+        return uri;
+    }
+
+    /// <summary>
+    /// Opens the WebSocket of a live conversation with an agent without starting it: pings are answered from now on, and
+    /// <see cref="ConversationSession.StartAsync"/> sends the initiation data when you have it (a bridge waits for the call's details).
+    /// The URL is a signed URL fetched with the API key (the key never goes into the socket URL), or the plain agent URL when
+    /// <see cref="ConversationSessionOptions.IsPublicAgent"/> is set; the host is the configured <c>ConvAi:BaseAddress</c> or
+    /// <c>ConvAi:Environment</c> (residency) with <c>ws</c>/<c>wss</c>.
+    /// </summary>
+    /// <param name="agentId">The agent; null uses <c>ConvAi:DefaultAgentId</c>.</param>
+    /// <param name="options">The session settings; the initiation fields in them are not sent by this method.</param>
+    /// <param name="cancellationToken">A token to cancel the connection.</param>
+    /// <returns>The open session; dispose it.</returns>
+    /// <exception cref="ArgumentException">No agent id is given or configured.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the signed-URL request.</exception>
+    /// <exception cref="ConversationSessionException">The socket could not be opened (<see cref="ConversationSessionError.ConnectFailed"/>).</exception>
+    public virtual Task<ConversationSession> ConnectSessionAsync(string? agentId, ConversationSessionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var connector = _sessions ?? throw new InvalidOperationException("This client cannot open live conversations: create it with AddConvAiTelephony or the ConvAiTelephonyClient constructor.");
+        var resolved = connector.ResolveAgentId(agentId);
+        var settings = options ?? new ConversationSessionOptions();
+        return connector.ConnectAsync(resolved, settings, ct => GetSignedUrlAsync(resolved, settings.BranchId, settings.Environment, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens a live conversation with an agent and starts it: <see cref="ConnectSessionAsync"/>, then
+    /// <see cref="ConversationSession.StartAsync"/> with the initiation data of <paramref name="options"/> (dynamic variables, user id,
+    /// overrides, custom LLM body). When it returns, <see cref="ConversationSession.ConversationId"/> and the audio formats are set.
+    /// </summary>
+    /// <param name="agentId">The agent; null uses <c>ConvAi:DefaultAgentId</c>.</param>
+    /// <param name="options">The initiation data and session settings, or null for none.</param>
+    /// <param name="cancellationToken">A token to cancel connecting and starting; the session is then disposed.</param>
+    /// <returns>The started session; dispose it.</returns>
+    /// <exception cref="ArgumentException">No agent id is given or configured, or a dynamic variable name is empty or reserved.</exception>
+    /// <exception cref="ConvAiApiException">The API refused the signed-URL request.</exception>
+    /// <exception cref="ConversationSessionException">
+    /// The socket could not be opened, or the agent closed it before the conversation started (for example 1008 for a missing dynamic variable).
+    /// </exception>
+    public virtual async Task<ConversationSession> StartSessionAsync(string? agentId, ConversationSessionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var settings = options ?? new ConversationSessionOptions();
+        var session = await ConnectSessionAsync(agentId, settings, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await session.StartAsync(settings.ToInitiationData(), cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 }

@@ -33,4 +33,11 @@ internal interface IConversationsApi
 
     [Get("/v1/convai/analytics/live-count")]
     Task<LiveCallCount> GetLiveCountAsync([AliasAs("agent_id")] string? agentId, CancellationToken cancellationToken);
+
+    [Get("/v1/convai/conversation/get-signed-url")]
+    Task<ConversationSignedUrl> GetSignedUrlAsync(
+        [AliasAs("agent_id")] string agentId,
+        [AliasAs("branch_id")] string? branchId,
+        [AliasAs("environment")] string? environment,
+        CancellationToken cancellationToken);
 }

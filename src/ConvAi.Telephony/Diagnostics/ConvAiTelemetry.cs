@@ -11,6 +11,8 @@ internal sealed class ConvAiTelemetry
 
     private static readonly Lazy<ConvAiTelemetry> SharedInstance = new(() => new ConvAiTelemetry(null));
 
+    private ConversationSessionInstruments? _sessions;
+
     public ConvAiTelemetry(IMeterFactory? meterFactory)
     {
         var meter = meterFactory?.Create(new MeterOptions(ConvAiTelephonyDiagnostics.MeterName) { Version = ConvAiTelephonyInfo.Version })
@@ -37,6 +39,9 @@ internal sealed class ConvAiTelemetry
     public Counter<long> OutcomeUnknown { get; }
 
     public Counter<long> RateLimitRejections { get; }
+
+    /// <summary>Gets the instruments of live conversations, created on first use.</summary>
+    public ConversationSessionInstruments Sessions => LazyInitializer.EnsureInitialized(ref _sessions, () => new ConversationSessionInstruments(Meter));
 
     /// <summary>Builds the only tags this library emits: the operation kind and, when known, the status code.</summary>
     public static TagList Tags(string kind, int? statusCode)

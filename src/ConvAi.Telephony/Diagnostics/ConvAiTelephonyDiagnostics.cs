@@ -29,4 +29,25 @@ public static class ConvAiTelephonyDiagnostics
 
     /// <summary>The tag holding the HTTP status code, when the API answered.</summary>
     public const string StatusCodeTag = "http.response.status_code";
+
+    /// <summary>Up-down counter of the live conversations (<see cref="ConversationSession"/>) open now.</summary>
+    public const string SessionsActiveInstrument = "convai.telephony.session.active";
+
+    /// <summary>Counter of the messages of live conversations, tagged with <see cref="MessageDirectionTag"/> and <see cref="MessageTypeTag"/>.</summary>
+    public const string SessionMessagesInstrument = "convai.telephony.session.messages";
+
+    /// <summary>Histogram (seconds) of the round-trip time the agent reports in its pings (<c>ping_ms</c>).</summary>
+    public const string SessionPingLatencyInstrument = "convai.telephony.session.ping_latency";
+
+    /// <summary>The tag holding a live conversation's id, on its activity only (never on metrics).</summary>
+    public const string ConversationIdTag = "convai.conversation.id";
+
+    /// <summary>The tag holding a message's direction: <c>sent</c> or <c>received</c>.</summary>
+    public const string MessageDirectionTag = "convai.message.direction";
+
+    /// <summary>The tag holding a message's <c>type</c> (<c>user_audio_chunk</c> for audio sent; <c>unknown</c> for types this library does not model).</summary>
+    public const string MessageTypeTag = "convai.message.type";
+
+    /// <summary>The tag holding the WebSocket close code that ended a live conversation, on its activity.</summary>
+    public const string CloseCodeTag = "convai.close.code";
 }

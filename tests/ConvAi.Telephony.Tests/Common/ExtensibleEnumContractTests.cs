@@ -23,10 +23,10 @@ public class ExtensibleEnumContractTests
             .OrderBy(t => t.FullName, StringComparer.Ordinal);
 
     [Test]
-    public void EnumTypes_AreTheTwentyTwoStructs()
+    public void EnumTypes_AreTheTwentyThreeStructs()
         => Assert.That(EnumTypes().Select(t => t.Name), Is.EquivalentTo(new[]
         {
-            "BatchCallRecipientStatus", "BatchCallStatus", "ConversationFeedbackScore", "ConversationInitiationSource", "ConversationStatus",
+            "BatchCallRecipientStatus", "BatchCallStatus", "ConversationAudioFormat", "ConversationFeedbackScore", "ConversationInitiationSource", "ConversationStatus",
             "EvaluationResult", "PhoneCallType", "ToolType", "TranscriptRole", "RateLimitErrorCode", "LivekitStack", "MediaCodec",
             "PhoneNumberProvider", "SipMediaEncryption", "SipTransport", "TelephonyDirection",
             "CallInitiationFailureProvider", "CallInitiationFailureReason", "ConvAiWebhookEventType",

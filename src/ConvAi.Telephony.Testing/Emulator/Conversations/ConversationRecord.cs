@@ -50,6 +50,19 @@ internal sealed class ConversationRecord
     /// <summary>Gets or sets the external reference (a Slack message or Zendesk ticket URL) the resolve endpoint finds the conversation by.</summary>
     public string? Reference { get; set; }
 
+    /// <summary>
+    /// Gets a value indicating whether this is a live conversation over the agent WebSocket (no phone call): it is
+    /// <c>in-progress</c> while the socket is open, <c>processing</c> for one step after it closed, then <c>done</c>, and its
+    /// transcript is what was said (<see cref="Script"/> grows during the session, under the state lock).
+    /// </summary>
+    public bool IsSession { get; init; }
+
+    /// <summary>Gets or sets when the session's socket closed (under the state lock); null while it is open.</summary>
+    public DateTimeOffset? SessionEndedAt { get; set; }
+
+    /// <summary>Gets or sets whether the session's text-only mode was on.</summary>
+    public bool TextOnly { get; set; }
+
     public string? UserId => ClientData?["user_id"] is JsonValue v && v.TryGetValue(out string? id) ? id : null;
 
     public bool IsTwilio => CallType == "twilio";
@@ -74,7 +87,9 @@ internal sealed class ConversationRecord
     };
 
     /// <summary>Gets the moment the call reaches its final status.</summary>
-    public DateTimeOffset EndsAt => StartedAt + (FailsToConnect ? Step : Step * 3);
+    public DateTimeOffset EndsAt => IsSession
+        ? (SessionEndedAt ?? DateTimeOffset.MaxValue - Step) + Step
+        : StartedAt + (FailsToConnect ? Step : Step * 3);
 
     public long StartUnixSecs => StartedAt.ToUnixTimeSeconds();
 
@@ -86,6 +101,13 @@ internal sealed class ConversationRecord
 
     public string StatusAt(DateTimeOffset now)
     {
+        if (IsSession)
+        {
+            return SessionEndedAt is null ? ConversationStatuses.InProgress
+                : Ended || now >= EndsAt ? ConversationStatuses.Done
+                : ConversationStatuses.Processing;
+        }
+
         if (Ended || now >= EndsAt)
         {
             return FailsToConnect ? ConversationStatuses.Failed : ConversationStatuses.Done;
@@ -105,8 +127,9 @@ internal sealed class ConversationRecord
 
     public static bool IsTerminal(string status) => status is ConversationStatuses.Done or ConversationStatuses.Failed;
 
-    public int DurationAt(string status) =>
-        status is ConversationStatuses.Processing or ConversationStatuses.Done ? TranscriptScript.CallDurationSecs : 0;
+    public int DurationAt(string status) => IsSession
+        ? (int)Math.Round(((SessionEndedAt ?? StartedAt) - StartedAt).TotalSeconds)
+        : status is ConversationStatuses.Processing or ConversationStatuses.Done ? TranscriptScript.CallDurationSecs : 0;
 
     public string CallSuccessfulAt(string status) => status switch
     {
@@ -115,7 +138,7 @@ internal sealed class ConversationRecord
         _ => "unknown",
     };
 
-    public IReadOnlyList<TranscriptTurn> TranscriptAt(string status) => status switch
+    public IReadOnlyList<TranscriptTurn> TranscriptAt(string status) => IsSession ? [.. Script] : status switch
     {
         ConversationStatuses.InProgress => [Script[0]],
         ConversationStatuses.Processing or ConversationStatuses.Done => Script,
@@ -174,7 +197,7 @@ internal sealed class ConversationRecord
                 ["time_in_call_secs"] = turn.TimeInCallSecs,
                 ["conversation_turn_metrics"] = null,
                 ["interrupted"] = false,
-                ["source_medium"] = "audio",
+                ["source_medium"] = IsSession && TextOnly ? "text" : "audio",
             });
         }
 
@@ -250,7 +273,7 @@ internal sealed class ConversationRecord
             ["direction"] = Direction,
             ["termination_reason"] = TerminationReason(status),
             ["main_language"] = "en",
-            ["conversation_initiation_source"] = IsTwilio ? "twilio" : "sip_trunk",
+            ["conversation_initiation_source"] = InitiationSource,
             ["rating"] = null,
             ["tag_ids"] = new JsonArray(),
         };
@@ -291,6 +314,10 @@ internal sealed class ConversationRecord
             },
         };
     }
+
+    private string InitiationSource => IsSession
+        ? ClientData?["source_info"]?["source"] is JsonValue source && source.TryGetValue(out string? value) ? value : "unknown"
+        : IsTwilio ? "twilio" : "sip_trunk";
 
     private string SipStatus => Outcome switch
     {
@@ -372,7 +399,7 @@ internal sealed class ConversationRecord
             ["error"] = status == ConversationStatuses.Failed
                 ? new JsonObject { ["code"] = SipStatusCode, ["reason"] = FailureReason }
                 : null,
-            ["phone_call"] = phoneCall,
+            ["phone_call"] = IsSession ? null : phoneCall,
             ["batch_call"] = BatchCallId is null
                 ? null
                 : new JsonObject { ["batch_call_id"] = BatchCallId, ["batch_call_recipient_id"] = BatchRecipientId },
@@ -385,8 +412,8 @@ internal sealed class ConversationRecord
             },
             ["authorization_method"] = "authorization_header",
             ["main_language"] = "en",
-            ["conversation_initiation_source"] = IsTwilio ? "twilio" : "sip_trunk",
-            ["text_only"] = false,
+            ["conversation_initiation_source"] = InitiationSource,
+            ["text_only"] = IsSession && TextOnly,
         };
     }
 

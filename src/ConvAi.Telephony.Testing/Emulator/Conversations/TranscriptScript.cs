@@ -100,6 +100,7 @@ internal static partial class TranscriptScript
         return result;
     }
 
+    /// <summary>A <c>{{name}}</c> placeholder of a dynamic variable; group 1 is the name. The agent socket's templates use it too.</summary>
     [GeneratedRegex(@"\{\{\s*([A-Za-z0-9_]+)\s*\}\}", RegexOptions.CultureInvariant)]
-    private static partial Regex Placeholder();
+    internal static partial Regex Placeholder();
 }

@@ -21,11 +21,17 @@ internal sealed class RequestRecorder
     public static byte[] BodyOf(HttpContext context) =>
         context.Items.TryGetValue(BodyKey, out var body) && body is byte[] bytes ? bytes : [];
 
-    public async Task RecordAsync(HttpContext context)
+    /// <summary>Records the request; <paramref name="readBody"/> false leaves the body alone (a WebSocket upgrade has none to read).</summary>
+    public async Task RecordAsync(HttpContext context, bool readBody = true)
     {
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        var bytes = buffer.ToArray();
+        var bytes = Array.Empty<byte>();
+        if (readBody)
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            bytes = buffer.ToArray();
+        }
+
         context.Items[BodyKey] = bytes;
 
         var request = context.Request;
