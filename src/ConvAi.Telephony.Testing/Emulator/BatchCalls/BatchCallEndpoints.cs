@@ -24,15 +24,9 @@ internal sealed class BatchCallEndpoints(EmulatorState state)
         app.MapGet(Item + "/export", ExportAsync);
     }
 
-    private Task SubmitAsync(HttpContext context)
+    private Task SubmitAsync(HttpContext context) => RequestValidator.WithBodyAsync(context, (validator, body) =>
     {
-        var validator = new RequestValidator();
-        if (validator.Body(context) is not { } body)
-        {
-            return ApiResults.ValidationErrorAsync(context, validator.Errors);
-        }
-
-        var root = RequestValidator.Loc("body");
+        var root = RequestValidator.BodyRoot;
         var callName = validator.RequiredString(body, "call_name", root);
         var agentId = validator.RequiredString(body, "agent_id", root);
         var phoneNumberId = validator.RequiredString(body, "agent_phone_number_id", root);
@@ -120,7 +114,7 @@ internal sealed class BatchCallEndpoints(EmulatorState state)
         }
 
         return ApiResults.JsonAsync(context, json);
-    }
+    });
 
     private Task ListAsync(HttpContext context)
     {

@@ -18,15 +18,9 @@ internal sealed class CallEndpoints(EmulatorState state)
         app.MapPost("/v1/convai/twilio/register-call", RegisterCallAsync);
     }
 
-    private Task OutboundCallAsync(HttpContext context, string provider)
+    private Task OutboundCallAsync(HttpContext context, string provider) => RequestValidator.WithBodyAsync(context, (validator, body) =>
     {
-        var validator = new RequestValidator();
-        if (validator.Body(context) is not { } body)
-        {
-            return ApiResults.ValidationErrorAsync(context, validator.Errors);
-        }
-
-        var root = RequestValidator.Loc("body");
+        var root = RequestValidator.BodyRoot;
         var agentId = validator.RequiredString(body, "agent_id", root);
         var phoneNumberId = validator.RequiredString(body, "agent_phone_number_id", root);
         var toNumber = validator.RequiredPhoneNumber(body, "to_number", root);
@@ -77,17 +71,11 @@ internal sealed class CallEndpoints(EmulatorState state)
         };
         response[provider == PhoneNumberRecord.SipTrunk ? "sip_call_id" : "callSid"] = conversation.CallSid;
         return ApiResults.JsonAsync(context, response);
-    }
+    });
 
-    private Task RegisterCallAsync(HttpContext context)
+    private Task RegisterCallAsync(HttpContext context) => RequestValidator.WithBodyAsync(context, (validator, body) =>
     {
-        var validator = new RequestValidator();
-        if (validator.Body(context) is not { } body)
-        {
-            return ApiResults.ValidationErrorAsync(context, validator.Errors);
-        }
-
-        var root = RequestValidator.Loc("body");
+        var root = RequestValidator.BodyRoot;
         var agentId = validator.RequiredString(body, "agent_id", root);
         // The reference types both as plain strings: Twilio reports a withheld caller ID as "anonymous".
         var fromNumber = validator.RequiredString(body, "from_number", root);
@@ -115,7 +103,7 @@ internal sealed class CallEndpoints(EmulatorState state)
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "text/html; charset=utf-8";
         return context.Response.WriteAsync(TwiML(context, conversation), context.RequestAborted);
-    }
+    });
 
     /// <summary>The TwiML that connects Twilio's media stream to the agent.</summary>
     private static string TwiML(HttpContext context, ConversationRecord conversation)

@@ -195,16 +195,10 @@ internal sealed class ConversationEndpoints(EmulatorState state)
         return context.Response.Body.WriteAsync(EmulatedAudio.Mp3, context.RequestAborted).AsTask();
     }
 
-    private Task SendFeedbackAsync(HttpContext context)
+    private Task SendFeedbackAsync(HttpContext context) => RequestValidator.WithBodyAsync(context, (validator, body) =>
     {
         var id = RouteValue.Get(context, "conversation_id");
-        var validator = new RequestValidator();
-        if (validator.Body(context) is not { } body)
-        {
-            return ApiResults.ValidationErrorAsync(context, validator.Errors);
-        }
-
-        var root = RequestValidator.Loc("body");
+        var root = RequestValidator.BodyRoot;
         var feedback = validator.CheckEnum(
             validator.OptionalString(body, "feedback", root),
             RequestValidator.Append(root, "feedback"),
@@ -226,7 +220,7 @@ internal sealed class ConversationEndpoints(EmulatorState state)
         }
 
         return ApiResults.EmptyObjectAsync(context);
-    }
+    });
 
     private static bool Matches(ConversationRecord conversation, string status, string search) =>
         conversation.ConversationId.Contains(search, StringComparison.OrdinalIgnoreCase)

@@ -14,7 +14,20 @@ internal sealed partial class RequestValidator
 {
     private readonly JsonArray _errors = [];
 
+    /// <summary>The location of the request body, the root of every body field's location.</summary>
+    public static readonly JsonNode?[] BodyRoot = Loc("body");
+
     public bool HasErrors => _errors.Count > 0;
+
+    /// <summary>
+    /// The one way an endpoint reads its JSON body: runs <paramref name="endpoint"/> with a validator and the body object,
+    /// or answers 422 in the real API's shape when the body is missing, not JSON, or not an object.
+    /// </summary>
+    public static Task WithBodyAsync(HttpContext context, Func<RequestValidator, JsonObject, Task> endpoint)
+    {
+        var validator = new RequestValidator();
+        return validator.Body(context) is { } body ? endpoint(validator, body) : ApiResults.ValidationErrorAsync(context, validator.Errors);
+    }
 
     public JsonArray Errors => _errors;
 

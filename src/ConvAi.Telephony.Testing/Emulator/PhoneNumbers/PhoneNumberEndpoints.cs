@@ -21,15 +21,9 @@ internal sealed class PhoneNumberEndpoints(EmulatorState state)
         app.MapDelete(Item, DeleteAsync);
     }
 
-    private Task ImportAsync(HttpContext context)
+    private Task ImportAsync(HttpContext context) => RequestValidator.WithBodyAsync(context, (validator, body) =>
     {
-        var validator = new RequestValidator();
-        if (validator.Body(context) is not { } body)
-        {
-            return ApiResults.ValidationErrorAsync(context, validator.Errors);
-        }
-
-        var root = RequestValidator.Loc("body");
+        var root = RequestValidator.BodyRoot;
         var provider = validator.OptionalString(body, "provider", root) ?? InferProvider(body);
         if (validator.CheckEnum(provider, RequestValidator.Append(root, "provider"), Providers) is null)
         {
@@ -98,7 +92,7 @@ internal sealed class PhoneNumberEndpoints(EmulatorState state)
         }
 
         return ApiResults.JsonAsync(context, new JsonObject { ["phone_number_id"] = record.PhoneNumberId });
-    }
+    });
 
     private Task ListAsync(HttpContext context)
     {
@@ -142,16 +136,10 @@ internal sealed class PhoneNumberEndpoints(EmulatorState state)
         return ApiResults.JsonAsync(context, json);
     }
 
-    private Task UpdateAsync(HttpContext context)
+    private Task UpdateAsync(HttpContext context) => RequestValidator.WithBodyAsync(context, (validator, body) =>
     {
         var id = RouteId(context);
-        var validator = new RequestValidator();
-        if (validator.Body(context) is not { } body)
-        {
-            return ApiResults.ValidationErrorAsync(context, validator.Errors);
-        }
-
-        var root = RequestValidator.Loc("body");
+        var root = RequestValidator.BodyRoot;
         var agentId = validator.OptionalString(body, "agent_id", root);
         var label = validator.OptionalString(body, "label", root);
         var outbound = validator.OptionalObject(body, "outbound_trunk_config", root);
@@ -199,7 +187,7 @@ internal sealed class PhoneNumberEndpoints(EmulatorState state)
         }
 
         return ApiResults.JsonAsync(context, json);
-    }
+    });
 
     private Task DeleteAsync(HttpContext context)
     {

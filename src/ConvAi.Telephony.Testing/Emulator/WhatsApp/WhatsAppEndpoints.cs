@@ -19,15 +19,9 @@ internal sealed class WhatsAppEndpoints(EmulatorState state)
     }
 
     /// <summary>A call and a message both open a conversation with the agent; they differ in their required fields and answer.</summary>
-    private Task StartAsync(HttpContext context, bool isCall)
+    private Task StartAsync(HttpContext context, bool isCall) => RequestValidator.WithBodyAsync(context, (validator, body) =>
     {
-        var validator = new RequestValidator();
-        if (validator.Body(context) is not { } body)
-        {
-            return ApiResults.ValidationErrorAsync(context, validator.Errors);
-        }
-
-        var root = RequestValidator.Loc("body");
+        var root = RequestValidator.BodyRoot;
         var phoneNumberId = validator.RequiredString(body, "whatsapp_phone_number_id", root);
         var userId = validator.RequiredString(body, "whatsapp_user_id", root);
         var agentId = validator.RequiredString(body, "agent_id", root);
@@ -64,7 +58,7 @@ internal sealed class WhatsAppEndpoints(EmulatorState state)
             ? new JsonObject { ["success"] = true, ["message"] = "Call initiated successfully.", ["conversation_id"] = conversation.ConversationId }
             : new JsonObject { ["conversation_id"] = conversation.ConversationId };
         return ApiResults.JsonAsync(context, response);
-    }
+    });
 
     private Task ListAccountsAsync(HttpContext context)
     {
@@ -102,16 +96,10 @@ internal sealed class WhatsAppEndpoints(EmulatorState state)
     /// The PATCH of elevenlabs-python 2.59: every field is optional, and an absent (or null) field keeps its value. The answer is
     /// untyped in the spec; the emulator answers <c>{}</c>, like its other updates and deletes.
     /// </summary>
-    private Task UpdateAccountAsync(HttpContext context)
+    private Task UpdateAccountAsync(HttpContext context) => RequestValidator.WithBodyAsync(context, (validator, body) =>
     {
         var id = RouteValue.Get(context, "phone_number_id");
-        var validator = new RequestValidator();
-        if (validator.Body(context) is not { } body)
-        {
-            return ApiResults.ValidationErrorAsync(context, validator.Errors);
-        }
-
-        var root = RequestValidator.Loc("body");
+        var root = RequestValidator.BodyRoot;
         var agentId = validator.OptionalString(body, "assigned_agent_id", root);
         var messaging = validator.OptionalBoolean(body, "enable_messaging", root);
         var audioResponse = validator.OptionalBoolean(body, "enable_audio_message_response", root);
@@ -140,7 +128,7 @@ internal sealed class WhatsAppEndpoints(EmulatorState state)
         }
 
         return ApiResults.EmptyObjectAsync(context);
-    }
+    });
 
     /// <summary>Removes the account: later calls and messages from its number answer 404, as for a number never connected.</summary>
     private Task DeleteAccountAsync(HttpContext context)

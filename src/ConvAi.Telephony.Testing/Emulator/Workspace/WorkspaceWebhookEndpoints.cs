@@ -41,15 +41,9 @@ internal sealed class WorkspaceWebhookEndpoints(EmulatorState state)
         return ApiResults.JsonAsync(context, new JsonObject { ["webhooks"] = webhooks });
     }
 
-    private Task CreateAsync(HttpContext context)
+    private Task CreateAsync(HttpContext context) => RequestValidator.WithBodyAsync(context, (validator, body) =>
     {
-        var validator = new RequestValidator();
-        if (validator.Body(context) is not { } body)
-        {
-            return ApiResults.ValidationErrorAsync(context, validator.Errors);
-        }
-
-        var root = RequestValidator.Loc("body");
+        var root = RequestValidator.BodyRoot;
         var settings = validator.OptionalObject(body, "settings", root);
         if (settings is null)
         {
@@ -80,17 +74,11 @@ internal sealed class WorkspaceWebhookEndpoints(EmulatorState state)
 
         var secret = "wsec_" + RandomNumberGenerator.GetHexString(32, lowercase: true);
         return ApiResults.JsonAsync(context, new JsonObject { ["webhook_id"] = record.WebhookId, ["webhook_secret"] = secret });
-    }
+    });
 
-    private Task UpdateAsync(HttpContext context)
+    private Task UpdateAsync(HttpContext context) => RequestValidator.WithBodyAsync(context, (validator, body) =>
     {
-        var validator = new RequestValidator();
-        if (validator.Body(context) is not { } body)
-        {
-            return ApiResults.ValidationErrorAsync(context, validator.Errors);
-        }
-
-        var root = RequestValidator.Loc("body");
+        var root = RequestValidator.BodyRoot;
         var isDisabled = validator.OptionalBoolean(body, "is_disabled", root);
         if (isDisabled is null && !validator.HasErrors)
         {
@@ -127,7 +115,7 @@ internal sealed class WorkspaceWebhookEndpoints(EmulatorState state)
         }
 
         return ApiResults.JsonAsync(context, new JsonObject { ["status"] = "ok" });
-    }
+    });
 
     private Task DeleteAsync(HttpContext context)
     {
