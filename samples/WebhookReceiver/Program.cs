@@ -11,7 +11,7 @@ var builder = WebApplication.CreateBuilder(args); // --urls, appsettings.json, W
 builder.Services.AddSingleton(TimeProvider.System);
 
 // Post-call webhooks. Secret from ConvAi:Webhooks:Secret or WEBHOOK_SECRET; without one the app does not start.
-// Queued (appsettings.json: ConvAi:Webhooks:Mode): answered once verified and in the inbox, processed with retries.
+// Queued (appsettings.json: ConvAi:Webhooks:Delivery:Mode): answered once verified and in the inbox, processed with retries.
 // Results go to SQLite: ConnectionStrings:Results, default results.db in the content root.
 builder.Services.AddSingleton<CallResultStore>();
 var webhooks = builder.Services.AddConvAiWebhooks<StoringWebhookHandler>();

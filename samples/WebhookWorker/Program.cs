@@ -1,5 +1,5 @@
 // A worker with no ASP.NET Core: it drains the Redis webhook inbox that an ASP.NET Core receiver in Queued mode fills
-// (samples/WebhookReceiver with ConnectionStrings:Redis and ConvAi:Webhooks:Mode=Queued), through the same pipeline:
+// (samples/WebhookReceiver with ConnectionStrings:Redis and ConvAi:Webhooks:Delivery:Mode=Queued), through the same pipeline:
 // the inbox processor leases each delivery, calls the handler, marks it processed, retries with backoff and
 // dead-letters after the last attempt. Configuration: ConnectionStrings:Redis (or ConvAi:Webhooks:Redis:*) and the
 // webhook secret (WEBHOOK_SECRET or ConvAi:Webhooks:Secret), which AddConvAiWebhooks requires.

@@ -401,8 +401,8 @@ internal sealed class LoadServer : IAsyncDisposable
             var webhooks = builder.Services.AddConvAiWebhooks(options =>
             {
                 options.Secret = Payloads.WebhookSecret;
-                options.Mode = target == "inline" ? ConvAiWebhookMode.Inline : ConvAiWebhookMode.Queued;
-                options.DeliveryKeyPrefix = "convai:webhook:" + keyPrefix;
+                options.Delivery.Mode = target == "inline" ? ConvAiWebhookMode.Inline : ConvAiWebhookMode.Queued;
+                options.Deduplication.KeyPrefix = "convai:webhook:" + keyPrefix;
             }).AddHandler<LoadHandler>();
             if (target == "queued-redis")
             {

@@ -55,7 +55,7 @@ internal sealed class WebhookHttpReceiver
             return Reject(StatusCodes.Status415UnsupportedMediaType, "the content type is not JSON");
         }
 
-        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? _options.MaxRequestBodySize;
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? _options.Verification.MaxRequestBodySize;
         if (request.ContentLength > limit)
         {
             return Reject(StatusCodes.Status413PayloadTooLarge, "the body is larger than the limit");

@@ -21,7 +21,7 @@ public enum ConvAiWebhookReceiptStatus
     /// <summary>Verified, but not a readable webhook (not JSON, no <c>type</c>, no <c>data</c>).</summary>
     PayloadRejected,
 
-    /// <summary>The body is larger than the limit (<see cref="ConvAiWebhookOptions.MaxRequestBodySize"/> or the caller's); nothing was verified.</summary>
+    /// <summary>The body is larger than the limit (<see cref="ConvAiWebhookVerificationOptions.MaxRequestBodySize"/> or the caller's); nothing was verified.</summary>
     TooLarge,
 
     /// <summary>The delivery store or the inbox failed or is full: nothing was kept, and a retry by the sender will be processed.</summary>

@@ -12,7 +12,7 @@ namespace ConvAi.Telephony;
 /// </summary>
 /// <remarks>
 /// <see cref="ProcessAsync"/> does the whole job with the registered <see cref="ConvAiWebhookHandler"/>, by
-/// <see cref="ConvAiWebhookOptions.Mode"/>. <see cref="ReceiveAsync"/> stops after the claim and gives you the event;
+/// <see cref="ConvAiWebhookDeliveryOptions.Mode"/>. <see cref="ReceiveAsync"/> stops after the claim and gives you the event;
 /// <see cref="ConvAiWebhookReceipt.HandleAsync"/> then runs your own code as its handler. The body is the raw request
 /// body, exactly as signed; the receipt holds it in a pooled buffer until it is disposed.
 /// </remarks>
@@ -42,11 +42,11 @@ public sealed class ConvAiWebhookReceiver
         _options = options.Value;
         _signature = new ConvAiWebhookSignature(
             _options.EffectiveSecrets,
-            _options.TimestampTolerance,
-            _options.FutureTimestampTolerance,
+            _options.Verification.TimestampTolerance,
+            ConvAiWebhookSignature.DefaultFutureTolerance,
             timeProvider);
-        _allowlist = _options.EnableSourceIpAllowlist
-            ? new SourceIpAllowlist(_options.AllowedSourceIps.Count > 0 ? _options.AllowedSourceIps : ConvAiWebhookOptions.PublishedSourceIps)
+        _allowlist = _options.Verification.EnableSourceIpAllowlist
+            ? new SourceIpAllowlist(_options.Verification.AllowedSourceIps.Count > 0 ? _options.Verification.AllowedSourceIps : ConvAiWebhookOptions.PublishedSourceIps)
             : null;
         _store = store;
         _inbox = inbox;
@@ -61,7 +61,7 @@ public sealed class ConvAiWebhookReceiver
 
     /// <summary>
     /// Tells whether a request from <paramref name="remoteAddress"/> may deliver webhooks: always true unless
-    /// <see cref="ConvAiWebhookOptions.EnableSourceIpAllowlist"/> is on; then only the allowed (or published) addresses.
+    /// <see cref="ConvAiWebhookVerificationOptions.EnableSourceIpAllowlist"/> is on; then only the allowed (or published) addresses.
     /// </summary>
     /// <param name="remoteAddress">The sender's address as the host sees it (after forwarded-header processing, if any).</param>
     /// <returns>True when the address may deliver webhooks.</returns>
@@ -69,14 +69,14 @@ public sealed class ConvAiWebhookReceiver
 
     /// <summary>
     /// Verifies, parses and claims a delivery, and hands it to the registered <see cref="ConvAiWebhookHandler"/> by
-    /// <see cref="ConvAiWebhookOptions.Mode"/>: <see cref="ConvAiWebhookMode.Inline"/> runs the handler before
+    /// <see cref="ConvAiWebhookDeliveryOptions.Mode"/>: <see cref="ConvAiWebhookMode.Inline"/> runs the handler before
     /// returning (a handler that throws hands the delivery to the inbox for retries), <see cref="ConvAiWebhookMode.Queued"/>
     /// reads only the envelope and appends the delivery to the inbox.
     /// </summary>
     /// <param name="body">The raw body, exactly as signed; read to its end (up to the size limit) into a pooled buffer.</param>
     /// <param name="signatureHeader">The <c>ElevenLabs-Signature</c> header; null or empty when absent (then the body is not read).</param>
     /// <param name="bodyLength">The body's length when known (e.g. <c>Content-Length</c>), so that it is read into one buffer of that size.</param>
-    /// <param name="maxBodySize">The largest accepted body in bytes; <see cref="ConvAiWebhookOptions.MaxRequestBodySize"/> when null.</param>
+    /// <param name="maxBodySize">The largest accepted body in bytes; <see cref="ConvAiWebhookVerificationOptions.MaxRequestBodySize"/> when null.</param>
     /// <param name="cancellationToken">Cancels the read, the store and the handler calls (e.g. the request was aborted).</param>
     /// <returns>
     /// What became of the delivery, with the status to answer: 200 when processed, queued or a duplicate; 401, 400, 413
@@ -86,7 +86,7 @@ public sealed class ConvAiWebhookReceiver
     public async Task<ConvAiWebhookReceipt> ProcessAsync(Stream body, string? signatureHeader, long? bodyLength = null, long? maxBodySize = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (_options.Mode == ConvAiWebhookMode.Queued)
+        if (_options.Delivery.Mode == ConvAiWebhookMode.Queued)
         {
             // The inbox processor holds off while deliveries are being acknowledged, reading included (answers first).
             using var acknowledging = _acknowledgements.Enter();
@@ -130,7 +130,7 @@ public sealed class ConvAiWebhookReceiver
     /// <param name="body">The raw body, exactly as signed; read to its end (up to the size limit) into a pooled buffer.</param>
     /// <param name="signatureHeader">The <c>ElevenLabs-Signature</c> header; null or empty when absent (then the body is not read).</param>
     /// <param name="bodyLength">The body's length when known (e.g. <c>Content-Length</c>), so that it is read into one buffer of that size.</param>
-    /// <param name="maxBodySize">The largest accepted body in bytes; <see cref="ConvAiWebhookOptions.MaxRequestBodySize"/> when null.</param>
+    /// <param name="maxBodySize">The largest accepted body in bytes; <see cref="ConvAiWebhookVerificationOptions.MaxRequestBodySize"/> when null.</param>
     /// <param name="cancellationToken">Cancels the read and the store call.</param>
     /// <returns>The receipt; dispose it when done.</returns>
     public Task<ConvAiWebhookReceipt> ReceiveAsync(Stream body, string? signatureHeader, long? bodyLength = null, long? maxBodySize = null, CancellationToken cancellationToken = default)
@@ -146,8 +146,8 @@ public sealed class ConvAiWebhookReceiver
     /// </summary>
     internal async Task<bool> ProcessReconciledAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken)
     {
-        var key = WebhookDeliveryKey.For(_options.DeliveryKeyPrefix, webhookEvent.Type, webhookEvent.ConversationId, default);
-        if (!await _store.TryClaimAsync(key, _options.ClaimLifetime, cancellationToken).ConfigureAwait(false))
+        var key = WebhookDeliveryKey.For(_options.Deduplication.KeyPrefix, webhookEvent.Type, webhookEvent.ConversationId, default);
+        if (!await _store.TryClaimAsync(key, _options.Deduplication.ClaimLifetime, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
@@ -168,7 +168,7 @@ public sealed class ConvAiWebhookReceiver
 
     /// <summary>Whether a delivery of this event was processed within the horizon (reconciliation skips it without fetching).</summary>
     internal ValueTask<bool> IsProcessedAsync(ConvAiWebhookEventType type, string conversationId, CancellationToken cancellationToken) =>
-        _store.IsProcessedAsync(WebhookDeliveryKey.For(_options.DeliveryKeyPrefix, type, conversationId, default), cancellationToken);
+        _store.IsProcessedAsync(WebhookDeliveryKey.For(_options.Deduplication.KeyPrefix, type, conversationId, default), cancellationToken);
 
     internal async Task<bool> HandleAcceptedAsync(
         ConvAiWebhookReceipt receipt,
@@ -214,7 +214,7 @@ public sealed class ConvAiWebhookReceiver
             return Reject(ConvAiWebhookReceiptStatus.SignatureRejected, 401, nameof(ConvAiWebhookSignatureResult.MissingHeader), ConvAiWebhookSignatureResult.MissingHeader);
         }
 
-        var limit = maxBodySize ?? _options.MaxRequestBodySize;
+        var limit = maxBodySize ?? _options.Verification.MaxRequestBodySize;
         var (buffer, length) = await ReadBodyAsync(stream, bodyLength, limit, cancellationToken).ConfigureAwait(false);
         if (buffer is null)
         {
@@ -259,11 +259,11 @@ public sealed class ConvAiWebhookReceiver
             return Reject(ConvAiWebhookReceiptStatus.PayloadRejected, 400, error);
         }
 
-        var key = WebhookDeliveryKey.For(_options.DeliveryKeyPrefix, envelope.Type, envelope.ConversationId, body.Span);
+        var key = WebhookDeliveryKey.For(_options.Deduplication.KeyPrefix, envelope.Type, envelope.ConversationId, body.Span);
         bool claimed;
         try
         {
-            claimed = await _store.TryClaimAsync(key, _options.ClaimLifetime, cancellationToken).ConfigureAwait(false);
+            claimed = await _store.TryClaimAsync(key, _options.Deduplication.ClaimLifetime, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -23,7 +23,7 @@ public sealed class ConvAiWebhookReconcileOptions
 
     /// <summary>
     /// How far back the first pass after a start lists conversations (the checkpoint is kept in memory), and the
-    /// oldest start time any pass lists. Default 24 hours; keep it below <c>ConvAi:Webhooks:ProcessedHorizon</c>.
+    /// oldest start time any pass lists. Default 24 hours; keep it below <c>ConvAi:Webhooks:Deduplication:ProcessedHorizon</c>.
     /// </summary>
     public TimeSpan LookBack { get; set; } = TimeSpan.FromHours(24);
 }

@@ -147,17 +147,19 @@ public static class ConvAiWebhookServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ConvAiWebhookOptions>, WebhookSecretFallback>());
         var options = services.AddOptions<ConvAiWebhookOptions>().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<InMemoryWebhookOptions>().BindConfiguration(InMemoryWebhookOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryWebhookOptions>, InMemoryWebhookOptionsValidator>());
         services.TryAddSingleton<IConvAiWebhookDeliveryStore>(services => new InMemoryWebhookDeliveryStore(
             services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<IOptions<ConvAiWebhookOptions>>().Value.DeliveryStoreCapacity));
+            services.GetRequiredService<IOptions<InMemoryWebhookOptions>>().Value.DeliveryStoreCapacity));
         services.TryAddSingleton<IConvAiWebhookInbox>(services =>
         {
-            var options = services.GetRequiredService<IOptions<ConvAiWebhookOptions>>().Value;
+            var options = services.GetRequiredService<IOptions<InMemoryWebhookOptions>>().Value;
             return new InMemoryWebhookInbox(
                 services.GetRequiredService<TimeProvider>(),
                 options.InboxCapacity,
-                options.InboxSpoolThreshold,
-                string.IsNullOrWhiteSpace(options.InboxSpoolDirectory) ? null : options.InboxSpoolDirectory);
+                options.SpoolThreshold,
+                string.IsNullOrWhiteSpace(options.SpoolDirectory) ? null : options.SpoolDirectory);
         });
         services.TryAddSingleton<WebhookDispatcher>();
         services.TryAddSingleton(_ => new WebhookAcknowledgementGate(TimeProvider.System)); // paces against live requests: the system clock

@@ -39,7 +39,7 @@ public interface IConvAiWebhookDeliveryStore
     /// that lasts <paramref name="horizon"/>, during which <see cref="TryClaimAsync"/> refuses the key.
     /// </summary>
     /// <param name="key">The delivery key.</param>
-    /// <param name="horizon">How long the mark is kept (<c>ConvAi:Webhooks:ProcessedHorizon</c>, default 7 days).</param>
+    /// <param name="horizon">How long the mark is kept (<c>ConvAi:Webhooks:Deduplication:ProcessedHorizon</c>, default 7 days).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the mark is stored.</returns>
     ValueTask MarkProcessedAsync(string key, TimeSpan horizon, CancellationToken cancellationToken = default);

@@ -14,7 +14,7 @@ internal sealed class WebhookDispatcher(
 {
     private readonly ICallEventSink[] _callEventSinks = callEventSinks.ToArray();
 
-    private readonly TimeSpan _horizon = options.Value.ProcessedHorizon;
+    private readonly TimeSpan _horizon = options.Value.Deduplication.ProcessedHorizon;
 
     /// <summary>The options the webhooks run with.</summary>
     public ConvAiWebhookOptions Options { get; } = options.Value;

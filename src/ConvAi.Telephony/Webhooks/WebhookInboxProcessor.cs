@@ -20,7 +20,7 @@ internal sealed class WebhookInboxProcessor(
 {
     private static readonly TimeSpan InboxFailurePause = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _abortHandlers = new();
-    private readonly ConvAiWebhookOptions _options = dispatcher.Options;
+    private readonly ConvAiWebhookDeliveryOptions _options = dispatcher.Options.Delivery;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ internal sealed class WebhookInboxProcessor(
     }
 
     /// <summary>The wait before attempt <paramref name="failedAttempts"/> + 1: the retry delay doubled per failure, capped.</summary>
-    internal static TimeSpan Backoff(ConvAiWebhookOptions options, int failedAttempts)
+    internal static TimeSpan Backoff(ConvAiWebhookDeliveryOptions options, int failedAttempts)
     {
         var factor = Math.Pow(2, Math.Min(failedAttempts - 1, 30));
         var delay = options.RetryDelay.TotalMilliseconds * factor;

@@ -45,12 +45,12 @@ public class ConvAiWebhookOptionsTests
     public void AddConvAiWebhooks_BadAllowlistEntry_StartupFailsNamingTheKey()
     {
         using var app = Build(
-            new() { ["ConvAi:Webhooks:Secret"] = "s", ["ConvAi:Webhooks:AllowedSourceIps:0"] = "not-an-ip" },
+            new() { ["ConvAi:Webhooks:Secret"] = "s", ["ConvAi:Webhooks:Verification:AllowedSourceIps:0"] = "not-an-ip" },
             services => services.AddConvAiWebhooks());
 
         var exception = Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        Assert.That(exception!.Message, Does.Contain("ConvAi:Webhooks:AllowedSourceIps").And.Contain("not-an-ip"));
+        Assert.That(exception!.Message, Does.Contain("ConvAi:Webhooks:Verification:AllowedSourceIps").And.Contain("not-an-ip"));
     }
 
     [Test]
@@ -62,12 +62,11 @@ public class ConvAiWebhookOptionsTests
                 ["ConvAi:Webhooks:Secret"] = "primary",
                 ["ConvAi:Webhooks:Secrets:0"] = "next",
                 ["ConvAi:Webhooks:Secrets:1"] = "previous",
-                ["ConvAi:Webhooks:TimestampTolerance"] = "00:10:00",
-                ["ConvAi:Webhooks:FutureTimestampTolerance"] = "00:00:30",
-                ["ConvAi:Webhooks:MaxRequestBodySize"] = "1048576",
-                ["ConvAi:Webhooks:EnableSourceIpAllowlist"] = "true",
-                ["ConvAi:Webhooks:AllowedSourceIps:0"] = "10.0.0.0/8",
-                ["ConvAi:Webhooks:DeliveryKeyPrefix"] = "app1:",
+                ["ConvAi:Webhooks:Verification:TimestampTolerance"] = "00:10:00",
+                ["ConvAi:Webhooks:Verification:MaxRequestBodySize"] = "1048576",
+                ["ConvAi:Webhooks:Verification:EnableSourceIpAllowlist"] = "true",
+                ["ConvAi:Webhooks:Verification:AllowedSourceIps:0"] = "10.0.0.0/8",
+                ["ConvAi:Webhooks:Deduplication:KeyPrefix"] = "app1:",
             },
             services => services.AddConvAiWebhooks());
 
@@ -76,12 +75,11 @@ public class ConvAiWebhookOptionsTests
         Assert.Multiple(() =>
         {
             Assert.That(options.EffectiveSecrets, Is.EqualTo(new[] { "primary", "next", "previous" }));
-            Assert.That(options.TimestampTolerance, Is.EqualTo(TimeSpan.FromMinutes(10)));
-            Assert.That(options.FutureTimestampTolerance, Is.EqualTo(TimeSpan.FromSeconds(30)));
-            Assert.That(options.MaxRequestBodySize, Is.EqualTo(1048576));
-            Assert.That(options.EnableSourceIpAllowlist, Is.True);
-            Assert.That(options.AllowedSourceIps, Is.EqualTo(new[] { "10.0.0.0/8" }));
-            Assert.That(options.DeliveryKeyPrefix, Is.EqualTo("app1:"));
+            Assert.That(options.Verification.TimestampTolerance, Is.EqualTo(TimeSpan.FromMinutes(10)));
+            Assert.That(options.Verification.MaxRequestBodySize, Is.EqualTo(1048576));
+            Assert.That(options.Verification.EnableSourceIpAllowlist, Is.True);
+            Assert.That(options.Verification.AllowedSourceIps, Is.EqualTo(new[] { "10.0.0.0/8" }));
+            Assert.That(options.Deduplication.KeyPrefix, Is.EqualTo("app1:"));
         });
     }
 
@@ -95,10 +93,9 @@ public class ConvAiWebhookOptionsTests
         Assert.Multiple(() =>
         {
             Assert.That(options.Secret, Is.EqualTo("from-env"));
-            Assert.That(options.TimestampTolerance, Is.EqualTo(TimeSpan.FromMinutes(30)));
-            Assert.That(options.FutureTimestampTolerance, Is.EqualTo(TimeSpan.FromMinutes(5)));
-            Assert.That(options.MaxRequestBodySize, Is.EqualTo(40L * 1024 * 1024));
-            Assert.That(options.EnableSourceIpAllowlist, Is.False);
+            Assert.That(options.Verification.TimestampTolerance, Is.EqualTo(TimeSpan.FromMinutes(30)));
+            Assert.That(options.Verification.MaxRequestBodySize, Is.EqualTo(40L * 1024 * 1024));
+            Assert.That(options.Verification.EnableSourceIpAllowlist, Is.False);
         });
     }
 

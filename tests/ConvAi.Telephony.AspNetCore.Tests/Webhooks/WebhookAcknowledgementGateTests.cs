@@ -176,7 +176,7 @@ public class WebhookAcknowledgementGateTests
         // the test looks (the container's own gate runs on the system clock, so 250 ms would release the worker).
         await using var host = await WebhookTestHost.StartAsync(
             WebhookSurface.Endpoint,
-            options => options.Mode = ConvAiWebhookMode.Queued,
+            options => options.Delivery.Mode = ConvAiWebhookMode.Queued,
             services: services => services.Replace(ServiceDescriptor.Singleton(sp => new WebhookAcknowledgementGate(sp.GetRequiredService<TimeProvider>()))));
         var gate = host.Services.GetRequiredService<WebhookAcknowledgementGate>();
         var held = WebhookFixtures.Load("post_call_transcription.json");

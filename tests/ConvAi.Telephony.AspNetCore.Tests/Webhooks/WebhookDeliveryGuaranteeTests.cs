@@ -27,9 +27,9 @@ public class WebhookDeliveryGuaranteeTests(ConvAiWebhookMode mode)
             WebhookSurface.Endpoint,
             options =>
             {
-                options.Mode = mode;
-                options.RetryDelay = TimeSpan.FromSeconds(10);
-                options.MaxAttempts = 3;
+                options.Delivery.Mode = mode;
+                options.Delivery.RetryDelay = TimeSpan.FromSeconds(10);
+                options.Delivery.MaxAttempts = 3;
                 configure?.Invoke(options);
             },
             webhooks: webhooks);
@@ -156,7 +156,7 @@ public class WebhookDeliveryGuaranteeTests(ConvAiWebhookMode mode)
     public async Task Post_AudioOf20MiB_ProcessedWithEveryByte()
     {
         var spool = Path.Combine(Path.GetTempPath(), "convai-inbox-tests", Guid.NewGuid().ToString("N"));
-        await using var host = await StartAsync(options => options.InboxSpoolDirectory = spool);
+        await using var host = await StartAsync(webhooks: builder => builder.Services.Configure<InMemoryWebhookOptions>(options => options.SpoolDirectory = spool));
         var audio = WebhookFixtures.RandomBytes(20 * 1024 * 1024, seed: 20);
         var body = WebhookFixtures.AudioBody(audio);
 

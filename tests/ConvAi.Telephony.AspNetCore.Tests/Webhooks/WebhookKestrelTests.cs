@@ -71,7 +71,7 @@ public class WebhookKestrelTests(WebhookSurface surface)
     [TestCase(true, TestName = "Post_OverLimitChunked_413")]
     public async Task Post_OverLimit_413(bool chunked)
     {
-        await using var host = await WebhookTestHost.StartAsync(surface, options => options.MaxRequestBodySize = 256 * 1024, kestrel: true);
+        await using var host = await WebhookTestHost.StartAsync(surface, options => options.Verification.MaxRequestBodySize = 256 * 1024, kestrel: true);
         var body = WebhookFixtures.AudioBody(new byte[300 * 1024]);
 
         var status = await host.PostAsync(body, WebhookFixtures.Sign(body), chunked: chunked, chunkSize: 16 * 1024);
@@ -129,10 +129,10 @@ public class WebhookKestrelTests(WebhookSurface surface)
             surface,
             options =>
             {
-                options.EnableSourceIpAllowlist = true;
+                options.Verification.EnableSourceIpAllowlist = true;
                 foreach (var entry in allowed)
                 {
-                    options.AllowedSourceIps.Add(entry);
+                    options.Verification.AllowedSourceIps.Add(entry);
                 }
             },
             kestrel: true);
@@ -154,7 +154,7 @@ public class WebhookKestrelTests(WebhookSurface surface)
     {
         await using var host = await WebhookTestHost.StartAsync(
             surface,
-            options => options.EnableSourceIpAllowlist = true,
+            options => options.Verification.EnableSourceIpAllowlist = true,
             kestrel: true,
             services: services => services.Configure<ForwardedHeadersOptions>(options =>
             {

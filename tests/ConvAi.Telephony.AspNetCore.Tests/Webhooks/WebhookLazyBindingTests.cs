@@ -27,9 +27,9 @@ public class WebhookLazyBindingTests(ConvAiWebhookMode mode)
     {
         _host = await WebhookTestHost.StartAsync(WebhookSurface.Endpoint, options =>
         {
-            options.Mode = mode;
-            options.RetryDelay = TimeSpan.FromSeconds(10);
-            options.MaxAttempts = 3;
+            options.Delivery.Mode = mode;
+            options.Delivery.RetryDelay = TimeSpan.FromSeconds(10);
+            options.Delivery.MaxAttempts = 3;
         });
         _reads = 0;
     }

@@ -43,7 +43,7 @@ public class WebhookReconcilerTests(ConvAiWebhookMode mode)
         _api.DefaultRequestHeaders.Add("xi-api-key", _emulator.ApiKey);
         _host = await WebhookTestHost.StartAsync(
             WebhookSurface.Endpoint,
-            options => options.Mode = mode,
+            options => options.Delivery.Mode = mode,
             webhooks: builder => builder.AddReconciliation(options =>
             {
                 options.AgentIds.Add(Agent);

@@ -59,7 +59,7 @@ public class WebhookStatusMatrixTests(WebhookSurface surface)
     }
 
     [SetUp]
-    public async Task SetUp() => _host = await WebhookTestHost.StartAsync(surface, options => options.MaxRequestBodySize = Limit);
+    public async Task SetUp() => _host = await WebhookTestHost.StartAsync(surface, options => options.Verification.MaxRequestBodySize = Limit);
 
     [TearDown]
     public async Task TearDown() => await _host.DisposeAsync();
@@ -182,7 +182,7 @@ public class WebhookStatusMatrixTests(WebhookSurface surface)
     [Test]
     public async Task Post_InboxRefusesFailedDelivery_Answers500AndReleasesClaim()
     {
-        await using var host = await WebhookTestHost.StartAsync(surface, options => options.Mode = ConvAiWebhookMode.Inline,
+        await using var host = await WebhookTestHost.StartAsync(surface, options => options.Delivery.Mode = ConvAiWebhookMode.Inline,
             services: services => services.AddSingleton<IConvAiWebhookInbox, RefusingWebhookInbox>());
         var body = WebhookFixtures.Load(Transcription);
         var signature = WebhookFixtures.Sign(body);
@@ -255,7 +255,7 @@ public class WebhookStatusMatrixTests(WebhookSurface surface)
     public async Task Post_SourceIpAllowlist(bool enabled, HttpStatusCode expected)
     {
         // TestServer connections have no remote address; an address that is not listed is treated alike.
-        await using var host = await WebhookTestHost.StartAsync(surface, options => options.EnableSourceIpAllowlist = enabled);
+        await using var host = await WebhookTestHost.StartAsync(surface, options => options.Verification.EnableSourceIpAllowlist = enabled);
         var body = WebhookFixtures.Load(Transcription);
 
         var status = await host.PostAsync(body, WebhookFixtures.Sign(body));

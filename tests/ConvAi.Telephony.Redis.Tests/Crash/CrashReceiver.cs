@@ -40,9 +40,9 @@ public static class CrashReceiver
             .AddConvAiWebhooks(options =>
             {
                 options.Secret = WebhookFixtures.Secret;
-                options.Mode = ConvAiWebhookMode.Queued;
-                options.DeliveryKeyPrefix = prefix;
-                options.ProcessorConcurrency = ProcessorConcurrency;
+                options.Delivery.Mode = ConvAiWebhookMode.Queued;
+                options.Deduplication.KeyPrefix = prefix;
+                options.Delivery.ProcessorConcurrency = ProcessorConcurrency;
             })
             .AddHandler<CountingHandler>()
             .UseRedis(services => services.GetRequiredService<IConnectionMultiplexer>());

@@ -168,7 +168,7 @@ public class RedisWebhookDeliveryTests
     private Task<WebhookTestHost> StartInstanceAsync(WebhookSurface surface) =>
         WebhookTestHost.StartAsync(
             surface,
-            options => options.DeliveryKeyPrefix = _prefix,
+            options => options.Deduplication.KeyPrefix = _prefix,
             webhooks: builder => builder.UseRedis(options =>
             {
                 options.Configuration = _redis.Configuration;

@@ -55,7 +55,7 @@ public class WebhookWorkerTests
         var settings = new Dictionary<string, string?>
         {
             ["ConvAi:Webhooks:Secret"] = WebhookFixtures.Secret,
-            ["ConvAi:Webhooks:Mode"] = "Queued",
+            ["ConvAi:Webhooks:Delivery:Mode"] = "Queued",
             ["ConvAi:Webhooks:Redis:Configuration"] = redis.Configuration,
             ["ConvAi:Webhooks:Redis:KeyPrefix"] = prefix,
         };
