@@ -36,10 +36,10 @@ internal sealed class TwilioInboundEndpoint(
         {
             InboundLog.TwilioSignatureValidationDisabled(logger, path);
         }
-        else if (!new TwilioRequestValidator(options.AuthToken!).IsValid(
+        else if (new TwilioRequestValidator(options.AuthToken!).Verify(
             SignedUrl(context.Request, options.PublicBaseUrl),
             FormFields(form),
-            context.Request.Headers[TwilioRequestValidator.HeaderName].ToString()))
+            context.Request.Headers[TwilioRequestValidator.HeaderName].ToString()) != ConvAiWebhookSignatureResult.Valid)
         {
             InboundLog.TwilioSignatureRejected(logger, path);
             context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -1,6 +1,9 @@
 namespace ConvAi.Telephony;
 
-/// <summary>The outcome of checking an <c>ElevenLabs-Signature</c> header against a request body.</summary>
+/// <summary>
+/// The outcome of checking a webhook signature: an <c>ElevenLabs-Signature</c> header against a request body
+/// (<see cref="ConvAiWebhookSignature"/>), or an <c>X-Twilio-Signature</c> header against a request (<see cref="TwilioRequestValidator"/>).
+/// </summary>
 public enum ConvAiWebhookSignatureResult
 {
     /// <summary>The signature matches one of the configured secrets and the timestamp is inside the tolerance.</summary>

@@ -11,7 +11,7 @@ namespace ConvAi.Telephony;
 /// </summary>
 /// <remarks>
 /// <para>This class has no ASP.NET Core dependency and can be used from any host.</para>
-/// <para>Like Twilio's own libraries, <see cref="IsValid(string, IEnumerable{KeyValuePair{string, string}}, string?)"/>
+/// <para>Like Twilio's own libraries, <see cref="Verify(string, IEnumerable{KeyValuePair{string, string}}, string?)"/>
 /// accepts the signature computed over the URL without its port and over the URL with its port (the
 /// scheme's default port when none is given), because Twilio signs the URL exactly as it was configured.
 /// For a field sent more than once, Twilio's libraries disagree: the .NET library joins the values with
@@ -40,27 +40,33 @@ public sealed class TwilioRequestValidator
     }
 
     /// <summary>
-    /// Checks a signature against a request URL and its form fields.
+    /// Checks a signature against a request URL and its form fields; the same shape as
+    /// <see cref="ConvAiWebhookSignature.Verify(ReadOnlySpan{byte}, string?)"/>.
     /// </summary>
     /// <param name="url">The full URL Twilio requested, including the query string, as Twilio saw it.</param>
     /// <param name="formFields">The form fields of the POST body, a repeated field once per value; empty for a GET request.</param>
     /// <param name="signature">The value of the <c>X-Twilio-Signature</c> header, or <see langword="null"/> when it was missing.</param>
-    /// <returns><see langword="true"/> when the signature matches; otherwise <see langword="false"/>.</returns>
+    /// <returns>
+    /// <see cref="ConvAiWebhookSignatureResult.Valid"/> when the signature matches;
+    /// <see cref="ConvAiWebhookSignatureResult.MissingHeader"/> when it is missing or empty;
+    /// <see cref="ConvAiWebhookSignatureResult.Malformed"/> when it is not the base64 of an HMAC-SHA1;
+    /// otherwise <see cref="ConvAiWebhookSignatureResult.Mismatch"/>. Twilio signs no timestamp, so nothing is stale.
+    /// </returns>
     /// <exception cref="ArgumentException"><paramref name="url"/> is not an absolute http or https URL.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="formFields"/> is null.</exception>
-    public bool IsValid(string url, IEnumerable<KeyValuePair<string, string>> formFields, string? signature)
+    public ConvAiWebhookSignatureResult Verify(string url, IEnumerable<KeyValuePair<string, string>> formFields, string? signature)
     {
         var (withoutPort, withPort) = UrlVariants(url);
         ArgumentNullException.ThrowIfNull(formFields);
         if (string.IsNullOrEmpty(signature))
         {
-            return false;
+            return ConvAiWebhookSignatureResult.MissingHeader;
         }
 
         Span<byte> expected = stackalloc byte[Sha1Length];
         if (!Convert.TryFromBase64String(signature, expected, out var written) || written != Sha1Length)
         {
-            return false;
+            return ConvAiWebhookSignatureResult.Malformed;
         }
 
         var fields = SortedFields(formFields);
@@ -76,7 +82,7 @@ public sealed class TwilioRequestValidator
             }
         }
 
-        return matched;
+        return matched ? ConvAiWebhookSignatureResult.Valid : ConvAiWebhookSignatureResult.Mismatch;
     }
 
     /// <summary>

@@ -63,7 +63,7 @@ internal static class InboundDocsSnippets
     public static void OwnEndpoints(WebApplication app, string authToken, string url, IEnumerable<KeyValuePair<string, string>> formFields, HttpRequest request)
     {
         var validator = new TwilioRequestValidator(authToken);
-        bool ok = validator.IsValid(url, formFields, request.Headers["X-Twilio-Signature"]);
+        bool ok = validator.Verify(url, formFields, request.Headers["X-Twilio-Signature"]) == ConvAiWebhookSignatureResult.Valid;
         string signature = validator.ComputeSignature(url, formFields);
 
         app.MapPost("/twilio/closed", (RequestDelegate)(ctx =>

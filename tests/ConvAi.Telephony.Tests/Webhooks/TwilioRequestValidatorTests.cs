@@ -29,41 +29,41 @@ public class TwilioRequestValidatorTests
         Assert.That(_validator.ComputeSignature(DocumentedUrl, DocumentedFields), Is.EqualTo(DocumentedSignature));
 
     [Test]
-    public void IsValid_DocumentedVectorInAnyFieldOrder_ReturnsTrue() =>
-        Assert.That(_validator.IsValid(DocumentedUrl, Enumerable.Reverse(DocumentedFields), DocumentedSignature), Is.True);
+    public void Verify_DocumentedVectorInAnyFieldOrder_ReturnsTrue() =>
+        Assert.That(_validator.Verify(DocumentedUrl, Enumerable.Reverse(DocumentedFields), DocumentedSignature), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
 
     [TestCase(null, TestName = "IsValid_MissingSignature_ReturnsFalse")]
     [TestCase("", TestName = "IsValid_EmptySignature_ReturnsFalse")]
     [TestCase("not base64!", TestName = "IsValid_NonBase64Signature_ReturnsFalse")]
     [TestCase("AAAA", TestName = "IsValid_ShortSignature_ReturnsFalse")]
     [TestCase("1/KCTR6DLpKmkAf8muzZqo1nDgQ=", TestName = "IsValid_OneCharacterChanged_ReturnsFalse")]
-    public void IsValid_BadSignature_ReturnsFalse(string? signature) =>
-        Assert.That(_validator.IsValid(DocumentedUrl, DocumentedFields, signature), Is.False);
+    public void Verify_BadSignature_ReturnsFalse(string? signature) =>
+        Assert.That(_validator.Verify(DocumentedUrl, DocumentedFields, signature), Is.Not.EqualTo(ConvAiWebhookSignatureResult.Valid));
 
     [Test]
-    public void IsValid_FieldValueChanged_ReturnsFalse()
+    public void Verify_FieldValueChanged_ReturnsFalse()
     {
         var tampered = DocumentedFields.Select(f => f.Key == "To" ? new KeyValuePair<string, string>("To", "+18005551213") : f);
-        Assert.That(_validator.IsValid(DocumentedUrl, tampered, DocumentedSignature), Is.False);
+        Assert.That(_validator.Verify(DocumentedUrl, tampered, DocumentedSignature), Is.Not.EqualTo(ConvAiWebhookSignatureResult.Valid));
     }
 
     [Test]
-    public void IsValid_OtherAuthToken_ReturnsFalse() =>
-        Assert.That(new TwilioRequestValidator("54321").IsValid(DocumentedUrl, DocumentedFields, DocumentedSignature), Is.False);
+    public void Verify_OtherAuthToken_ReturnsFalse() =>
+        Assert.That(new TwilioRequestValidator("54321").Verify(DocumentedUrl, DocumentedFields, DocumentedSignature), Is.Not.EqualTo(ConvAiWebhookSignatureResult.Valid));
 
     [TestCase("https://mycompany.com:443/myapp.php?foo=1&bar=2", TestName = "IsValid_DefaultPortOnRequestUrl_ReturnsTrue")]
     [TestCase("https://mycompany.com:8443/myapp.php?foo=1&bar=2", TestName = "IsValid_OtherPortOnRequestUrl_ReturnsTrue")]
-    public void IsValid_PortVariantOfSignedUrl_ReturnsTrue(string requestUrl) =>
-        Assert.That(_validator.IsValid(requestUrl, DocumentedFields, DocumentedSignature), Is.True);
+    public void Verify_PortVariantOfSignedUrl_ReturnsTrue(string requestUrl) =>
+        Assert.That(_validator.Verify(requestUrl, DocumentedFields, DocumentedSignature), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
 
     [TestCase(null)]
     [TestCase("")]
     [TestCase("/relative/path")]
     [TestCase("ftp://example.com/x")]
     [TestCase("https:///no-host")]
-    public void IsValid_NotAnAbsoluteHttpUrl_ThrowsArgumentExceptionNamingUrl(string? url)
+    public void Verify_NotAnAbsoluteHttpUrl_ThrowsArgumentExceptionNamingUrl(string? url)
     {
-        var exception = Assert.Catch<ArgumentException>(() => _validator.IsValid(url!, DocumentedFields, DocumentedSignature));
+        var exception = Assert.Catch<ArgumentException>(() => _validator.Verify(url!, DocumentedFields, DocumentedSignature));
         Assert.That(exception!.ParamName, Is.EqualTo("url"));
     }
 
@@ -117,14 +117,14 @@ public class TwilioRequestValidatorTests
 
     [TestCaseSource(nameof(AgreementCases))]
     [TestCaseSource(nameof(GeneratedAgreementCases))]
-    public void IsValid_SignedRequest_AgreesWithTwilioLibrary(string signedUrl, string requestUrl, KeyValuePair<string, string>[] fields)
+    public void Verify_SignedRequest_AgreesWithTwilioLibrary(string signedUrl, string requestUrl, KeyValuePair<string, string>[] fields)
     {
         var signature = _validator.ComputeSignature(signedUrl, fields);
         var oracle = new TwilioOracle(AuthToken);
 
         Assert.Multiple(() =>
         {
-            Assert.That(_validator.IsValid(requestUrl, fields, signature), Is.True, "ours");
+            Assert.That(_validator.Verify(requestUrl, fields, signature), Is.EqualTo(ConvAiWebhookSignatureResult.Valid), "ours");
             Assert.That(oracle.Validate(requestUrl, ToCollection(fields), signature), Is.True, "Twilio's");
         });
 
@@ -132,9 +132,9 @@ public class TwilioRequestValidatorTests
         var tamperedUrl = requestUrl + (requestUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "evil=1";
         Assert.Multiple(() =>
         {
-            Assert.That(_validator.IsValid(requestUrl, tamperedFields, signature), Is.False, "ours, extra field");
+            Assert.That(_validator.Verify(requestUrl, tamperedFields, signature), Is.Not.EqualTo(ConvAiWebhookSignatureResult.Valid), "ours, extra field");
             Assert.That(oracle.Validate(requestUrl, ToCollection(tamperedFields), signature), Is.False, "Twilio's, extra field");
-            Assert.That(_validator.IsValid(tamperedUrl, fields, signature), Is.False, "ours, changed URL");
+            Assert.That(_validator.Verify(tamperedUrl, fields, signature), Is.Not.EqualTo(ConvAiWebhookSignatureResult.Valid), "ours, changed URL");
             Assert.That(oracle.Validate(tamperedUrl, ToCollection(fields), signature), Is.False, "Twilio's, changed URL");
         });
     }
@@ -149,16 +149,16 @@ public class TwilioRequestValidatorTests
     }
 
     [TestCaseSource(nameof(ValueByValueCases))]
-    public void IsValid_RepeatedKeysSignedValueByValue_ReturnsTrue(string signedFields, KeyValuePair<string, string>[] fields)
+    public void Verify_RepeatedKeysSignedValueByValue_ReturnsTrue(string signedFields, KeyValuePair<string, string>[] fields)
     {
         const string url = "https://example.com/status";
         var signature = Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(AuthToken), Encoding.UTF8.GetBytes(url + signedFields)));
 
-        Assert.That(_validator.IsValid(url, fields, signature), Is.True);
+        Assert.That(_validator.Verify(url, fields, signature), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
     }
 
     [Test]
-    public void IsValid_SignatureOneByteShort_ReturnsFalseEvenWhenTheMissingByteWouldBeZero()
+    public void Verify_SignatureOneByteShort_ReturnsFalseEvenWhenTheMissingByteWouldBeZero()
     {
         // A 19-byte signature is rejected for its length, not because the 20th byte differs: pick a request whose true
         // digest ends in 0x00, which a decoder that kept going would "complete" with the zero of an empty buffer.
@@ -170,20 +170,20 @@ public class TwilioRequestValidatorTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(_validator.IsValid(url, fields, Convert.ToBase64String(digest)), Is.True, "the whole digest");
-            Assert.That(_validator.IsValid(url, fields, Convert.ToBase64String(digest[..^1])), Is.False, "19 of its 20 bytes");
+            Assert.That(_validator.Verify(url, fields, Convert.ToBase64String(digest)), Is.EqualTo(ConvAiWebhookSignatureResult.Valid), "the whole digest");
+            Assert.That(_validator.Verify(url, fields, Convert.ToBase64String(digest[..^1])), Is.Not.EqualTo(ConvAiWebhookSignatureResult.Valid), "19 of its 20 bytes");
         });
     }
 
     [Test]
-    public void IsValid_NullNameOrValue_SignedAsEmpty()
+    public void Verify_NullNameOrValue_SignedAsEmpty()
     {
         const string url = "https://example.com/voice";
 
         Assert.Multiple(() =>
         {
-            Assert.That(_validator.IsValid(url, [P(null!, "x")], _validator.ComputeSignature(url, [P("", "x")])), Is.True, "null name");
-            Assert.That(_validator.IsValid(url, [P("To", null!)], _validator.ComputeSignature(url, [P("To", "")])), Is.True, "null value");
+            Assert.That(_validator.Verify(url, [P(null!, "x")], _validator.ComputeSignature(url, [P("", "x")])), Is.EqualTo(ConvAiWebhookSignatureResult.Valid), "null name");
+            Assert.That(_validator.Verify(url, [P("To", null!)], _validator.ComputeSignature(url, [P("To", "")])), Is.EqualTo(ConvAiWebhookSignatureResult.Valid), "null value");
         });
     }
 
@@ -208,4 +208,12 @@ public class TwilioRequestValidatorTests
     }
 
     internal static KeyValuePair<string, string> P(string name, string value) => new(name, value);
+
+    [TestCase(null, ConvAiWebhookSignatureResult.MissingHeader)]
+    [TestCase("", ConvAiWebhookSignatureResult.MissingHeader)]
+    [TestCase("not base64!", ConvAiWebhookSignatureResult.Malformed)]
+    [TestCase("AAAA", ConvAiWebhookSignatureResult.Malformed)]
+    [TestCase("AAAAAAAAAAAAAAAAAAAAAAAAAAA=", ConvAiWebhookSignatureResult.Mismatch)]
+    public void Verify_BadSignature_SaysWhy(string? signature, ConvAiWebhookSignatureResult expected) =>
+        Assert.That(_validator.Verify(DocumentedUrl, DocumentedFields, signature), Is.EqualTo(expected));
 }

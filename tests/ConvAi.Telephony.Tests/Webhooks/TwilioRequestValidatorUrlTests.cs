@@ -50,13 +50,13 @@ public class TwilioRequestValidatorUrlTests
     }
 
     [TestCaseSource(nameof(UrlCases))]
-    public void IsValid_UrlVariant_AgreesWithTwilioLibrary(string signedUrl, string requestUrl, bool valid)
+    public void Verify_UrlVariant_AgreesWithTwilioLibrary(string signedUrl, string requestUrl, bool valid)
     {
         var signature = _validator.ComputeSignature(signedUrl, Call);
 
         Assert.Multiple(() =>
         {
-            Assert.That(_validator.IsValid(requestUrl, Call, signature), Is.EqualTo(valid), "ours");
+            Assert.That(_validator.Verify(requestUrl, Call, signature) == ConvAiWebhookSignatureResult.Valid, Is.EqualTo(valid), "ours");
             Assert.That(new TwilioOracle(AuthToken).Validate(requestUrl, ToCollection(Call), signature), Is.EqualTo(valid), "Twilio's");
         });
     }
@@ -71,8 +71,8 @@ public class TwilioRequestValidatorUrlTests
     [TestCase("https://[2001:db8::1]:443/voice", "https://[2001:db8::1]/voice", TestName = "IsValid_IPv6DefaultPortSigned_ReturnsTrue")]
     [TestCase("https://example.com?x=1", "https://example.com:8443?x=1", TestName = "IsValid_NoPathQueryPortAdded_ReturnsTrue")]
     [TestCase("https://example.com#f", "https://example.com:8443#f", TestName = "IsValid_NoPathFragmentPortAdded_ReturnsTrue")]
-    public void IsValid_DefaultPortVariant_ReturnsTrue(string signedUrl, string requestUrl) =>
-        Assert.That(_validator.IsValid(requestUrl, Call, _validator.ComputeSignature(signedUrl, Call)), Is.True);
+    public void Verify_DefaultPortVariant_ReturnsTrue(string signedUrl, string requestUrl) =>
+        Assert.That(_validator.Verify(requestUrl, Call, _validator.ComputeSignature(signedUrl, Call)), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
 
     [TestCase("https://:8443/voice", TestName = "IsValid_EmptyHostWithPort_Throws")]
     [TestCase("https://user@/voice", TestName = "IsValid_EmptyHostAfterUserInfo_Throws")]
@@ -83,9 +83,9 @@ public class TwilioRequestValidatorUrlTests
     [TestCase("://example.com/voice", TestName = "IsValid_EmptyScheme_Throws")]
     [TestCase("example.com/voice", TestName = "IsValid_NoScheme_Throws")]
     [TestCase("wss://example.com/voice", TestName = "IsValid_OtherScheme_Throws")]
-    public void IsValid_NotAnAbsoluteHttpUrl_ThrowsNamingUrl(string url)
+    public void Verify_NotAnAbsoluteHttpUrl_ThrowsNamingUrl(string url)
     {
-        var exception = Assert.Catch<ArgumentException>(() => _validator.IsValid(url, Call, "AAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+        var exception = Assert.Catch<ArgumentException>(() => _validator.Verify(url, Call, "AAAAAAAAAAAAAAAAAAAAAAAAAAA="));
 
         Assert.Multiple(() =>
         {
@@ -95,8 +95,8 @@ public class TwilioRequestValidatorUrlTests
     }
 
     [Test]
-    public void IsValid_FormFieldsNull_ThrowsArgumentNullException() =>
-        Assert.That(() => _validator.IsValid("https://example.com/voice", null!, "sig"), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("formFields"));
+    public void Verify_FormFieldsNull_ThrowsArgumentNullException() =>
+        Assert.That(() => _validator.Verify("https://example.com/voice", null!, "sig"), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("formFields"));
 
     private static IEnumerable<TestCaseData> RepeatedKeyCases()
     {
@@ -112,7 +112,7 @@ public class TwilioRequestValidatorUrlTests
     }
 
     [TestCaseSource(nameof(RepeatedKeyCases))]
-    public void IsValid_RepeatedKeys_AgreeWithTwilioLibrary(KeyValuePair<string, string>[] fields)
+    public void Verify_RepeatedKeys_AgreeWithTwilioLibrary(KeyValuePair<string, string>[] fields)
     {
         const string url = "https://example.com/status";
         var signature = _validator.ComputeSignature(url, fields);
@@ -121,16 +121,16 @@ public class TwilioRequestValidatorUrlTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(_validator.IsValid(url, fields, signature), Is.True, "ours");
+            Assert.That(_validator.Verify(url, fields, signature), Is.EqualTo(ConvAiWebhookSignatureResult.Valid), "ours");
             Assert.That(oracle.Validate(url, ToCollection(fields), signature), Is.True, "Twilio's");
             // The values of a repeated key are signed in the order they were sent, so swapping them breaks the signature.
-            Assert.That(_validator.IsValid(url, reordered, signature), Is.EqualTo(oracle.Validate(url, ToCollection(reordered), signature)), "reordered");
-            Assert.That(_validator.IsValid(url, fields.SkipLast(1), signature), Is.False, "one value left out");
+            Assert.That(_validator.Verify(url, reordered, signature) == ConvAiWebhookSignatureResult.Valid, Is.EqualTo(oracle.Validate(url, ToCollection(reordered), signature)), "reordered");
+            Assert.That(_validator.Verify(url, fields.SkipLast(1), signature), Is.Not.EqualTo(ConvAiWebhookSignatureResult.Valid), "one value left out");
         });
     }
 
     [Test]
-    public void IsValid_RepeatedKeysNotJoinedWhenSignedJoined_ValueByValueFormNotConfused()
+    public void Verify_RepeatedKeysNotJoinedWhenSignedJoined_ValueByValueFormNotConfused()
     {
         // "A" + "1,2" (one field whose value has a comma) and "A1" + "A2" are different payloads from "A" + "1" + "," + "2".
         const string url = "https://example.com/status";
@@ -138,9 +138,9 @@ public class TwilioRequestValidatorUrlTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(_validator.IsValid(url, [P("A", "1,2")], joined), Is.True, "a comma in one value is the joined form");
-            Assert.That(_validator.IsValid(url, [P("A", "1"), P("B", "2")], joined), Is.False);
-            Assert.That(_validator.IsValid(url, [P("A", "2"), P("A", "1")], joined), Is.False);
+            Assert.That(_validator.Verify(url, [P("A", "1,2")], joined), Is.EqualTo(ConvAiWebhookSignatureResult.Valid), "a comma in one value is the joined form");
+            Assert.That(_validator.Verify(url, [P("A", "1"), P("B", "2")], joined), Is.Not.EqualTo(ConvAiWebhookSignatureResult.Valid));
+            Assert.That(_validator.Verify(url, [P("A", "2"), P("A", "1")], joined), Is.Not.EqualTo(ConvAiWebhookSignatureResult.Valid));
         });
     }
 
