@@ -116,6 +116,46 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookDeliveryStore
         }
     }
 
+    /// <inheritdoc />
+    public async ValueTask<DateTimeOffset?> GetCheckpointAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "SELECT value FROM convai_webhook_checkpoints WHERE name = $name";
+                command.Parameters.AddWithValue("$name", name);
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long milliseconds
+                    ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+                    : null;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetCheckpointAsync(string name, DateTimeOffset value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = """
+                    INSERT INTO convai_webhook_checkpoints (name, value) VALUES ($name, $value)
+                    ON CONFLICT (name) DO UPDATE SET value = excluded.value
+                    """;
+                command.Parameters.AddWithValue("$name", name);
+                command.Parameters.AddWithValue("$value", value.ToUnixTimeMilliseconds());
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private long Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Opens a connection, first deleting expired keys when the last sweep is a minute old.</summary>

@@ -47,6 +47,17 @@ public class SqliteWebhookDeliveryStoreTests : WebhookDeliveryStoreContractTests
     }
 
     [Test]
+    public async Task NewInstance_SameFile_ReadsTheCheckpointOfTheFirst()
+    {
+        var checkpoint = DateTimeOffset.FromUnixTimeMilliseconds(1739537297456);
+        await Store.SetCheckpointAsync("convai:webhook:reconcile:agent_1", checkpoint);
+
+        var restarted = new SqliteWebhookDeliveryStore(_file.ConnectionString, _time);
+
+        Assert.That(await restarted.GetCheckpointAsync("convai:webhook:reconcile:agent_1"), Is.EqualTo(checkpoint));
+    }
+
+    [Test]
     public async Task TryClaimAsync_TwoInstancesConcurrently_ExactlyOneWins()
     {
         var other = new SqliteWebhookDeliveryStore(_file.ConnectionString, _time);
