@@ -12,7 +12,8 @@ namespace ConvAi.Telephony.Sqlite;
 /// <para>
 /// A lease lasts <see cref="ConvAiWebhookSqliteOptions.LeaseTime"/> and is renewed by this instance every third of it
 /// while it holds it; the lease of a process that died ends after that time and the delivery is leased again (by
-/// another process or by the same app after its restart), without counting an attempt.
+/// another process or by the same app after its restart), without counting an attempt. Completing, retrying or
+/// dead-lettering an item whose lease ended that way changes nothing: the process that leased it again finishes it.
 /// </para>
 /// <para>
 /// Bodies are written into the row from the delivery's memory (SQLite incremental blob I/O, no copy) in the enqueue's
