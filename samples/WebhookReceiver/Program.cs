@@ -1,5 +1,5 @@
 // WebhookReceiver: receives ElevenLabs' post-call webhooks (verified and de-duplicated by MapConvAiWebhooks, queued and
-// retried by the inbox), stores the results in SQLite, recovers results no webhook delivered (reconciliation, when an
+// retried by the inbox, kept in SQLite or Redis), stores the results in SQLite, recovers results no webhook delivered (reconciliation, when an
 // API key is set), and answers the conversation-initiation webhook for inbound calls with the caller's details.
 // GET /conversations and GET /initiations list what was received. See README.md.
 using ConvAi.Telephony;
@@ -16,11 +16,17 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<CallResultStore>();
 var webhooks = builder.Services.AddConvAiWebhooks<StoringWebhookHandler>();
 
-// Several instances: with ConnectionStrings:Redis set, they share the delivery store and the inbox (Redis Streams), so a
-// delivery is processed once across them and an instance's crash does not lose what it had accepted.
+// Where accepted deliveries, processed marks and the reconciler's checkpoint are kept. By default in the results' own
+// SQLite file, so a crash or restart forgets nothing and the processes of this machine share them. Several machines:
+// with ConnectionStrings:Redis set, they share the delivery store and the inbox (Redis Streams) instead, so a delivery
+// is processed once across them and an instance's crash does not lose what it had accepted.
 if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Redis")))
 {
     webhooks.UseRedis();
+}
+else
+{
+    webhooks.UseSqlite(builder.Configuration.GetConnectionString("Results") ?? "Data Source=results.db");
 }
 
 // Reconciliation needs the API: with ConvAi:ApiKey set, conversations no webhook delivered are fetched and stored.

@@ -71,6 +71,25 @@ public sealed class RedisWebhookDeliveryStore : IConvAiWebhookDeliveryStore, IAs
         return await database.StringGetAsync(key).ConfigureAwait(false) == Processed;
     }
 
+    /// <inheritdoc />
+    /// <remarks>The checkpoint is the Redis string <paramref name="name"/> (Unix milliseconds), without expiry.</remarks>
+    public async ValueTask<DateTimeOffset?> GetCheckpointAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var value = await database.StringGetAsync(name).ConfigureAwait(false);
+        return !value.IsNull && value.TryParse(out long milliseconds) ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The checkpoint is the Redis string <paramref name="name"/> (Unix milliseconds), without expiry.</remarks>
+    public async ValueTask SetCheckpointAsync(string name, DateTimeOffset value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        await database.StringSetAsync(name, value.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+    }
+
     /// <summary>Closes the connection when the store opened it.</summary>
     /// <returns>A task that completes when the connection is closed.</returns>
     public ValueTask DisposeAsync() => _ownsConnection ? _connection.DisposeAsync() : ValueTask.CompletedTask;

@@ -1,6 +1,6 @@
 namespace ConvAi.Telephony;
 
-/// <summary>When <c>MapConvAiWebhooks</c> answers a verified delivery (<c>ConvAi:Webhooks:Mode</c>).</summary>
+/// <summary>When <c>MapConvAiWebhooks</c> answers a verified delivery (<c>ConvAi:Webhooks:Delivery:Mode</c>).</summary>
 public enum ConvAiWebhookMode
 {
     /// <summary>

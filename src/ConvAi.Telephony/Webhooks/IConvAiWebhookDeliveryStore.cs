@@ -18,6 +18,11 @@ namespace ConvAi.Telephony;
 /// processed after the handler returned; a claim is released only when the delivery is neither dispatched nor
 /// queued, so that a retry by the sender is processed.
 /// </para>
+/// <para>
+/// The store also keeps the reconciler's checkpoints (<see cref="GetCheckpointAsync"/>, <see cref="SetCheckpointAsync"/>):
+/// where the last reconciliation pass stopped, so that a restarted process continues there instead of listing the
+/// whole look-back window again. A checkpoint never expires.
+/// </para>
 /// </remarks>
 public interface IConvAiWebhookDeliveryStore
 {
@@ -49,4 +54,17 @@ public interface IConvAiWebhookDeliveryStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>True when the delivery was processed within the horizon.</returns>
     ValueTask<bool> IsProcessedAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a checkpoint stored by <see cref="SetCheckpointAsync"/>.</summary>
+    /// <param name="name">The checkpoint's name, e.g. <c>{prefix}reconcile:{agent id}</c>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored time (to the millisecond), or null when none was stored under <paramref name="name"/>.</returns>
+    ValueTask<DateTimeOffset?> GetCheckpointAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a checkpoint, replacing any stored under <paramref name="name"/> (also by a later or earlier value); it never expires.</summary>
+    /// <param name="name">The checkpoint's name, e.g. <c>{prefix}reconcile:{agent id}</c>.</param>
+    /// <param name="value">The time to store; kept to the millisecond.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the checkpoint is stored.</returns>
+    ValueTask SetCheckpointAsync(string name, DateTimeOffset value, CancellationToken cancellationToken = default);
 }

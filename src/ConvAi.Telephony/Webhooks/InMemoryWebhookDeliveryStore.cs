@@ -21,6 +21,7 @@ public sealed class InMemoryWebhookDeliveryStore : IConvAiWebhookDeliveryStore
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _checkpoints = new(StringComparer.Ordinal);
 
     // Keys in the order they were stored, with the version stored, so that an entry replaced later is not evicted early.
     private readonly Queue<(string Key, long Version)> _order = new();
@@ -110,6 +111,29 @@ public sealed class InMemoryWebhookDeliveryStore : IConvAiWebhookDeliveryStore
         {
             return ValueTask.FromResult(_entries.TryGetValue(key, out var entry) && entry.Processed && entry.ExpiresAt > now);
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<DateTimeOffset?> GetCheckpointAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_checkpoints.TryGetValue(name, out var value) ? value : (DateTimeOffset?)null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SetCheckpointAsync(string name, DateTimeOffset value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (_lock)
+        {
+            // Kept to the millisecond, as the durable stores keep it.
+            _checkpoints[name] = DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     private void Store(string key, DateTimeOffset expiresAt, bool processed)

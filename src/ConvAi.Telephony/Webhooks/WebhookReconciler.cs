@@ -15,12 +15,15 @@ namespace ConvAi.Telephony;
 internal sealed class WebhookReconciler(
     IConvAiTelephonyClient client,
     ConvAiWebhookReceiver receiver,
+    IConvAiWebhookDeliveryStore store,
+    IOptions<ConvAiWebhookOptions> webhookOptions,
     IOptions<ConvAiWebhookReconcileOptions> reconcileOptions,
     TimeProvider timeProvider,
     ILogger<WebhookReconciler> logger) : BackgroundService
 {
     private readonly ConvAiWebhookReconcileOptions _options = reconcileOptions.Value;
-    private readonly Dictionary<string, DateTimeOffset> _checkpoints = new(StringComparer.Ordinal);
+    // Where each agent's last pass stopped, kept in the delivery store so that a restarted process continues there.
+    private readonly string _checkpointPrefix = webhookOptions.Value.Deduplication.KeyPrefix + "reconcile:";
     private readonly SemaphoreSlim _pass = new(1, 1);
 
     public override void Dispose()
@@ -83,7 +86,9 @@ internal sealed class WebhookReconciler(
     {
         var now = timeProvider.GetUtcNow();
         var oldest = now - _options.LookBack;
-        var from = _checkpoints.TryGetValue(agentId ?? string.Empty, out var checkpoint) && checkpoint > oldest ? checkpoint : oldest;
+        var checkpointName = _checkpointPrefix + (agentId ?? "*");
+        var checkpoint = await store.GetCheckpointAsync(checkpointName, cancellationToken).ConfigureAwait(false);
+        var from = checkpoint > oldest ? checkpoint.Value : oldest;
         DateTimeOffset? pending = null;
         var latest = from;
         var dispatched = 0;
@@ -106,7 +111,7 @@ internal sealed class WebhookReconciler(
         }
 
         // The next pass starts at the oldest conversation still to settle, or else after the newest one seen.
-        _checkpoints[agentId ?? string.Empty] = pending ?? latest;
+        await store.SetCheckpointAsync(checkpointName, pending ?? latest, cancellationToken).ConfigureAwait(false);
         return dispatched;
     }
 

@@ -121,6 +121,27 @@ public class WebhookReconcilerTests(ConvAiWebhookMode mode)
         });
     }
 
+    [Test]
+    public async Task Checkpoint_KeptInTheDeliveryStore_ARestartedReconcilerListsFromIt()
+    {
+        var store = _host.Services.GetRequiredService<IConvAiWebhookDeliveryStore>();
+        var name = "convai:webhook:reconcile:" + Agent;
+        var afterStartup = await store.GetCheckpointAsync(name);
+
+        // What a restarted process finds in a durable store: a checkpoint written by the process before it.
+        var stored = _time.GetUtcNow() - TimeSpan.FromMinutes(10);
+        await store.SetCheckpointAsync(name, stored);
+        var reconciler = _host.Services.GetServices<IHostedService>().OfType<WebhookReconciler>().Single();
+        await reconciler.ReconcileAsync(CancellationToken.None);
+
+        var listing = _emulator.ReceivedRequests.Last(r => r.Path == "/v1/convai/conversations");
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterStartup, Is.Not.Null, "the start-up pass stored its checkpoint");
+            Assert.That(listing.QueryString, Does.Contain($"call_start_after_unix={stored.ToUnixTimeSeconds() - 1}"));
+        });
+    }
+
     private async Task<string[]> CallAndFinishAsync(string phone, int count)
     {
         var ids = new List<string>();

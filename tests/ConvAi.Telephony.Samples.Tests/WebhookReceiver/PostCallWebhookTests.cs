@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConvAi.Telephony.Samples.Tests.WebhookReceiver;
 
@@ -103,7 +104,8 @@ public class PostCallWebhookTests
             content.Headers.Add(ConvAiWebhookSignature.HeaderName, Sign(Transcription, WebhookReceiverFactory.WebhookSecret, before.Time.GetUtcNow()));
             using var response = await client.PostAsync(new Uri(WebhookPath, UriKind.Relative), content);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            for (var i = 0; i < 1000 && (await client.GetStringAsync(new Uri("/conversations", UriKind.Relative))) == "[]"; i++)
+            var store = before.Services.GetRequiredService<IConvAiWebhookDeliveryStore>();
+            for (var i = 0; i < 1000 && !await store.IsProcessedAsync(ProcessedKey); i++)
             {
                 await Task.Delay(10);
             }
@@ -114,10 +116,18 @@ public class PostCallWebhookTests
         using var restarted = after.CreateClient();
 
         var list = JsonNode.Parse(await restarted.GetStringAsync(new Uri("/conversations", UriKind.Relative)))!.AsArray();
+        var restartedStore = after.Services.GetRequiredService<IConvAiWebhookDeliveryStore>();
 
-        Assert.That(list.Select(r => (r!["conversation_id"]!.GetValue<string>(), r["status"]!.GetValue<string>(), r["processed_count"]!.GetValue<int>())),
-            Is.EqualTo(new[] { ("conv_1", "done", 1) }));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(list.Select(r => (r!["conversation_id"]!.GetValue<string>(), r["status"]!.GetValue<string>(), r["processed_count"]!.GetValue<int>())),
+                Is.EqualTo(new[] { ("conv_1", "done", 1) }));
+            Assert.That(restartedStore.GetType().Name, Is.EqualTo("SqliteWebhookDeliveryStore"), "the sample keeps webhooks in SQLite by default");
+            Assert.That(await restartedStore.IsProcessedAsync(ProcessedKey), Is.True, "the processed mark survived the restart, in the results' file");
+        });
     }
+
+    private const string ProcessedKey = "convai:webhook:post_call_transcription:conv_1";
 
     [TestCase(BadSignature.Missing)]
     [TestCase(BadSignature.Malformed)]

@@ -124,4 +124,44 @@ public abstract class WebhookDeliveryStoreContractTests
 
         Assert.That(exception!.ParamName, Is.EqualTo("key"));
     }
+
+    [Test]
+    public async Task GetCheckpointAsync_NeverSet_ReturnsNull()
+    {
+        Assert.That(await Store.GetCheckpointAsync(NewKey()), Is.Null);
+    }
+
+    [Test]
+    public async Task SetCheckpointAsync_ThenAnEarlierValue_GetReturnsTheLastSetToTheMillisecond()
+    {
+        var name = NewKey();
+        var later = DateTimeOffset.FromUnixTimeMilliseconds(1739537297123);
+        var earlier = later - TimeSpan.FromHours(1);
+
+        await Store.SetCheckpointAsync(name, later);
+        var first = await Store.GetCheckpointAsync(name);
+        await Store.SetCheckpointAsync(name, earlier);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first, Is.EqualTo(later));
+            Assert.That(await Store.GetCheckpointAsync(name), Is.EqualTo(earlier));
+            Assert.That(await Store.GetCheckpointAsync(NewKey()), Is.Null, "checkpoints are kept per name");
+        });
+    }
+
+    [Test]
+    public async Task SetCheckpointAsync_SameNameAsAClaim_BothKept()
+    {
+        var name = NewKey();
+        await Store.SetCheckpointAsync(name + ":checkpoint", DateTimeOffset.FromUnixTimeMilliseconds(1739537297000));
+
+        var claimed = await Store.TryClaimAsync(name, TimeSpan.FromMinutes(1));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(claimed, Is.True);
+            Assert.That(await Store.GetCheckpointAsync(name + ":checkpoint"), Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1739537297000)));
+        });
+    }
 }

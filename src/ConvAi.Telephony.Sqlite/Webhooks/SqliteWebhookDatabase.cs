@@ -1,0 +1,136 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace ConvAi.Telephony.Sqlite;
+
+/// <summary>
+/// The SQLite file shared by the delivery store and the inbox: opens pooled connections with the per-connection
+/// settings (busy timeout, <c>synchronous=NORMAL</c>) and creates the schema (WAL journal, tables, indexes) on first use.
+/// </summary>
+internal sealed class SqliteWebhookDatabase
+{
+    /// <summary>The inbox row states.</summary>
+    internal const int Queued = 0, Leased = 1, Dead = 2;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS convai_webhook_keys (
+            key TEXT NOT NULL PRIMARY KEY,
+            processed INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS convai_webhook_keys_expires ON convai_webhook_keys (expires_at);
+        CREATE TABLE IF NOT EXISTS convai_webhook_checkpoints (
+            name TEXT NOT NULL PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS convai_webhook_inbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            state INTEGER NOT NULL,
+            due_at INTEGER NOT NULL,
+            lease_owner TEXT,
+            delivery_key TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            conversation_id TEXT,
+            event_timestamp INTEGER,
+            received_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_failure TEXT,
+            last_failed_at INTEGER,
+            body BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS convai_webhook_inbox_due ON convai_webhook_inbox (due_at, id) WHERE state < 2;
+        CREATE INDEX IF NOT EXISTS convai_webhook_inbox_dead ON convai_webhook_inbox (id) WHERE state = 2;
+        """;
+
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+    private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    private volatile bool _schemaReady;
+
+    public SqliteWebhookDatabase(string connectionString, TimeSpan busyTimeout)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var seconds = (int)Math.Ceiling(busyTimeout.TotalSeconds);
+        if (builder.DefaultTimeout < seconds)
+        {
+            // Microsoft.Data.Sqlite retries a busy statement until the command timeout.
+            builder.DefaultTimeout = seconds;
+        }
+
+        _connectionString = builder.ToString();
+        DataSource = builder.DataSource;
+        _pragmas = string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
+    }
+
+    /// <summary>The file's path as given in the connection string.</summary>
+    public string DataSource { get; }
+
+    /// <summary>Opens a connection ready for use: settings applied, schema created.</summary>
+    public async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, _pragmas, cancellationToken).ConfigureAwait(false);
+            if (!_schemaReady)
+            {
+                await EnsureSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs a statement without parameters.</summary>
+    public static async ValueTask ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await _schemaLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_schemaReady)
+            {
+                return;
+            }
+
+            // WAL is a property of the file (it persists), and cannot change inside a transaction.
+            await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+            using (var transaction = connection.BeginTransaction())
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Transaction = transaction;
+                    command.CommandText = Schema;
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                transaction.Commit();
+            }
+
+            _schemaReady = true;
+        }
+        finally
+        {
+            _schemaLock.Release();
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using Microsoft.Data.Sqlite;
+
+namespace ConvAi.Telephony.Sqlite;
+
+/// <summary>
+/// An <see cref="IConvAiWebhookDeliveryStore"/> in a local SQLite file: claims and processed marks survive a crash or
+/// a restart, and are shared by every process of the machine that opens the same file (each claim is one atomic
+/// statement, so of several concurrent claims of one key exactly one succeeds).
+/// </summary>
+/// <remarks>
+/// Expired claims and marks are deleted by the writes of this store, at most once a minute. The file must be on a local
+/// disk: network file systems are not supported.
+/// </remarks>
+public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookDeliveryStore
+{
+    // A sweep deletes every expired key; running it at most once a minute keeps a write's cost independent of the table.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
+    private readonly SqliteWebhookDatabase _database;
+    private readonly TimeProvider _timeProvider;
+    private long _nextSweep;
+
+    /// <summary>Creates a store over the SQLite file named by <paramref name="connectionString"/>; the schema is created on first use.</summary>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string naming a file, e.g. <c>Data Source=webhooks.db</c>.</param>
+    /// <param name="timeProvider">The clock used for expiry; <see cref="TimeProvider.System"/> when null.</param>
+    public SqliteWebhookDeliveryStore(string connectionString, TimeProvider? timeProvider = null)
+        : this(new SqliteWebhookDatabase(connectionString, new ConvAiWebhookSqliteOptions().BusyTimeout), timeProvider)
+    {
+    }
+
+    internal SqliteWebhookDeliveryStore(SqliteWebhookDatabase database, TimeProvider? timeProvider)
+    {
+        _database = database;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryClaimAsync(string key, TimeSpan expiry, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var now = Now();
+        var connection = await OpenForWriteAsync(now, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // One statement, so one transaction: a free or expired key is claimed, a live claim or mark is kept.
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = """
+                    INSERT INTO convai_webhook_keys (key, processed, expires_at) VALUES ($key, 0, $expires)
+                    ON CONFLICT (key) DO UPDATE SET processed = 0, expires_at = excluded.expires_at
+                    WHERE convai_webhook_keys.expires_at <= $now
+                    """;
+                command.Parameters.AddWithValue("$key", key);
+                command.Parameters.AddWithValue("$expires", now + (long)expiry.TotalMilliseconds);
+                command.Parameters.AddWithValue("$now", now);
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "DELETE FROM convai_webhook_keys WHERE key = $key AND processed = 0";
+                command.Parameters.AddWithValue("$key", key);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask MarkProcessedAsync(string key, TimeSpan horizon, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var now = Now();
+        var connection = await OpenForWriteAsync(now, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = """
+                    INSERT INTO convai_webhook_keys (key, processed, expires_at) VALUES ($key, 1, $expires)
+                    ON CONFLICT (key) DO UPDATE SET processed = 1, expires_at = excluded.expires_at
+                    """;
+                command.Parameters.AddWithValue("$key", key);
+                command.Parameters.AddWithValue("$expires", now + (long)horizon.TotalMilliseconds);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> IsProcessedAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "SELECT 1 FROM convai_webhook_keys WHERE key = $key AND processed = 1 AND expires_at > $now";
+                command.Parameters.AddWithValue("$key", key);
+                command.Parameters.AddWithValue("$now", Now());
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DateTimeOffset?> GetCheckpointAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = "SELECT value FROM convai_webhook_checkpoints WHERE name = $name";
+                command.Parameters.AddWithValue("$name", name);
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long milliseconds
+                    ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+                    : null;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetCheckpointAsync(string name, DateTimeOffset value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = connection.CreateCommand();
+            await using (command.ConfigureAwait(false))
+            {
+                command.CommandText = """
+                    INSERT INTO convai_webhook_checkpoints (name, value) VALUES ($name, $value)
+                    ON CONFLICT (name) DO UPDATE SET value = excluded.value
+                    """;
+                command.Parameters.AddWithValue("$name", name);
+                command.Parameters.AddWithValue("$value", value.ToUnixTimeMilliseconds());
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private long Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Opens a connection, first deleting expired keys when the last sweep is a minute old.</summary>
+    private async ValueTask<SqliteConnection> OpenForWriteAsync(long now, CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var next = Interlocked.Read(ref _nextSweep);
+        if (now >= next && Interlocked.CompareExchange(ref _nextSweep, now + (long)SweepInterval.TotalMilliseconds, next) == next)
+        {
+            try
+            {
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    command.CommandText = "DELETE FROM convai_webhook_keys WHERE expires_at <= $now";
+                    command.Parameters.AddWithValue("$now", now);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return connection;
+    }
+}
