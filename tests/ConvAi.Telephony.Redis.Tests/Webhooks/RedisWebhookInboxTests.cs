@@ -255,13 +255,23 @@ public class RedisWebhookInboxTests
         await slow.TryEnqueueAsync(Delivery("a"));
         await LeaseWithinAsync(slow);
 
-        // Longer than the idle time, renewed meanwhile: the other consumer finds nothing.
-        await Task.Delay(TimeSpan.FromMilliseconds(1500));
-        await slow.RenewLeasesAsync();
+        // Wait, on Redis's own clock (it measures idle time), until the lease is older than the idle time and Redis says
+        // the inbox's renewal timer renewed it meanwhile: then the other consumer must find nothing.
+        var database = _redis.Connection.GetDatabase();
+        var leasedFor = System.Diagnostics.Stopwatch.StartNew();
+        var renewed = false;
+        while (!renewed && leasedFor.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            var pending = await database.StreamPendingMessagesAsync(_prefix + "inbox", "convai-webhooks", 1, "slow");
+            renewed = leasedFor.Elapsed > TimeSpan.FromMilliseconds(900) && pending.Length == 1 && pending[0].IdleTimeInMilliseconds < 600;
+            await Task.Delay(50); // a poll of the condition, not a wait that the test's outcome depends on
+        }
+
         var stolen = await other.TryLeaseAsync(CancellationToken.None);
 
         Assert.Multiple(() =>
         {
+            Assert.That(renewed, Is.True, "Redis saw the lease renewed after the idle time passed");
             Assert.That(stolen, Is.Null);
             Assert.That(slow.LeasedCount, Is.EqualTo(1));
         });
