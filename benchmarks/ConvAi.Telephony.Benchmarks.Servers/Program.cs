@@ -4,7 +4,7 @@ using ConvAi.Telephony.AspNetCore;
 
 // --target bare|receiver|api, then the usual ASP.NET Core arguments (--urls http://127.0.0.1:PORT).
 //   bare:     POST /webhooks/elevenlabs answers 200 and does nothing else (the load floor).
-//   receiver: AddConvAiWebhooks<THandler>() + MapConvAiWebhooks("/webhooks/elevenlabs"), the secret from WEBHOOK_SECRET
+//   receiver: AddConvAiWebhooks().AddHandler<THandler>() + MapConvAiWebhooks("/webhooks/elevenlabs"), the secret from WEBHOOK_SECRET
 //             (the same registration the WebhookReceiver sample uses, standing in until that sample lands).
 //   api:      canned answers for POST /v1/convai/twilio/outbound-call and GET /v1/convai/conversations/{id}.
 var target = args.Length >= 2 && args[0] == "--target" ? args[1] : null;
@@ -18,7 +18,7 @@ switch (target)
     case "bare":
         break;
     case "receiver":
-        builder.Services.AddConvAiWebhooks<TranscriptCounter>();
+        builder.Services.AddConvAiWebhooks().AddHandler<TranscriptCounter>();
         break;
     case "api":
         break;

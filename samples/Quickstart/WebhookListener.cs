@@ -46,7 +46,7 @@ internal sealed class WebhookListener : IAsyncDisposable
         }
 
         builder.Services.AddSingleton<ICallEventSink>(outcomes); // in an app with AddConvAiTelephony, this is registered for you
-        builder.Services.AddConvAiWebhooks<QuickstartWebhookHandler>(); // ConvAi:Webhooks section, WEBHOOK_SECRET fallback
+        builder.Services.AddConvAiWebhooks().AddHandler<QuickstartWebhookHandler>(); // ConvAi:Webhooks section, WEBHOOK_SECRET fallback
 
         var app = builder.Build();
         app.MapConvAiWebhooks(QuickstartSettings.WebhookPath);

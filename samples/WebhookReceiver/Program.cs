@@ -14,7 +14,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 // Queued (appsettings.json: ConvAi:Webhooks:Delivery:Mode): answered once verified and in the inbox, processed with retries.
 // Results go to SQLite: ConnectionStrings:Results, default results.db in the content root.
 builder.Services.AddSingleton<CallResultStore>();
-var webhooks = builder.Services.AddConvAiWebhooks<StoringWebhookHandler>();
+var webhooks = builder.Services.AddConvAiWebhooks().AddHandler<StoringWebhookHandler>();
 
 // Where accepted deliveries, processed marks and the reconciler's checkpoint are kept. By default in the results' own
 // SQLite file, so a crash or restart forgets nothing and the processes of this machine share them. Several machines:

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddConvAiWebhooks<PrintingHandler>().UseRedis();
+builder.Services.AddConvAiWebhooks().AddHandler<PrintingHandler>().UseRedis();
 await builder.Build().RunAsync();
 
 /// <summary>Prints what it processed: event type and conversation id, never transcript text.</summary>

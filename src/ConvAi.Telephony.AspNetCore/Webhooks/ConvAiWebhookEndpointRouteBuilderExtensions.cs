@@ -39,7 +39,7 @@ public static class ConvAiWebhookEndpointRouteBuilderExtensions
         if (services.GetService<IServiceProviderIsService>()?.IsService(typeof(ConvAiWebhookHandler)) == false)
         {
             throw new InvalidOperationException(
-                "No ConvAiWebhookHandler is registered. Use services.AddConvAiWebhooks<THandler>() or .AddHandler<THandler>().");
+                "No ConvAiWebhookHandler is registered. Use services.AddConvAiWebhooks().AddHandler<THandler>().");
         }
 
         return endpoints

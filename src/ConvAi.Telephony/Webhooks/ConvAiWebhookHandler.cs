@@ -2,7 +2,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>
 /// Receives verified, parsed webhooks from <c>MapConvAiWebhooks</c>. Subclass it, override the events you need and
-/// register it with <c>AddConvAiWebhooks&lt;THandler&gt;()</c> or <c>.AddHandler&lt;THandler&gt;()</c> (scoped, so it
+/// register it with <c>AddConvAiWebhooks().AddHandler&lt;THandler&gt;()</c> (scoped, so it
 /// may take scoped services such as a DbContext). Each method defaults to doing nothing, so the delivery is
 /// acknowledged with 200.
 /// </summary>

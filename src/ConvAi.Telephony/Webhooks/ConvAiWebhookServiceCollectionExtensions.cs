@@ -53,14 +53,6 @@ public static class ConvAiWebhookServiceCollectionExtensions
         return new WebhooksBuilder(services);
     }
 
-    /// <summary>Registers webhooks bound from configuration (see <see cref="AddConvAiWebhooks(IServiceCollection)"/>) with <typeparamref name="THandler"/> as the handler.</summary>
-    /// <typeparam name="THandler">The app's handler.</typeparam>
-    /// <param name="services">The service collection.</param>
-    /// <returns>A builder to choose the delivery store.</returns>
-    public static IConvAiWebhooksBuilder AddConvAiWebhooks<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services)
-        where THandler : ConvAiWebhookHandler =>
-        services.AddConvAiWebhooks().AddHandler<THandler>();
-
     /// <summary>Configures the webhook options further; runs after the binding chosen in <c>AddConvAiWebhooks</c>.</summary>
     /// <param name="builder">The webhooks builder.</param>
     /// <param name="configure">Sets the options.</param>

@@ -51,7 +51,7 @@ internal sealed class WebhookDispatcher(
         {
             var handler = scope.ServiceProvider.GetService<ConvAiWebhookHandler>()
                 ?? throw new InvalidOperationException(
-                    "No ConvAiWebhookHandler is registered to process this delivery. Use services.AddConvAiWebhooks<THandler>().");
+                    "No ConvAiWebhookHandler is registered to process this delivery. Use services.AddConvAiWebhooks().AddHandler<THandler>().");
             await handler.DispatchAsync(webhookEvent, cancellationToken).ConfigureAwait(false);
             return null;
         }

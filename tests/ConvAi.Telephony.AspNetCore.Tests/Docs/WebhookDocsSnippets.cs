@@ -16,7 +16,7 @@ internal static class WebhookDocsSnippets
     public static void RegisterAndMap(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Services.AddConvAiWebhooks<CallResultsHandler>();   // binds ConvAi:Webhooks (+ WEBHOOK_SECRET)
+        builder.Services.AddConvAiWebhooks().AddHandler<CallResultsHandler>();   // binds ConvAi:Webhooks (+ WEBHOOK_SECRET)
 
         var app = builder.Build();
         app.MapConvAiWebhooks("/webhooks/elevenlabs");            // returns IEndpointConventionBuilder

@@ -24,7 +24,7 @@ public class ConvAiWebhookOptionsTests
     [Test]
     public void AddConvAiWebhooks_NoSecretConfigured_StartupFailsNamingTheKeys()
     {
-        using var app = Build([], services => services.AddConvAiWebhooks<RecordingWebhookHandler>());
+        using var app = Build([], services => services.AddConvAiWebhooks().AddHandler<RecordingWebhookHandler>());
 
         var exception = Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
@@ -126,7 +126,7 @@ public class ConvAiWebhookOptionsTests
     [Test]
     public async Task AddConvAiWebhooks_WebhookSecretOnly_VerifiesWithIt()
     {
-        await using var app = Build(new() { ["WEBHOOK_SECRET"] = WebhookFixtures.Secret }, services => services.AddConvAiWebhooks<RecordingWebhookHandler>().Services.AddSingleton<WebhookRecorder>());
+        await using var app = Build(new() { ["WEBHOOK_SECRET"] = WebhookFixtures.Secret }, services => services.AddConvAiWebhooks().AddHandler<RecordingWebhookHandler>().Services.AddSingleton<WebhookRecorder>());
         app.MapConvAiWebhooks("/hooks");
         await app.StartAsync();
         var body = WebhookFixtures.Load("unknown_type.json");
@@ -162,7 +162,7 @@ public class ConvAiWebhookOptionsTests
     [Test]
     public void MapConvAiWebhooks_NoSecret_FailsWhenMapped()
     {
-        using var app = Build([], services => services.AddConvAiWebhooks<RecordingWebhookHandler>());
+        using var app = Build([], services => services.AddConvAiWebhooks().AddHandler<RecordingWebhookHandler>());
 
         Assert.Throws<OptionsValidationException>(() => app.MapConvAiWebhooks("/hooks"));
     }

@@ -15,7 +15,7 @@ internal static class RedisDocsSnippets
     // 12. Redis
     public static void UseRedis(WebApplicationBuilder builder)
     {
-        builder.Services.AddConvAiWebhooks<CallResultsHandler>()
+        builder.Services.AddConvAiWebhooks().AddHandler<CallResultsHandler>()
             .UseRedis();   // ConvAi:Webhooks:Redis:* (or ConnectionStrings:Redis for the connection)
     }
 
@@ -25,7 +25,7 @@ internal static class RedisDocsSnippets
         var redis = ConfigurationOptions.Parse(builder.Configuration.GetConnectionString("Redis")!);
         redis.SocketManager = SocketManager.ThreadPool;
         builder.Services.AddSingleton<IConnectionMultiplexer>(ConnectionMultiplexer.Connect(redis));
-        builder.Services.AddConvAiWebhooks<CallResultsHandler>()
+        builder.Services.AddConvAiWebhooks().AddHandler<CallResultsHandler>()
             .UseRedis();   // uses the IConnectionMultiplexer registered above
     }
 

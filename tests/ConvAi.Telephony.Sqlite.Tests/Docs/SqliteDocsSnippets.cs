@@ -9,7 +9,7 @@ public class SqliteDocsSnippets
     // 13. SQLite
     private static void UseSqlite(HostApplicationBuilder builder)
     {
-        builder.Services.AddConvAiWebhooks<CallResultsHandler>()
+        builder.Services.AddConvAiWebhooks().AddHandler<CallResultsHandler>()
             .UseSqlite("Data Source=webhooks.db");   // relative to the content root; ConvAi:Webhooks:Sqlite:* for the rest
     }
 

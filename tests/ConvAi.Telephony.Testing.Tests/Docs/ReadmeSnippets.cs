@@ -152,7 +152,7 @@ public class ReadmeSnippets
     private static void ReadmeWebhooks(WebApplicationBuilder builder)
     {
         // README: "Receive post-call webhooks", step 4
-        builder.Services.AddConvAiWebhooks<CallResultsHandler>();   // binds ConvAi:Webhooks (+ WEBHOOK_SECRET)
+        builder.Services.AddConvAiWebhooks().AddHandler<CallResultsHandler>();   // binds ConvAi:Webhooks (+ WEBHOOK_SECRET)
         var app = builder.Build();
         app.MapConvAiWebhooks("/webhooks/elevenlabs");
         // end of snippet
