@@ -12,6 +12,8 @@ return args switch
     ["--webhook-load", var scenario] => await WebhookLoad.RunAsync(scenario, rounds: 3),
     ["--webhook-load", var scenario, var rounds] => await WebhookLoad.RunAsync(scenario, Number(rounds)),
     ["--wire-bytes"] => await WireBytes.RunAsync(),
+    ["--sessions", var sessions] => await ManySessions.RunAsync(Number(sessions), sequential: false),
+    ["--sessions", var sessions, "sequential"] => await ManySessions.RunAsync(Number(sessions), sequential: true),
     ["--report", var resultsDirectory, .. var extra] => ResultsReport.Print(resultsDirectory, extra),
     _ => RunBenchmarks(args),
 };
