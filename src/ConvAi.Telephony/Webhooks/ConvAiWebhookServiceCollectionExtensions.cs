@@ -139,7 +139,10 @@ public static class ConvAiWebhookServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ConvAiWebhookOptions>, WebhookSecretFallback>());
         var options = services.AddOptions<ConvAiWebhookOptions>().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<InMemoryWebhookOptions>().BindConfiguration(InMemoryWebhookOptions.SectionName).ValidateOnStart();
+        // Bound when the container has a configuration (a host always does); a bare ServiceCollection keeps the defaults.
+        services.AddOptions<InMemoryWebhookOptions>()
+            .Configure<IServiceProvider>((options, provider) => provider.GetService<IConfiguration>()?.GetSection(InMemoryWebhookOptions.SectionName).Bind(options))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryWebhookOptions>, InMemoryWebhookOptionsValidator>());
         services.TryAddSingleton<IConvAiWebhookDeliveryStore>(services => new InMemoryWebhookDeliveryStore(
             services.GetRequiredService<TimeProvider>(),
