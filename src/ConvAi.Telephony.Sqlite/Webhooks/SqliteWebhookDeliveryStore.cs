@@ -39,41 +39,23 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookDeliveryStore
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var now = Now();
-        var connection = await OpenForWriteAsync(now, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            // One statement, so one transaction: a free or expired key is claimed, a live claim or mark is kept.
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = """
-                    INSERT INTO convai_webhook_keys (key, processed, expires_at) VALUES ($key, 0, $expires)
-                    ON CONFLICT (key) DO UPDATE SET processed = 0, expires_at = excluded.expires_at
-                    WHERE convai_webhook_keys.expires_at <= $now
-                    """;
-                command.Parameters.AddWithValue("$key", key);
-                command.Parameters.AddWithValue("$expires", now + (long)expiry.TotalMilliseconds);
-                command.Parameters.AddWithValue("$now", now);
-                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-            }
-        }
+
+        // One statement, so one transaction: a free or expired key is claimed, a live claim or mark is kept.
+        const string Claim = """
+            INSERT INTO convai_webhook_keys (key, processed, expires_at) VALUES ($key, 0, $expires)
+            ON CONFLICT (key) DO UPDATE SET processed = 0, expires_at = excluded.expires_at
+            WHERE convai_webhook_keys.expires_at <= $now
+            """;
+        return await RunAsync(now, Claim, [("$key", key), ("$expires", now + (long)expiry.TotalMilliseconds), ("$now", now)], ExecuteNonQueryAsync, cancellationToken)
+            .ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
     public async ValueTask ReleaseAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = "DELETE FROM convai_webhook_keys WHERE key = $key AND processed = 0";
-                command.Parameters.AddWithValue("$key", key);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await RunAsync(sweepAt: null, "DELETE FROM convai_webhook_keys WHERE key = $key AND processed = 0", [("$key", key)], ExecuteNonQueryAsync, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -81,77 +63,77 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookDeliveryStore
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var now = Now();
-        var connection = await OpenForWriteAsync(now, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = """
-                    INSERT INTO convai_webhook_keys (key, processed, expires_at) VALUES ($key, 1, $expires)
-                    ON CONFLICT (key) DO UPDATE SET processed = 1, expires_at = excluded.expires_at
-                    """;
-                command.Parameters.AddWithValue("$key", key);
-                command.Parameters.AddWithValue("$expires", now + (long)horizon.TotalMilliseconds);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
+        const string Mark = """
+            INSERT INTO convai_webhook_keys (key, processed, expires_at) VALUES ($key, 1, $expires)
+            ON CONFLICT (key) DO UPDATE SET processed = 1, expires_at = excluded.expires_at
+            """;
+        await RunAsync(now, Mark, [("$key", key), ("$expires", now + (long)horizon.TotalMilliseconds)], ExecuteNonQueryAsync, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask<bool> IsProcessedAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = "SELECT 1 FROM convai_webhook_keys WHERE key = $key AND processed = 1 AND expires_at > $now";
-                command.Parameters.AddWithValue("$key", key);
-                command.Parameters.AddWithValue("$now", Now());
-                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-            }
-        }
+        const string IsProcessed = "SELECT 1 FROM convai_webhook_keys WHERE key = $key AND processed = 1 AND expires_at > $now";
+        return await RunAsync(sweepAt: null, IsProcessed, [("$key", key), ("$now", Now())], ExecuteScalarAsync, cancellationToken)
+            .ConfigureAwait(false) is not null;
     }
 
     /// <inheritdoc />
     public async ValueTask<DateTimeOffset?> GetCheckpointAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = "SELECT value FROM convai_webhook_checkpoints WHERE name = $name";
-                command.Parameters.AddWithValue("$name", name);
-                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long milliseconds
-                    ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
-                    : null;
-            }
-        }
+        const string Get = "SELECT value FROM convai_webhook_checkpoints WHERE name = $name";
+        return await RunAsync(sweepAt: null, Get, [("$name", name)], ExecuteScalarAsync, cancellationToken).ConfigureAwait(false) is long milliseconds
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : null;
     }
 
     /// <inheritdoc />
     public async ValueTask SetCheckpointAsync(string name, DateTimeOffset value, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        const string Set = """
+            INSERT INTO convai_webhook_checkpoints (name, value) VALUES ($name, $value)
+            ON CONFLICT (name) DO UPDATE SET value = excluded.value
+            """;
+        await RunAsync(sweepAt: null, Set, [("$name", name), ("$value", value.ToUnixTimeMilliseconds())], ExecuteNonQueryAsync, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private static Task<int> ExecuteNonQueryAsync(SqliteCommand command, CancellationToken cancellationToken) =>
+        command.ExecuteNonQueryAsync(cancellationToken);
+
+    private static Task<object?> ExecuteScalarAsync(SqliteCommand command, CancellationToken cancellationToken) =>
+        command.ExecuteScalarAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs one statement on a connection of its own (so the statement is one transaction); a write passes its time as
+    /// <paramref name="sweepAt"/>, which first deletes expired keys when the last sweep is a minute old.
+    /// </summary>
+    private async ValueTask<T> RunAsync<T>(
+        long? sweepAt,
+        string sql,
+        (string Name, object Value)[] parameters,
+        Func<SqliteCommand, CancellationToken, Task<T>> execute,
+        CancellationToken cancellationToken)
+    {
+        var connection = sweepAt is { } now
+            ? await OpenForWriteAsync(now, cancellationToken).ConfigureAwait(false)
+            : await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
-                command.CommandText = """
-                    INSERT INTO convai_webhook_checkpoints (name, value) VALUES ($name, $value)
-                    ON CONFLICT (name) DO UPDATE SET value = excluded.value
-                    """;
-                command.Parameters.AddWithValue("$name", name);
-                command.Parameters.AddWithValue("$value", value.ToUnixTimeMilliseconds());
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                command.CommandText = sql;
+                foreach (var (name, value) in parameters)
+                {
+                    command.Parameters.AddWithValue(name, value);
+                }
+
+                return await execute(command, cancellationToken).ConfigureAwait(false);
             }
         }
     }
