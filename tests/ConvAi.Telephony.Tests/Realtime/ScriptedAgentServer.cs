@@ -63,9 +63,19 @@ internal sealed class ScriptedAgentServer : IAsyncDisposable
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var connection = new AgentConnection(socket, context);
-            var run = server.Script(connection);
-            server._scripts.Enqueue(run);
-            await run;
+            // Registered before the script runs: a script may answer the start (and let the test go on) before it first yields.
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            server._scripts.Enqueue(done.Task);
+            try
+            {
+                await server.Script(connection);
+                done.SetResult();
+            }
+            catch (Exception exception)
+            {
+                done.SetException(exception);
+                throw;
+            }
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
