@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Issue 10's webhook delivery benchmarks, all in one process per scenario (ConvAi.Telephony.Benchmarks --webhook-load):
 # Kestrel servers on 127.0.0.1 hosted by the benchmark program, targets interleaved per round, ratios from medians.
-#   ack-latency  Queued vs Inline answer latency, handler taking 200 ms, 4 deliveries/s        (~1 minute)
-#   burst        10,000 deliveries: bare endpoint vs Queued (memory inbox, Redis inbox), the verify floor
+#   ack-latency  Queued (with and without the acknowledgement gate) vs Inline answer latency, handler taking 200 ms,
+#                4 deliveries/s                                                                  (~1 minute)
+#   burst        10,000 deliveries: bare endpoint vs Queued (memory inbox, memory inbox without the acknowledgement
+#                gate: queued-nogate, Redis inbox), the verify floor
 #                (body read + signature check, nothing kept) and the Redis floor (+ one XADD) as bounds (~5 minutes)
 #   inline       bare vs hand-written endpoint vs the typed floor (verify + Parse) vs MapConvAiWebhooks Inline,
 #                each reading the transcript                                                     (~3 minutes)

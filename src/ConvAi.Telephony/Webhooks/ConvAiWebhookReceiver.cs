@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -136,7 +137,7 @@ public sealed class ConvAiWebhookReceiver
     public Task<ConvAiWebhookReceipt> ReceiveAsync(Stream body, string? signatureHeader, long? bodyLength = null, long? maxBodySize = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return ReceiveCoreAsync(body, signatureHeader, bodyLength, maxBodySize, queue: false, cancellationToken);
+        return ReceiveCoreAsync(body, signatureHeader, bodyLength, maxBodySize, queue: false, cancellationToken).AsTask();
     }
 
     /// <summary>
@@ -207,7 +208,8 @@ public sealed class ConvAiWebhookReceiver
         return false;
     }
 
-    private async Task<ConvAiWebhookReceipt> ReceiveCoreAsync(Stream stream, string? header, long? bodyLength, long? maxBodySize, bool queue, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ConvAiWebhookReceipt> ReceiveCoreAsync(Stream stream, string? header, long? bodyLength, long? maxBodySize, bool queue, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(header))
         {
@@ -234,7 +236,8 @@ public sealed class ConvAiWebhookReceiver
     }
 
     /// <summary>Verifies, reads the envelope (and types the event unless queuing) and claims; a rejected receipt is disposed.</summary>
-    private async Task<ConvAiWebhookReceipt> AcceptAsync(ConvAiWebhookReceipt receipt, string header, bool queue, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ConvAiWebhookReceipt> AcceptAsync(ConvAiWebhookReceipt receipt, string header, bool queue, CancellationToken cancellationToken)
     {
         var body = receipt.Body;
         var verification = _signature.Verify(body.Span, header);
@@ -338,7 +341,8 @@ public sealed class ConvAiWebhookReceiver
     }
 
     /// <summary>Appends a claimed delivery to the inbox: 200 when stored; 503 (claim released) when the inbox is full or fails.</summary>
-    private async Task<int> EnqueueAsync(ConvAiWebhookReceipt receipt, int attempts, string? failure, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> EnqueueAsync(ConvAiWebhookReceipt receipt, int attempts, string? failure, CancellationToken cancellationToken)
     {
         var envelope = receipt.Envelope;
         string? refusal;
@@ -363,7 +367,8 @@ public sealed class ConvAiWebhookReceiver
     }
 
     /// <summary>Reads the whole body into a pooled buffer, stopping as soon as it exceeds <paramref name="limit"/> (then null).</summary>
-    private static async Task<(byte[]? Buffer, int Length)> ReadBodyAsync(Stream stream, long? bodyLength, long limit, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<(byte[]? Buffer, int Length)> ReadBodyAsync(Stream stream, long? bodyLength, long limit, CancellationToken cancellationToken)
     {
         var known = bodyLength ?? (stream.CanSeek ? stream.Length - stream.Position : null);
         if (known > limit)
