@@ -37,22 +37,13 @@ public class QueryConverterGeneratorTests
     [Test]
     public void Generate_SupportedProperties_WritesOneKeyPerPropertyInDeclarationOrderAndCompiles()
     {
-        var (compilation, generated, diagnostics) = Run(Marker + """
-            namespace Sample
-            {
-                public sealed record Filters
-                {
-                    public string? Search { get; init; }
-                    public int? PageSize { get; init; }
-                    public long? StartedAfterUnix { get; init; }
-                    public IReadOnlyList<string>? TagIds { get; init; }
-                    public static string Ignored => "static properties are not filters";
-                    internal string? AlsoIgnored { get; init; }
-                }
-
-                [GeneratedQueryConverter(typeof(Filters))]
-                internal sealed partial class FiltersQuery : IQueryConverter<Filters>;
-            }
+        var (compilation, generated, diagnostics) = RunOn("""
+            public string? Search { get; init; }
+            public int? PageSize { get; init; }
+            public long? StartedAfterUnix { get; init; }
+            public IReadOnlyList<string>? TagIds { get; init; }
+            public static string Ignored => "static properties are not filters";
+            internal string? AlsoIgnored { get; init; }
             """);
 
         Assert.That(diagnostics, Is.Empty);
@@ -63,18 +54,9 @@ public class QueryConverterGeneratorTests
     [Test]
     public void Generate_UnsupportedPropertyType_IsACompileErrorNamingIt_AndWritesNothing()
     {
-        var (_, generated, diagnostics) = Run(Marker + """
-            namespace Sample
-            {
-                public sealed record Filters
-                {
-                    public string? Search { get; init; }
-                    public System.DateTimeOffset? Since { get; init; }
-                }
-
-                [GeneratedQueryConverter(typeof(Filters))]
-                internal sealed partial class FiltersQuery : IQueryConverter<Filters>;
-            }
+        var (_, generated, diagnostics) = RunOn("""
+            public string? Search { get; init; }
+            public System.DateTimeOffset? Since { get; init; }
             """);
 
         Assert.That(generated, Is.Empty);
@@ -86,7 +68,17 @@ public class QueryConverterGeneratorTests
 
     private static IEnumerable<string> Keys(string properties)
     {
-        var (_, generated, diagnostics) = Run(Marker + $$"""
+        var (_, generated, diagnostics) = RunOn(properties);
+        Assert.That(diagnostics, Is.Empty);
+        return KeysOf(generated.Single());
+    }
+
+    private static IEnumerable<string> KeysOf(SyntaxTree generated)
+        => System.Text.RegularExpressions.Regex.Matches(generated.GetText().ToString(), "builder\\.Add\\(\"([a-z_0-9]+)\"").Select(m => m.Groups[1].Value).ToList();
+
+    /// <summary>Runs the generator on an options record <c>Filters</c> with <paramref name="properties"/> and its marked converter.</summary>
+    private static (Compilation Compilation, IReadOnlyList<SyntaxTree> Generated, IReadOnlyList<Diagnostic> Diagnostics) RunOn(string properties)
+        => Run(Marker + $$"""
             namespace Sample
             {
                 public sealed record Filters
@@ -98,12 +90,6 @@ public class QueryConverterGeneratorTests
                 internal sealed partial class FiltersQuery : IQueryConverter<Filters>;
             }
             """);
-        Assert.That(diagnostics, Is.Empty);
-        return KeysOf(generated.Single());
-    }
-
-    private static IEnumerable<string> KeysOf(SyntaxTree generated)
-        => System.Text.RegularExpressions.Regex.Matches(generated.GetText().ToString(), "builder\\.Add\\(\"([a-z_0-9]+)\"").Select(m => m.Groups[1].Value).ToList();
 
     private static (Compilation Compilation, IReadOnlyList<SyntaxTree> Generated, IReadOnlyList<Diagnostic> Diagnostics) Run(string source)
     {
