@@ -55,13 +55,14 @@ for _ in $(seq 1 100); do
 done
 COLD="$OUT/cold-start.tsv"
 : >"$COLD"
-run_cold() {  # mode -> appends "mode wall_ms max_rss_kb"
-  local start end rss
+# "max_rss_kb cpu_ms" of the last timed process (CPU = user + system, which a loaded machine disturbs less than wall time)
+rss_cpu() { tail -1 "$OUT/rss" | awk '{ printf "%s %.0f", $1, ($2 + $3) * 1000 }'; }
+run_cold() {  # mode -> appends "mode wall_ms max_rss_kb cpu_ms"
+  local start end
   start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$OUT/rss" dotnet "$BENCH_DLL" --cold-start "$1" "http://127.0.0.1:$PORT/" >/dev/null
+  /usr/bin/time -f "%M %U %S" -o "$OUT/rss" dotnet "$BENCH_DLL" --cold-start "$1" "http://127.0.0.1:$PORT/" >/dev/null
   end=$(date +%s%N)
-  rss=$(tail -1 "$OUT/rss")
-  echo "$1 $(((end - start) / 1000000)) $rss" >>"$COLD"
+  echo "$1 $(((end - start) / 1000000)) $(rss_cpu)" >>"$COLD"
 }
 # One unrecorded run of each warms the disk cache; then alternate the modes so drift hits both alike.
 read -r -a MODES <<<"${COLD_START_MODES:-client client-noDI handwritten stack}"
@@ -70,12 +71,12 @@ for mode in "${MODES[@]}"; do dotnet "$BENCH_DLL" --cold-start "$mode" "http://1
 for _ in $(seq 1 "$COLD_RUNS"); do
   for mode in "${MODES[@]}"; do run_cold "$mode"; done
 done
-run_cold_exe() {  # label executable mode -> appends "label-mode wall_ms max_rss_kb"
+run_cold_exe() {  # label executable mode -> appends "label-mode wall_ms max_rss_kb cpu_ms"
   local start end
   start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$OUT/rss" "$2" --cold-start "$3" "http://127.0.0.1:$PORT/" >/dev/null
+  /usr/bin/time -f "%M %U %S" -o "$OUT/rss" "$2" --cold-start "$3" "http://127.0.0.1:$PORT/" >/dev/null
   end=$(date +%s%N)
-  echo "$1-$3 $(((end - start) / 1000000)) $(tail -1 "$OUT/rss")" >>"$COLD"
+  echo "$1-$3 $(((end - start) / 1000000)) $(rss_cpu)" >>"$COLD"
 }
 if [ "${COLD_START_R2R:-0}" = "1" ]; then
   echo "== cold start, ReadyToRun publish (every assembly precompiled, as 'dotnet publish -p:PublishReadyToRun=true' ships it)" >&2

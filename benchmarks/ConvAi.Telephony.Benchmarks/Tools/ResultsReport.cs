@@ -7,7 +7,7 @@ namespace ConvAi.Telephony.Benchmarks.Tools;
 /// <c>--report &lt;results dir&gt; [--cold-start &lt;tsv&gt;] [--assembly &lt;dll&gt;]</c>: reads BenchmarkDotNet's JSON
 /// exports and prints one line per case with its ratio to the baseline (of medians, which shared machines disturb
 /// less than means), its allocation and whether the target is met.
-/// The cold-start file has one line per run: <c>mode wall-milliseconds max-rss-kilobytes</c>.
+/// The cold-start file has one line per run: <c>mode wall-milliseconds max-rss-kilobytes [cpu-milliseconds]</c>.
 /// </summary>
 public static class ResultsReport
 {
@@ -209,8 +209,12 @@ public static class ResultsReport
     {
         var runs = File.ReadAllLines(path)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(parts => parts.Length == 3)
-            .Select(parts => (Mode: parts[0], Wall: double.Parse(parts[1], CultureInfo.InvariantCulture), Rss: double.Parse(parts[2], CultureInfo.InvariantCulture)))
+            .Where(parts => parts.Length is 3 or 4)
+            .Select(parts => (
+                Mode: parts[0],
+                Wall: double.Parse(parts[1], CultureInfo.InvariantCulture),
+                Rss: double.Parse(parts[2], CultureInfo.InvariantCulture),
+                Cpu: parts.Length == 4 ? double.Parse(parts[3], CultureInfo.InvariantCulture) : (double?)null))
             .ToList();
         var subjectRuns = runs.Where(run => run.Mode == mode).ToArray();
         var baselineRuns = runs.Where(run => run.Mode == baselineMode).ToArray();
@@ -241,11 +245,22 @@ public static class ResultsReport
         var rssRatios = Enumerable.Range(0, pairs).Select(i => subjectRuns[i].Rss / baselineRuns[i].Rss).ToArray();
         var wallRatio = Median(wallRatios);
         var rssRatio = Median(rssRatios);
+
+        // CPU (user + system) when recorded: the load disturbs it less than wall time. Ratios of pairs, with their interquartile range.
+        var cpu = string.Empty;
+        if (subjectRuns.Take(pairs).Concat(baselineRuns.Take(pairs)).All(run => run.Cpu is > 0))
+        {
+            var cpuRatios = Enumerable.Range(0, pairs).Select(i => subjectRuns[i].Cpu!.Value / baselineRuns[i].Cpu!.Value).Order().ToArray();
+            var quartile = (Low: cpuRatios[(cpuRatios.Length - 1) / 4], High: cpuRatios[(3 * (cpuRatios.Length - 1) + 3) / 4]);
+            cpu = $"; CPU {Ratio(Median(cpuRatios))} [IQR {Plain(quartile.Low)}-{Plain(quartile.High)}] "
+                + $"({Ms(Median(subjectRuns.Select(r => r.Cpu!.Value)))} ms vs {Ms(Median(baselineRuns.Select(r => r.Cpu!.Value)))} ms)";
+        }
+
         return $"cold start, {subject} vs {baselineName} (1 outbound call + 1 conversation read, {pairs} interleaved pairs; medians, range in brackets): "
             + $"wall {Ratio(wallRatio)} [{Range(wallRatios, Plain)}] ({Ms(Median(subjectRuns.Select(r => r.Wall)))} ms [{Range(subjectRuns.Select(r => r.Wall), Ms)}] vs "
             + $"{Ms(Median(baselineRuns.Select(r => r.Wall)))} ms [{Range(baselineRuns.Select(r => r.Wall), Ms)}]; {Verdict(wallRatio, wallTarget)}); "
             + $"peak RSS {Ratio(rssRatio)} [{Range(rssRatios, Plain)}] ({Mb(Median(subjectRuns.Select(r => r.Rss)))} MB vs {Mb(Median(baselineRuns.Select(r => r.Rss)))} MB; "
-            + $"{Verdict(rssRatio, rssTarget)})";
+            + $"{Verdict(rssRatio, rssTarget)}){cpu}";
     }
 
     private static Results Load(string directory)
