@@ -8,9 +8,11 @@
 #        COLD_START_AOT=1  also time the cold start of the native AOT publish of ConvAi.Telephony.AotConsumer (the same
 #                          cold-start source; through DI vs hand-written; adds ~3 minutes)
 #        COLD_START_ONLY=1 skip BenchmarkDotNet (the report then lists its cases as missing)
+#        COLD_START_MODES  JIT/ReadyToRun cold-start modes, run in turn each round (default 'client client-noDI handwritten stack';
+#                          'client stack' is the issue-28 pair alone)
 # Cold-start modes: client (AddConvAiTelephony), client-noDI, handwritten (HttpClient + a small JSON context: the
 # baseline), stack (the same requests on DI + IHttpClientFactory + Refit + Polly without the library: the floor of the
-# stack the library is built on; its lines are informational).
+# stack the library is built on: issue 28's targets are the library through DI against it).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -53,26 +55,28 @@ for _ in $(seq 1 100); do
 done
 COLD="$OUT/cold-start.tsv"
 : >"$COLD"
-run_cold() {  # mode -> appends "mode wall_ms max_rss_kb"
-  local start end rss
+# "max_rss_kb cpu_ms" of the last timed process (CPU = user + system, which a loaded machine disturbs less than wall time)
+rss_cpu() { tail -1 "$OUT/rss" | awk '{ printf "%s %.0f", $1, ($2 + $3) * 1000 }'; }
+run_cold() {  # mode -> appends "mode wall_ms max_rss_kb cpu_ms"
+  local start end
   start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$OUT/rss" dotnet "$BENCH_DLL" --cold-start "$1" "http://127.0.0.1:$PORT/" >/dev/null
+  /usr/bin/time -f "%M %U %S" -o "$OUT/rss" dotnet "$BENCH_DLL" --cold-start "$1" "http://127.0.0.1:$PORT/" >/dev/null
   end=$(date +%s%N)
-  rss=$(tail -1 "$OUT/rss")
-  echo "$1 $(((end - start) / 1000000)) $rss" >>"$COLD"
+  echo "$1 $(((end - start) / 1000000)) $(rss_cpu)" >>"$COLD"
 }
 # One unrecorded run of each warms the disk cache; then alternate the modes so drift hits both alike.
-MODES=(client client-noDI handwritten stack)
+read -r -a MODES <<<"${COLD_START_MODES:-client client-noDI handwritten stack}"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 for mode in "${MODES[@]}"; do dotnet "$BENCH_DLL" --cold-start "$mode" "http://127.0.0.1:$PORT/" >/dev/null; done
 for _ in $(seq 1 "$COLD_RUNS"); do
   for mode in "${MODES[@]}"; do run_cold "$mode"; done
 done
-run_cold_exe() {  # label executable mode -> appends "label-mode wall_ms max_rss_kb"
+run_cold_exe() {  # label executable mode -> appends "label-mode wall_ms max_rss_kb cpu_ms"
   local start end
   start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$OUT/rss" "$2" --cold-start "$3" "http://127.0.0.1:$PORT/" >/dev/null
+  /usr/bin/time -f "%M %U %S" -o "$OUT/rss" "$2" --cold-start "$3" "http://127.0.0.1:$PORT/" >/dev/null
   end=$(date +%s%N)
-  echo "$1-$3 $(((end - start) / 1000000)) $(tail -1 "$OUT/rss")" >>"$COLD"
+  echo "$1-$3 $(((end - start) / 1000000)) $(rss_cpu)" >>"$COLD"
 }
 if [ "${COLD_START_R2R:-0}" = "1" ]; then
   echo "== cold start, ReadyToRun publish (every assembly precompiled, as 'dotnet publish -p:PublishReadyToRun=true' ships it)" >&2
@@ -93,9 +97,10 @@ if [ "${COLD_START_AOT:-0}" = "1" ]; then
   done
 fi
 kill "$SERVER_PID" 2>/dev/null || true
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== results (ratios from one run; absolute times are informational)" >&2
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), .NET $(dotnet --version) SDK"
+echo "machine: $(nproc) cores, load average before/after the cold starts $LOAD_BEFORE / $LOAD_AFTER, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), .NET $(dotnet --version) SDK"
 dotnet "$BENCH_DLL" --report "$OUT/bdn/results" --cold-start "$COLD" --assembly "$CORE_DLL"
 dotnet "$BENCH_DLL" --wire-bytes
 echo "BenchmarkDotNet tables: $OUT/bdn/results/*-report-github.md" >&2

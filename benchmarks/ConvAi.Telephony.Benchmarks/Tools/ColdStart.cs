@@ -12,7 +12,8 @@ namespace ConvAi.Telephony.Benchmarks.Tools;
 /// apps without DI), hand-written (<see cref="HttpClient"/> and a small source-generated JSON context of its own), or
 /// on the library's stack without the library (<see cref="StackFloor"/>).
 /// <c>run.sh</c> times it. With <c>COLD_START_PHASES=1</c> it prints to stderr when each phase ended (milliseconds
-/// since the process started) and how many assemblies were loaded, to show where the time goes; <c>=2</c> also names
+/// since the process started), how many assemblies were loaded, how many methods were JIT-compiled and in how much JIT
+/// time, and the managed bytes allocated, to show where the time goes; <c>=2</c> also names
 /// the assemblies each phase loaded.
 /// </summary>
 public static class ColdStart
@@ -50,7 +51,13 @@ public static class ColdStart
         {
             var sinceStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
             var assemblies = AppDomain.CurrentDomain.GetAssemblies();
-            Console.Error.WriteLine($"{sinceStart.TotalMilliseconds,6:0} ms  {assemblies.Length,3} assemblies  {name}");
+            // JIT-compiled methods and the time spent compiling them (all threads, since the process started; 0 under native AOT).
+            var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var jitTime = System.Runtime.JitInfo.GetCompilationTime();
+            var allocated = GC.GetTotalAllocatedBytes();
+            Console.Error.WriteLine(
+                $"{sinceStart.TotalMilliseconds,6:0} ms  {assemblies.Length,3} assemblies  {jitted,5} methods JIT-compiled in {jitTime.TotalMilliseconds,4:0} ms  "
+                + $"{allocated / 1024,6} KB allocated  {name}");
             if (Phases == "2")
             {
                 // Which assemblies this phase loaded.

@@ -171,7 +171,7 @@ public sealed record BatchCall
 
     /// <summary>Gets the batch status.</summary>
     [JsonPropertyName("status")]
-    public BatchCallStatus Status { get; init; }
+    public BatchCallStatus Status { get; init => field = value ?? BatchCallStatus.Empty; } = BatchCallStatus.Empty;
 
     /// <summary>Gets the ringing timeout and recording settings.</summary>
     [JsonPropertyName("telephony_call_config")]
@@ -199,7 +199,7 @@ public sealed record BatchCallRecipientResult
 
     /// <summary>Gets the recipient status.</summary>
     [JsonPropertyName("status")]
-    public BatchCallRecipientStatus Status { get; init; }
+    public BatchCallRecipientStatus Status { get; init => field = value ?? BatchCallRecipientStatus.Empty; } = BatchCallRecipientStatus.Empty;
 
     /// <summary>Gets when the recipient was created, in Unix seconds.</summary>
     [JsonPropertyName("created_at_unix")]

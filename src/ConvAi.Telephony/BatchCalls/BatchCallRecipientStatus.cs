@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The state of one recipient of a batch call. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<BatchCallRecipientStatus>))]
-public readonly partial struct BatchCallRecipientStatus
+public sealed partial class BatchCallRecipientStatus
 {
     /// <summary>Not dialled yet. Wire value <c>pending</c>.</summary>
     public static BatchCallRecipientStatus Pending { get; } = new("pending");

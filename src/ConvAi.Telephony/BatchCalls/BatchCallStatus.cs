@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The state of a batch call (note the underscore in <c>in_progress</c>). Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<BatchCallStatus>))]
-public readonly partial struct BatchCallStatus
+public sealed partial class BatchCallStatus
 {
     /// <summary>The batch waits for its scheduled time. Wire value <c>pending</c>.</summary>
     public static BatchCallStatus Pending { get; } = new("pending");

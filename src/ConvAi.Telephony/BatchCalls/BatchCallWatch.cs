@@ -18,7 +18,7 @@ public sealed record BatchCallRecipientUpdate
     public BatchCallRecipientStatus? PreviousStatus { get; init; }
 
     /// <summary>Gets the batch's status at the poll that saw the change.</summary>
-    public BatchCallStatus BatchStatus { get; init; }
+    public BatchCallStatus BatchStatus { get; init; } = BatchCallStatus.Empty;
 }
 
 /// <summary>Polls a batch and yields its recipients' status changes until the batch ends.</summary>
@@ -61,7 +61,7 @@ internal static class BatchCallWatch
                     {
                         BatchCallId = batch.Id,
                         Recipient = recipient,
-                        PreviousStatus = known ? previous : default(BatchCallRecipientStatus?),
+                        PreviousStatus = known ? previous : null,
                         BatchStatus = batch.Status,
                     };
                 }

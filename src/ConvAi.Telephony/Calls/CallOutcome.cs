@@ -69,7 +69,7 @@ public sealed record CallOutcome
             CallId = CallIdOf(metadata?.PhoneCall),
             Status = status,
             Duration = metadata is null ? null : TimeSpan.FromSeconds(metadata.CallDurationSecs),
-            CallSuccessful = conversation.Analysis?.CallSuccessful is { Value: not null } verdict ? verdict : default(EvaluationResult?),
+            CallSuccessful = conversation.Analysis?.CallSuccessful is { Value.Length: > 0 } verdict ? verdict : null,
             Conversation = conversation,
         };
     }

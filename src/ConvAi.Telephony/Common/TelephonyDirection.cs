@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The direction of a phone call. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<TelephonyDirection>))]
-public readonly partial struct TelephonyDirection
+public sealed partial class TelephonyDirection
 {
     /// <summary>A call that the agent receives. Wire value <c>inbound</c>.</summary>
     public static TelephonyDirection Inbound { get; } = new("inbound");

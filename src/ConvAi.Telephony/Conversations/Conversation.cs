@@ -20,7 +20,7 @@ public sealed record Conversation
 
     /// <summary>Gets the conversation status.</summary>
     [JsonPropertyName("status")]
-    public ConversationStatus Status { get; init; }
+    public ConversationStatus Status { get; init => field = value ?? ConversationStatus.Empty; } = ConversationStatus.Empty;
 
     /// <summary>Gets the end user's id, when one was given.</summary>
     [JsonPropertyName("user_id")]
@@ -116,7 +116,7 @@ public sealed record ConversationAnalysis
 {
     /// <summary>Gets whether the call met its goal.</summary>
     [JsonPropertyName("call_successful")]
-    public EvaluationResult CallSuccessful { get; init; }
+    public EvaluationResult CallSuccessful { get; init => field = value ?? EvaluationResult.Empty; } = EvaluationResult.Empty;
 
     /// <summary>Gets the transcript summary.</summary>
     [JsonPropertyName("transcript_summary")]
@@ -164,7 +164,7 @@ public sealed record EvaluationCriteriaResult
 
     /// <summary>Gets the result.</summary>
     [JsonPropertyName("result")]
-    public EvaluationResult Result { get; init; }
+    public EvaluationResult Result { get; init => field = value ?? EvaluationResult.Empty; } = EvaluationResult.Empty;
 
     /// <summary>Gets the rationale.</summary>
     [JsonPropertyName("rationale")]

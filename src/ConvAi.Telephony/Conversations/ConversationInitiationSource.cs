@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>What started a conversation. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<ConversationInitiationSource>))]
-public readonly partial struct ConversationInitiationSource
+public sealed partial class ConversationInitiationSource
 {
     /// <summary>The source is not known. Wire value <c>unknown</c>.</summary>
     public static ConversationInitiationSource Unknown { get; } = new("unknown");

@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The state of a conversation (note the hyphen in <c>in-progress</c>). Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<ConversationStatus>))]
-public readonly partial struct ConversationStatus
+public sealed partial class ConversationStatus
 {
     /// <summary>The conversation was created and the call is being set up. Wire value <c>initiated</c>.</summary>
     public static ConversationStatus Initiated { get; } = new("initiated");

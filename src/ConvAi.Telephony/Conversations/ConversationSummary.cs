@@ -48,7 +48,7 @@ public sealed record ConversationSummary
 
     /// <summary>Gets the conversation status.</summary>
     [JsonPropertyName("status")]
-    public ConversationStatus Status { get; init; }
+    public ConversationStatus Status { get; init => field = value ?? ConversationStatus.Empty; } = ConversationStatus.Empty;
 
     /// <summary>Gets whether the call met its goal.</summary>
     [JsonPropertyName("call_successful")]

@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The outcome of an evaluation, such as whether a call was successful. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<EvaluationResult>))]
-public readonly partial struct EvaluationResult
+public sealed partial class EvaluationResult
 {
     /// <summary>The evaluation succeeded. Wire value <c>success</c>.</summary>
     public static EvaluationResult Success { get; } = new("success");

@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The telephony integration of a call in conversation metadata (note <c>sip_trunking</c>). Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<PhoneCallType>))]
-public readonly partial struct PhoneCallType
+public sealed partial class PhoneCallType
 {
     /// <summary>A Twilio call. Wire value <c>twilio</c>.</summary>
     public static PhoneCallType Twilio { get; } = new("twilio");

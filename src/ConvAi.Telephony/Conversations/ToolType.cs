@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The kind of tool behind a tool call or tool result. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<ToolType>))]
-public readonly partial struct ToolType
+public sealed partial class ToolType
 {
     /// <summary>A built-in system tool. Wire value <c>system</c>.</summary>
     public static ToolType System { get; } = new("system");

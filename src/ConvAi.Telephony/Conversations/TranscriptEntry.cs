@@ -11,7 +11,7 @@ public sealed record TranscriptEntry
 
     /// <summary>Gets who spoke.</summary>
     [JsonPropertyName("role")]
-    public TranscriptRole Role { get; init; }
+    public TranscriptRole Role { get; init => field = value ?? TranscriptRole.Empty; } = TranscriptRole.Empty;
 
     /// <summary>Gets when the turn started, in seconds from the start of the call.</summary>
     [JsonPropertyName("time_in_call_secs")]
@@ -126,7 +126,7 @@ public sealed record TranscriptFeedback
 {
     /// <summary>Gets the score.</summary>
     [JsonPropertyName("score")]
-    public ConversationFeedbackScore Score { get; init; }
+    public ConversationFeedbackScore Score { get; init => field = value ?? ConversationFeedbackScore.Empty; } = ConversationFeedbackScore.Empty;
 
     /// <summary>Gets when the feedback refers to, in seconds from the start of the call.</summary>
     [JsonPropertyName("time_in_call_secs")]

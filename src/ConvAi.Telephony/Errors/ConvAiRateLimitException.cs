@@ -51,7 +51,7 @@ public sealed class ConvAiRateLimitException : ConvAiApiException
     }
 
     /// <summary>Gets the error code as a <see cref="RateLimitErrorCode"/>, when the body had one.</summary>
-    public RateLimitErrorCode? RateLimitCode => ErrorCode is { } code ? new RateLimitErrorCode(code) : default(RateLimitErrorCode?);
+    public RateLimitErrorCode? RateLimitCode => ErrorCode is { } code ? RateLimitErrorCode.FromString(code) : null;
 
     /// <summary>Gets the requests in flight when the request was refused (<c>current-concurrent-requests</c>).</summary>
     public int? CurrentConcurrentRequests { get; }

@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The error code of a 429 answer. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<RateLimitErrorCode>))]
-public readonly partial struct RateLimitErrorCode
+public sealed partial class RateLimitErrorCode
 {
     /// <summary>The plan's concurrency limit was exceeded (older docs). Wire value <c>too_many_concurrent_requests</c>.</summary>
     public static RateLimitErrorCode TooManyConcurrentRequests { get; } = new("too_many_concurrent_requests");

@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The media stack that serves a SIP-trunk number. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<LivekitStack>))]
-public readonly partial struct LivekitStack
+public sealed partial class LivekitStack
 {
     /// <summary>The standard stack. Wire value <c>standard</c>.</summary>
     public static LivekitStack Standard { get; } = new("standard");

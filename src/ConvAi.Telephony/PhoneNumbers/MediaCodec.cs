@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>An audio codec a SIP trunk may offer. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<MediaCodec>))]
-public readonly partial struct MediaCodec
+public sealed partial class MediaCodec
 {
     /// <summary>G.722 at 8 kHz. Wire value <c>G722/8000</c>.</summary>
     public static MediaCodec G722 { get; } = new("G722/8000");

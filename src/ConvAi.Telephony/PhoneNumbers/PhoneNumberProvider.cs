@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The telephony provider behind an imported phone number (the <c>provider</c> discriminator). Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<PhoneNumberProvider>))]
-public readonly partial struct PhoneNumberProvider
+public sealed partial class PhoneNumberProvider
 {
     /// <summary>A Twilio number. Wire value <c>twilio</c>.</summary>
     public static PhoneNumberProvider Twilio { get; } = new("twilio");

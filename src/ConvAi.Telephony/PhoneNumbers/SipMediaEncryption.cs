@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>Whether a SIP trunk encrypts media (SRTP). Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<SipMediaEncryption>))]
-public readonly partial struct SipMediaEncryption
+public sealed partial class SipMediaEncryption
 {
     /// <summary>Media is never encrypted. Wire value <c>disabled</c>.</summary>
     public static SipMediaEncryption Disabled { get; } = new("disabled");

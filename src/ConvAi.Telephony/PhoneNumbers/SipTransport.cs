@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The SIP transport protocol of a trunk. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<SipTransport>))]
-public readonly partial struct SipTransport
+public sealed partial class SipTransport
 {
     /// <summary>The transport is chosen automatically. Wire value <c>auto</c>.</summary>
     public static SipTransport Auto { get; } = new("auto");

@@ -7,7 +7,7 @@ namespace ConvAi.Telephony;
 /// <c>conversation_initiation_metadata</c>. Unknown values are kept as they are.
 /// </summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<ConversationAudioFormat>))]
-public readonly partial struct ConversationAudioFormat
+public sealed partial class ConversationAudioFormat
 {
     /// <summary>16-bit little-endian PCM at 8 kHz. Wire value <c>pcm_8000</c>.</summary>
     public static ConversationAudioFormat Pcm8000 { get; } = new("pcm_8000");

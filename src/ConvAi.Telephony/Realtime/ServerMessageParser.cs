@@ -258,8 +258,8 @@ internal static class ServerMessageParser
         return Event(new ConversationStartedEvent
         {
             ConversationId = conversationId,
-            AgentOutputAudioFormat = output is null ? default(ConversationAudioFormat?) : new ConversationAudioFormat(output),
-            UserInputAudioFormat = input is null ? default(ConversationAudioFormat?) : new ConversationAudioFormat(input),
+            AgentOutputAudioFormat = output is null ? null : ConversationAudioFormat.FromString(output),
+            UserInputAudioFormat = input is null ? null : ConversationAudioFormat.FromString(input),
         });
     }
 

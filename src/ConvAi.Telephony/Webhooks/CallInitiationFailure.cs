@@ -32,7 +32,7 @@ public sealed record CallInitiationFailure
 public sealed record CallInitiationFailureMetadata
 {
     /// <summary>The provider: <c>sip</c>, <c>twilio</c>, or a newer value.</summary>
-    public CallInitiationFailureProvider Type { get; init; }
+    public CallInitiationFailureProvider Type { get; init => field = value ?? CallInitiationFailureProvider.Empty; } = CallInitiationFailureProvider.Empty;
 
     /// <summary>The SIP details when <see cref="Type"/> is <c>sip</c>; otherwise null.</summary>
     public SipCallFailureDetails? Sip { get; init; }

@@ -16,8 +16,8 @@ internal sealed class CallInitiationFailureMetadataJsonConverter : JsonConverter
         }
 
         var type = element.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
-            ? new CallInitiationFailureProvider(typeElement.GetString()!)
-            : default;
+            ? CallInitiationFailureProvider.FromString(typeElement.GetString()!)
+            : CallInitiationFailureProvider.Empty;
         JsonElement? body = element.TryGetProperty("body", out var bodyElement) && bodyElement.ValueKind != JsonValueKind.Null
             ? bodyElement
             : null;

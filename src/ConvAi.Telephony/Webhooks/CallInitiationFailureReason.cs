@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>Why an outbound call could not be connected (<c>failure_reason</c>; note the hyphen in <c>no-answer</c>). Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<CallInitiationFailureReason>))]
-public readonly partial struct CallInitiationFailureReason
+public sealed partial class CallInitiationFailureReason
 {
     /// <summary>The callee's line was busy. Wire value <c>busy</c>.</summary>
     public static CallInitiationFailureReason Busy { get; } = new("busy");

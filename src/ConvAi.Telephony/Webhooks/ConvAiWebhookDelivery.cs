@@ -7,7 +7,7 @@ public sealed record ConvAiWebhookDelivery
     public required string DeliveryKey { get; init; }
 
     /// <summary>The envelope's <c>type</c>.</summary>
-    public ConvAiWebhookEventType EventType { get; init; }
+    public ConvAiWebhookEventType EventType { get; init; } = ConvAiWebhookEventType.Empty;
 
     /// <summary>The <c>data.conversation_id</c>, when the event names one; the handler's idempotency key.</summary>
     public string? ConversationId { get; init; }

@@ -14,7 +14,7 @@ public abstract record ConvAiWebhookEvent
     }
 
     /// <summary>The payload's <c>type</c>.</summary>
-    public ConvAiWebhookEventType Type { get; init; }
+    public ConvAiWebhookEventType Type { get; init; } = ConvAiWebhookEventType.Empty;
 
     /// <summary>The payload's <c>event_timestamp</c> (sent as Unix seconds, as a number or a string); null when absent or unreadable.</summary>
     public DateTimeOffset? EventTimestamp { get; init; }

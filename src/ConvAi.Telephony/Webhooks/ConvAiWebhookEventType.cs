@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>The <c>type</c> of an ElevenLabs webhook payload. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<ConvAiWebhookEventType>))]
-public readonly partial struct ConvAiWebhookEventType
+public sealed partial class ConvAiWebhookEventType
 {
     /// <summary>The transcript, analysis and metadata of a finished conversation. Wire value <c>post_call_transcription</c>.</summary>
     public static ConvAiWebhookEventType PostCallTranscription { get; } = new("post_call_transcription");

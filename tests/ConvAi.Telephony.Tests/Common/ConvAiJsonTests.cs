@@ -26,6 +26,40 @@ public class ConvAiJsonTests
         Assert.That(PhoneNumberProvider.SipTrunk.ToString(), Is.EqualTo("sip_trunk"));
     }
 
+    // Non-nullable extensible-enum properties hold the type's Empty instance (never null) when the server omits the
+    // field or sends null; nullable ones stay null. One row per non-nullable enum property of a wire model.
+    [TestCase(typeof(Conversation), "status", """{"conversation_id":"c"}""")]
+    [TestCase(typeof(Conversation), "status", """{"conversation_id":"c","status":null}""")]
+    [TestCase(typeof(ConversationSummary), "status", """{"conversation_id":"c"}""")]
+    [TestCase(typeof(ConversationAnalysis), "call_successful", """{"transcript_summary":"s","call_successful":null}""")]
+    [TestCase(typeof(EvaluationCriteriaResult), "result", """{"criteria_id":"c"}""")]
+    [TestCase(typeof(TranscriptEntry), "role", """{"message":"hi"}""")]
+    [TestCase(typeof(TranscriptEntry), "role", """{"message":"hi","role":null}""")]
+    [TestCase(typeof(BatchCall), "status", """{"id":"b"}""")]
+    [TestCase(typeof(BatchCallRecipientResult), "status", """{"id":"r"}""")]
+    [TestCase(typeof(TranscriptFeedback), "score", """{"time_in_call_secs":1}""")]
+    public void ExtensibleEnum_NonNullablePropertyOmittedOrNull_IsEmptyNotNull(Type model, string wireName, string json)
+    {
+        var info = ConvAiJson.Options.GetTypeInfo(model);
+        var value = JsonSerializer.Deserialize(json, info)!;
+        var property = info.Properties.Single(p => p.Name == wireName);
+
+        var read = property.Get!(value);
+
+        Assert.That(read, Is.Not.Null);
+        Assert.That(read!.ToString(), Is.Empty);
+        Assert.That(read, Is.SameAs(property.PropertyType.GetProperty("Empty")!.GetValue(null)));
+    }
+
+    [Test]
+    public void ExtensibleEnum_NullablePropertyOmitted_IsNull()
+    {
+        var metadata = Deserialize<ConversationMetadata>("""{"start_time_unix_secs":1}""");
+
+        Assert.That(metadata.ConversationInitiationSource, Is.Null);
+        Assert.That(metadata.PhoneCall?.Direction, Is.Null);
+    }
+
     [Test]
     public void ExtensibleEnum_NonStringToken_ThrowsJsonException()
         => Assert.Throws<JsonException>(() => Deserialize<ConversationStatus>("42"));

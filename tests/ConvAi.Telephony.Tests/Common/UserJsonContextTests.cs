@@ -35,7 +35,7 @@ public partial class UserJsonContextTests
     /// <summary>A model an application might log, with our enums as values, a nullable, a list and dictionary keys.</summary>
     public sealed class CallLog
     {
-        public ConversationStatus Status { get; set; }
+        public ConversationStatus Status { get; set; } = ConversationStatus.Empty;
 
         public EvaluationResult? Outcome { get; set; }
 

@@ -359,7 +359,7 @@ public class ConversationsClientTests : MockedClientTests
             Assert.That(results[2].IntegrationId, Is.EqualTo("int_1"));
             Assert.That(results[2].CredentialId, Is.EqualTo("cred_1"));
             Assert.That(results[2].IntegrationConnectionId, Is.EqualTo("conn_1"));
-            Assert.That(results[3].Type!.Value.Value, Is.EqualTo("quantum_tool"));
+            Assert.That(results[3].Type!.Value, Is.EqualTo("quantum_tool"));
             Assert.That(results[3].IsError, Is.True);
             Assert.That(results[3].ToolHasBeenCalled, Is.False);
             Assert.That(results[3].ErrorType, Is.EqualTo("unsupported"));
@@ -541,7 +541,7 @@ public class ConversationsClientTests : MockedClientTests
 
         Assert.That(c.Metadata!.ConversationInitiationSource, Is.EqualTo(expected));
         Assert.That(c.ConversationInitiationClientData!.SourceInfo!.Source, Is.EqualTo(expected));
-        Assert.That(c.Metadata.ConversationInitiationSource!.Value.Value, Is.EqualTo(wire));
+        Assert.That(c.Metadata.ConversationInitiationSource!.Value, Is.EqualTo(wire));
     }
 
     [TestCaseSource(nameof(InitiationSources))]

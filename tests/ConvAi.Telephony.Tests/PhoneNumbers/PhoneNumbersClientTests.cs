@@ -153,8 +153,8 @@ public class PhoneNumbersClientTests : MockedClientTests
         var unknown = numbers[3];
         Assert.Multiple(() =>
         {
-            Assert.That(unknown.Provider!.Value.Value, Is.EqualTo("vonage"));
-            Assert.That(unknown.LivekitStack!.Value.Value, Is.EqualTo("quantum"));
+            Assert.That(unknown.Provider!.Value, Is.EqualTo("vonage"));
+            Assert.That(unknown.LivekitStack!.Value, Is.EqualTo("quantum"));
             Assert.That(unknown.AdditionalProperties!.ContainsKey("brand_new_field"), Is.True);
         });
         Assert.That(Fixture.Mock.GetMatchCount(mocked), Is.EqualTo(1));

@@ -114,7 +114,7 @@ public class ConvAiWebhookEventTests
         Assert.Multiple(() =>
         {
             Assert.That(webhookEvent.Data.FailureReason, Is.EqualTo(CallInitiationFailureReason.NoAnswer));
-            Assert.That(webhookEvent.Data.FailureReason!.Value.Value, Is.EqualTo("no-answer"));
+            Assert.That(webhookEvent.Data.FailureReason!.Value, Is.EqualTo("no-answer"));
             Assert.That(metadata.Type, Is.EqualTo(CallInitiationFailureProvider.Twilio));
             Assert.That(metadata.Sip, Is.Null);
             Assert.That(metadata.Twilio!["CallSid"], Is.EqualTo("CA1234567890abcdef"));
@@ -133,7 +133,7 @@ public class ConvAiWebhookEventTests
         var data = webhookEvent.Data;
         Assert.Multiple(() =>
         {
-            Assert.That(data.FailureReason!.Value.Value, Is.EqualTo("carrier-blocked"));
+            Assert.That(data.FailureReason!.Value, Is.EqualTo("carrier-blocked"));
             Assert.That(data.Metadata!.Type.Value, Is.EqualTo("exotel"));
             Assert.That(data.Metadata.Sip, Is.Null);
             Assert.That(data.Metadata.Twilio, Is.Null);
@@ -308,7 +308,7 @@ public class ConvAiWebhookEventTests
             Assert.That(back.FailureReason == CallInitiationFailureReason.Unknown, Is.False);
             Assert.That(back.Metadata!.Type.Value, Is.EqualTo("exotel"));
             Assert.That(back.Metadata.Body!.Value.GetProperty("Code").GetInt32(), Is.EqualTo(17));
-            Assert.That(default(ConvAiWebhookEventType).ToString(), Is.Empty);
+            Assert.That(ConvAiWebhookEventType.Empty.ToString(), Is.Empty);
         });
     }
 }

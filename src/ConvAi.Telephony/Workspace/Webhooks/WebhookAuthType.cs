@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>How a workspace webhook authenticates its deliveries. Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<WebhookAuthType>))]
-public readonly partial struct WebhookAuthType
+public sealed partial class WebhookAuthType
 {
     /// <summary>Deliveries are signed with a shared secret (<c>ElevenLabs-Signature</c>). Wire value <c>hmac</c>.</summary>
     public static WebhookAuthType Hmac { get; } = new("hmac");

@@ -4,7 +4,7 @@ namespace ConvAi.Telephony;
 
 /// <summary>A workspace-level event a webhook can subscribe to (post-call events are chosen in the agent or ConvAI settings instead). Unknown values are kept as they are.</summary>
 [JsonConverter(typeof(ExtensibleEnumConverter<WorkspaceWebhookEventType>))]
-public readonly partial struct WorkspaceWebhookEventType
+public sealed partial class WorkspaceWebhookEventType
 {
     /// <summary>Voice Library removal notices. Wire value <c>voice_library_removal_notice</c>.</summary>
     public static WorkspaceWebhookEventType VoiceLibraryRemovalNotice { get; } = new("voice_library_removal_notice");
