@@ -93,7 +93,8 @@ public sealed class ExtensibleEnumGenerator : IIncrementalGenerator
         return known.ToString();
     }
 
-    private static bool IsExtensibleEnumConverter(INamedTypeSymbol converter)
+    /// <summary>Whether <paramref name="converter"/> is <c>ConvAi.Telephony.ExtensibleEnumConverter&lt;T&gt;</c>, the marker of an extensible enum.</summary>
+    internal static bool IsExtensibleEnumConverter(INamedTypeSymbol converter)
         => converter.Name == ConverterName
            && converter.TypeArguments.Length == 1
            && converter.ContainingNamespace.ToDisplayString() == ConverterNamespace;

@@ -136,7 +136,8 @@ public sealed class QueryConverterGenerator : IIncrementalGenerator
         => type.GetAttributes().Any(attribute =>
             attribute.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonConverterAttribute"
             && attribute.ConstructorArguments.Length == 1
-            && attribute.ConstructorArguments[0].Value is INamedTypeSymbol { Name: "ExtensibleEnumConverter", TypeArguments.Length: 1 });
+            && attribute.ConstructorArguments[0].Value is INamedTypeSymbol converter
+            && ExtensibleEnumGenerator.IsExtensibleEnumConverter(converter));
 
     /// <summary>
     /// <c>AgentId</c> to <c>agent_id</c>: an underscore before an upper-case letter that follows a lower-case letter or a

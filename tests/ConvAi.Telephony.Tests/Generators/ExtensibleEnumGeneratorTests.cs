@@ -1,7 +1,6 @@
 using System.Reflection;
 using ConvAi.Telephony.Generators;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace ConvAi.Telephony.Tests.Generators;
 
@@ -84,18 +83,9 @@ public class ExtensibleEnumGeneratorTests
 
     private static (Compilation Compilation, IReadOnlyList<SyntaxTree> Generated) Run(string source)
     {
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Append(typeof(ExtensibleEnumConverter<>).Assembly.Location)
-            .Select(path => MetadataReference.CreateFromFile(path));
-        var input = CSharpCompilation.Create(
-            "GeneratorTest",
-            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
-            references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        CSharpGeneratorDriver.Create(new ExtensibleEnumGenerator())
-            .RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
+        var (compilation, generated, diagnostics) = GeneratorHarness.Run(new ExtensibleEnumGenerator(), source, typeof(ExtensibleEnumConverter<>));
         Assert.That(diagnostics, Is.Empty);
-        return (output, output.SyntaxTrees.Skip(1).ToList());
+        return (compilation, generated);
     }
 
     private static IEnumerable<Diagnostic> Errors(Compilation compilation)

@@ -1,6 +1,5 @@
 using ConvAi.Telephony.Generators;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace ConvAi.Telephony.Tests.Generators;
 
@@ -92,17 +91,5 @@ public class QueryConverterGeneratorTests
             """);
 
     private static (Compilation Compilation, IReadOnlyList<SyntaxTree> Generated, IReadOnlyList<Diagnostic> Diagnostics) Run(string source)
-    {
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Append(typeof(Refit.IQueryConverter<>).Assembly.Location)
-            .Select(path => MetadataReference.CreateFromFile(path));
-        var input = CSharpCompilation.Create(
-            "GeneratorTest",
-            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest))],
-            references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        CSharpGeneratorDriver.Create(new QueryConverterGenerator())
-            .RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
-        return (output, output.SyntaxTrees.Skip(1).ToList(), diagnostics);
-    }
+        => GeneratorHarness.Run(new QueryConverterGenerator(), source, typeof(Refit.IQueryConverter<>));
 }
