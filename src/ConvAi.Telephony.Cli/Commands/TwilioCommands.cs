@@ -30,6 +30,7 @@ internal static partial class TwilioCommands
         var hangUp = new Option<bool>("--hang-up-after-audio") { Description = "Hang up (send stop) once the caller's audio is sent, instead of waiting for the app to end the stream." };
         var noPacing = new Option<bool>("--no-pacing") { Description = "Send the caller's audio as fast as possible instead of one 20 ms frame every 20 ms." };
         var maxDuration = new Option<int>("--max-duration-secs") { Description = "Hang up after this many seconds.", DefaultValueFactory = _ => 120 };
+        var streamBase = CliOptions.Url("--stream-base-url", "Open media streams on this http(s) base URL instead of the <Stream url> host (an app behind a TLS proxy); the handshake is still signed over the TwiML's URL.");
         var showMedia = new Option<bool>("--show-media") { Description = "Print every media message from the app (by default, each run of audio is one line)." };
         bursts.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 100) { r.AddError("--bursts must be between 0 and 100."); } });
         maxDuration.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--max-duration-secs must be at least 1."); } });
@@ -37,7 +38,7 @@ internal static partial class TwilioCommands
 
         var command = new Command("call", "Call the app as Twilio would (signed webhook, TwiML, media stream, marks, clear, redirect) and print the conversation as it happens. Exits 1 when the app failed the call or broke the protocol.")
         {
-            url, authToken, unsigned, audio, bursts, from, to, dtmf, hangUp, noPacing, maxDuration, showMedia,
+            url, authToken, unsigned, audio, bursts, from, to, dtmf, hangUp, noPacing, maxDuration, streamBase, showMedia,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,6 +72,7 @@ internal static partial class TwilioCommands
                 AuthToken = token,
                 Pacing = !parse.GetValue(noPacing),
                 MaxCallDuration = TimeSpan.FromSeconds(parse.GetValue(maxDuration)),
+                StreamBaseAddress = parse.GetValue(streamBase),
                 TimeProvider = environment.Time,
             });
             var options = new TwilioCallOptions
@@ -164,21 +166,50 @@ internal static partial class TwilioCommands
     [GeneratedRegex(@"\s*\n\s*")]
     private static partial Regex Whitespace();
 
-    /// <summary>Prints events one line each; a run of media messages from the app becomes one line.</summary>
+    /// <summary>
+    /// Prints events one line each, except runs: the app's media messages and the marks between them become one line, and
+    /// so do consecutive marks answered by playback (a bridge marks every chunk).
+    /// </summary>
     private sealed class EventPrinter(TextWriter output, bool showMedia, TwilioSimulatedCall call)
     {
+        private readonly List<string> _runMarks = [];
         private TwilioCallEvent? _runStart;
         private long _runBytes;
         private int _runMessages;
 
         public async Task PrintAsync(TwilioCallEvent e)
         {
-            if (e.Kind == TwilioCallEventKind.MediaReceived && !showMedia)
+            if (!showMedia)
             {
-                _runStart ??= e;
-                _runBytes += e.Number;
-                _runMessages++;
-                return;
+                var isMediaRun = e.Kind is TwilioCallEventKind.MediaReceived or TwilioCallEventKind.MarkReceived;
+                var isPlayedRun = e.Kind == TwilioCallEventKind.MarkPlayed;
+                if (_runStart is not null && (_runStart.Kind == TwilioCallEventKind.MarkPlayed ? !isPlayedRun : !isMediaRun))
+                {
+                    await FlushAsync();
+                }
+
+                if (isMediaRun && (e.Kind == TwilioCallEventKind.MediaReceived || _runStart is not null))
+                {
+                    _runStart ??= e;
+                    if (e.Kind == TwilioCallEventKind.MediaReceived)
+                    {
+                        _runBytes += e.Number;
+                        _runMessages++;
+                    }
+                    else
+                    {
+                        _runMarks.Add(e.Name!);
+                    }
+
+                    return;
+                }
+
+                if (isPlayedRun)
+                {
+                    _runStart ??= e;
+                    _runMarks.Add(e.Name!);
+                    return;
+                }
             }
 
             await FlushAsync();
@@ -190,10 +221,6 @@ internal static partial class TwilioCommands
             }
         }
 
-        // A per-call token or key passed as a <Parameter> is a credential of the call: its value is not printed.
-        private static string MaskIfSecret(string name, string value) =>
-            SecretNames().IsMatch(name) ? "***" : value;
-
         public async Task FlushAsync()
         {
             if (_runStart is null)
@@ -201,12 +228,26 @@ internal static partial class TwilioCommands
                 return;
             }
 
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{Time(_runStart)}  <- media: {Seconds(_runBytes)} of audio ({_runBytes} bytes in {_runMessages} messages)"));
+            var marks = _runMarks.Count switch
+            {
+                0 => string.Empty,
+                1 => "mark " + _runMarks[0],
+                2 => $"marks {_runMarks[0]}, {_runMarks[1]}",
+                var n => $"marks {_runMarks[0]} … {_runMarks[^1]} ({n})",
+            };
+            await output.WriteLineAsync(_runStart.Kind == TwilioCallEventKind.MarkPlayed
+                ? $"{Time(_runStart)}  -> {marks} (played)"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{Time(_runStart)}  <- media: {Seconds(_runBytes)} of audio ({_runBytes} bytes in {_runMessages} messages){(marks.Length == 0 ? string.Empty : ", " + marks)}"));
             _runStart = null;
             _runBytes = 0;
             _runMessages = 0;
+            _runMarks.Clear();
         }
+
+        // A per-call token or key passed as a <Parameter> is a credential of the call: its value is not printed.
+        private static string MaskIfSecret(string name, string value) =>
+            SecretNames().IsMatch(name) ? "***" : value;
 
         private static string Time(TwilioCallEvent e) => string.Create(CultureInfo.InvariantCulture, $"+{e.Elapsed.TotalSeconds,7:0.000}");
 

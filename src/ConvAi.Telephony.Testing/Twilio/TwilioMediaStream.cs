@@ -65,7 +65,7 @@ internal sealed class TwilioMediaStream : IAsyncDisposable
     }
 
     /// <summary>Opens the WebSocket with Twilio's signed handshake; returns Twilio's error text when it fails.</summary>
-    public async Task<string?> ConnectAsync(string url, string? signature, CancellationToken hangUp)
+    public async Task<string?> ConnectAsync(string url, Uri connectTo, string? signature, CancellationToken hangUp)
     {
         _socket.Options.CollectHttpResponseDetails = true;
         _socket.Options.SetRequestHeader("User-Agent", "Twilio.TmeWs/1.0");
@@ -78,7 +78,7 @@ internal sealed class TwilioMediaStream : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, hangUp);
         try
         {
-            await _socket.ConnectAsync(new Uri(url), linked.Token).ConfigureAwait(false);
+            await _socket.ConnectAsync(connectTo, linked.Token).ConfigureAwait(false);
         }
         catch (WebSocketException ex)
         {
@@ -92,7 +92,7 @@ internal sealed class TwilioMediaStream : IAsyncDisposable
             return $"31920 Stream - WebSocket - Handshake Error: {url} did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s";
         }
 
-        _call.Record(TwilioCallEventKind.StreamOpened, text: url);
+        _call.Record(TwilioCallEventKind.StreamOpened, text: connectTo.AbsoluteUri == url ? url : url + " (opened at " + connectTo.AbsoluteUri + ")");
         return null;
     }
 

@@ -376,6 +376,20 @@ public sealed class TwilioSimulatedCall : IAsyncDisposable
         }
     }
 
+    // Where the stream's WebSocket is opened: see TwilioSimulatorOptions.StreamBaseAddress.
+    private Uri ConnectionUrl(Uri streamUrl)
+    {
+        var voice = _options.VoiceUrl!;
+        var target = _options.StreamBaseAddress
+            ?? (streamUrl.Scheme == "wss" && voice.Scheme == Uri.UriSchemeHttp && string.Equals(streamUrl.Authority, voice.Authority, StringComparison.OrdinalIgnoreCase) ? voice : null);
+        if (target is null)
+        {
+            return streamUrl;
+        }
+
+        return new UriBuilder(streamUrl) { Scheme = target.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Host = target.Host, Port = target.Port }.Uri;
+    }
+
     private static string DialTarget(XElement dial)
     {
         var noun = dial.Elements().FirstOrDefault(e => e.Name.LocalName is "Number" or "Sip" or "Client" or "Queue" or "Conference");
@@ -522,7 +536,7 @@ public sealed class TwilioSimulatedCall : IAsyncDisposable
         StreamSid = streamSid;
         var media = new TwilioMediaStream(this, _options, _call, streamSid, parameters);
         var signature = _signer?.ComputeSignature(urlText, []);
-        var error = await media.ConnectAsync(urlText, signature, hangUp).ConfigureAwait(false);
+        var error = await media.ConnectAsync(urlText, ConnectionUrl(url), signature, hangUp).ConfigureAwait(false);
         if (error is not null)
         {
             await media.DisposeAsync().ConfigureAwait(false);

@@ -29,6 +29,11 @@ public sealed class TwilioSimulator : IDisposable
             throw new ArgumentException("TwilioSimulatorOptions.VoiceUrl must be an absolute http or https URL.", nameof(options));
         }
 
+        if (options.StreamBaseAddress is { } streamBase && (!streamBase.IsAbsoluteUri || (streamBase.Scheme != Uri.UriSchemeHttp && streamBase.Scheme != Uri.UriSchemeHttps)))
+        {
+            throw new ArgumentException("TwilioSimulatorOptions.StreamBaseAddress must be an absolute http or https URL.", nameof(options));
+        }
+
         if (options.RequestTimeout <= TimeSpan.Zero || options.MaxCallDuration <= TimeSpan.Zero || options.MaxTwimlDocuments < 1 || options.MaxMessageBytes < 1024)
         {
             throw new ArgumentException(
@@ -43,6 +48,7 @@ public sealed class TwilioSimulator : IDisposable
             Pacing = options.Pacing,
             RealTimePlayback = options.RealTimePlayback,
             RequireSecureStreamUrl = options.RequireSecureStreamUrl,
+            StreamBaseAddress = options.StreamBaseAddress,
             RequestTimeout = options.RequestTimeout,
             MaxCallDuration = options.MaxCallDuration,
             MaxTwimlDocuments = options.MaxTwimlDocuments,

@@ -35,6 +35,16 @@ public sealed class TwilioSimulatorOptions
     /// </summary>
     public bool RequireSecureStreamUrl { get; set; }
 
+    /// <summary>
+    /// Gets or sets where the simulator opens media streams when that is not where the <c>&lt;Stream url&gt;</c> points, for
+    /// example an app behind a TLS proxy in production that answers <c>wss://voice.example.com/twilio/media</c> while the test
+    /// runs it on <c>http://127.0.0.1:5000</c>: the stream URL's path is opened on this scheme, host and port (<c>ws</c> for
+    /// <c>http</c>, <c>wss</c> for <c>https</c>), and the handshake is still signed over the URL as the TwiML gave it, as
+    /// Twilio signs it. <see langword="null"/> (the default) opens the URL as given, except that a <c>wss://</c> URL on the
+    /// voice webhook's own host and port is opened with <c>ws://</c> when the voice webhook is plain <c>http</c>.
+    /// </summary>
+    public Uri? StreamBaseAddress { get; set; }
+
     /// <summary>Gets or sets how long the simulator waits for a TwiML answer (Twilio waits 15 seconds).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -46,6 +46,9 @@ internal sealed class FakeTwilioApp : IAsyncDisposable
     /// <summary>Gets or sets what the app does on an accepted stream (default: close it at once).</summary>
     public Func<FakeStream, Task> OnStream { get; set; } = s => s.CloseAsync();
 
+    /// <summary>Gets or sets the public stream URL the app puts in its TwiML behind a proxy (accepted as a signed URL too).</summary>
+    public string? PublicStreamUrl { get; set; }
+
     /// <summary>Gets or sets the status the voice webhook answers with (200 by default).</summary>
     public int VoiceStatus { get; set; } = 200;
 
@@ -68,7 +71,8 @@ internal sealed class FakeTwilioApp : IAsyncDisposable
             self!.Requests.Enqueue(new ReceivedWebhook(ctx.Request.Method, url, ctx.Request.ContentType, [], signature, ctx.Request.Headers.UserAgent.ToString()));
             // Twilio signs the stream's URL exactly as the TwiML gave it (ws:// or wss://, no query string) with no fields.
             // TwilioRequestValidator.Verify takes http(s) URLs only, so the fake compares with the computed signature.
-            if (!ctx.WebSockets.IsWebSocketRequest || !string.Equals(validator.ComputeSignature(url, []), signature, StringComparison.Ordinal))
+            string[] signedUrls = [url, "wss://" + ctx.Request.Host + ctx.Request.Path, self.PublicStreamUrl ?? url];
+            if (!ctx.WebSockets.IsWebSocketRequest || !signedUrls.Any(u => string.Equals(validator.ComputeSignature(u, []), signature, StringComparison.Ordinal)))
             {
                 ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return;

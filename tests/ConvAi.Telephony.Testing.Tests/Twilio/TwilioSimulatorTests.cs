@@ -419,4 +419,38 @@ public class TwilioSimulatorTests
         Assert.That(error!.Message, Does.StartWith("TwilioSimulatorOptions.VoiceUrl must be an absolute http or https URL."));
         Assert.Throws<ArgumentException>(() => new TwilioSimulator(new TwilioSimulatorOptions { VoiceUrl = new Uri("ws://127.0.0.1/x") }));
     }
+
+    [Test]
+    public async Task Stream_WssOnThePlainHttpApp_IsOpenedWithWs_AndSignedOverTheWssUrl()
+    {
+        await using var app = await FakeTwilioApp.StartAsync();
+        var wss = "wss://" + app.BaseAddress.Authority + "/twilio/media";
+        app.VoiceTwiml = _ => $"<Response><Connect><Stream url=\"{wss}\"/></Connect><Redirect>/twilio/after</Redirect></Response>";
+        using var simulator = Simulator(app);
+
+        var call = await simulator.CallAsync(null, Guard);
+
+        Assert.That(call.EndReason, Is.EqualTo(TwilioCallEndReason.Dialed), call.Error);
+        Assert.That(app.Requests.Single(r => r.Method == "GET").Signature, Is.EqualTo(new TwilioRequestValidator(FakeTwilioApp.AuthToken).ComputeSignature(wss, [])));
+        Assert.That(call.Events.Single(e => e.Kind == TwilioCallEventKind.StreamOpened).Text, Is.EqualTo($"{wss} (opened at {app.StreamUrl})"));
+    }
+
+    [Test]
+    public async Task Stream_BehindAProxy_IsOpenedAtTheStreamBaseAddress_AndSignedOverThePublicUrl()
+    {
+        await using var app = await FakeTwilioApp.StartAsync();
+        app.PublicStreamUrl = "wss://voice.example.com/twilio/media";
+        app.VoiceTwiml = a => $"<Response><Connect><Stream url=\"{a.PublicStreamUrl}\"/></Connect><Hangup/></Response>";
+        using var simulator = new TwilioSimulator(new TwilioSimulatorOptions
+        {
+            VoiceUrl = app.VoiceUrl, AuthToken = FakeTwilioApp.AuthToken, Pacing = false, StreamBaseAddress = app.BaseAddress,
+        });
+
+        var call = await simulator.CallAsync(null, Guard);
+
+        Assert.That(call.EndReason, Is.EqualTo(TwilioCallEndReason.HungUpByTwiml), call.Error);
+        Assert.That(app.Requests.Single(r => r.Method == "GET").Signature,
+            Is.EqualTo(new TwilioRequestValidator(FakeTwilioApp.AuthToken).ComputeSignature("wss://voice.example.com/twilio/media", [])));
+        Assert.Throws<ArgumentException>(() => new TwilioSimulator(new TwilioSimulatorOptions { VoiceUrl = app.VoiceUrl, StreamBaseAddress = new Uri("ws://127.0.0.1/") }));
+    }
 }
