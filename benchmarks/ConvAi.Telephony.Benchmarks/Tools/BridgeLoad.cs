@@ -242,7 +242,14 @@ internal static class BridgeLoad
 
             var socket = new ClientWebSocket();
             socket.Options.SetRequestHeader(TwilioRequestValidator.HeaderName, signer.ComputeSignature(streamUrl, []));
-            await socket.ConnectAsync(new Uri(streamUrl), cancellationToken);
+            // A bridge that answers its public wss:// URL on this plain-http host is opened with ws:// (signed over the wss:// URL).
+            var connectTo = new Uri(streamUrl);
+            if (connectTo.Scheme == "wss" && connectTo.Authority == http.BaseAddress!.Authority)
+            {
+                connectTo = new UriBuilder(connectTo) { Scheme = "ws" }.Uri;
+            }
+
+            await socket.ConnectAsync(connectTo, cancellationToken);
             var streamSid = "MZ" + index.ToString("x32", CultureInfo.InvariantCulture);
             var call = new Call(index, socket, streamSid);
             await call.SendTextAsync("""{"event":"connected","protocol":"Call","version":"1.0.0"}""");
