@@ -37,6 +37,7 @@ public sealed class TwilioSimulatedCall : IAsyncDisposable
     private byte[] _receivedAudio = [];
     private byte[] _heardAudio = [];
     private Task _run = Task.CompletedTask;
+    private int _disposed;
 
     internal TwilioSimulatedCall(TwilioSimulatorOptions options, HttpClient http, TwilioRequestValidator? signer, TwilioCallOptions call)
     {
@@ -231,9 +232,14 @@ public sealed class TwilioSimulatedCall : IAsyncDisposable
     /// <returns>A task that completes when the call has ended.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            await _run.ConfigureAwait(false);
+            return;
+        }
+
         await _hangUp.CancelAsync().ConfigureAwait(false);
         await _run.ConfigureAwait(false);
-        _hangUp.Dispose();
     }
 
     internal void Start() => _run = Task.Run(RunAsync);

@@ -233,6 +233,10 @@ public class TwilioSimulatorTests
         Assert.That((string?)JsonNode.Parse(messages[^1])!["event"], Is.EqualTo("stop"));
         Assert.That(call.EndReason, Is.EqualTo(TwilioCallEndReason.CallerHungUp));
         Assert.That(call.Events.Select(e => e.Kind).TakeLast(3), Is.EqualTo(new[] { TwilioCallEventKind.StopSent, TwilioCallEventKind.StreamClosed, TwilioCallEventKind.CallEnded }));
+        await call.HangUpAsync(Guard);
+        await call.DisposeAsync();
+        await call.DisposeAsync();
+        Assert.That(call.Events.Count(e => e.Kind == TwilioCallEventKind.CallEnded), Is.EqualTo(1), "hanging up or disposing an ended call changes nothing");
     }
 
     private static readonly object[] Endings =
