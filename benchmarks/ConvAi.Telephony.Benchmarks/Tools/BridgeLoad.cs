@@ -179,7 +179,13 @@ internal static class BridgeLoad
 
             await Task.WhenAll(sends);
             var wait = next - Stopwatch.GetTimestamp();
-            if (wait > 0)
+            if (wait < -period * Groups)
+            {
+                // More than a frame behind (the driver was starved): skip the missed frames as a real-time source would,
+                // instead of sending them in a burst.
+                next = Stopwatch.GetTimestamp();
+            }
+            else if (wait > 0)
             {
                 await Task.Delay(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency), cancellationToken);
             }

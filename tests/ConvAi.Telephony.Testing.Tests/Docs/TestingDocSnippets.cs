@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
+using ConvAi.Telephony.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

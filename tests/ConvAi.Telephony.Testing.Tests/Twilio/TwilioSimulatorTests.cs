@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ConvAi.Telephony.Shared;
 
 namespace ConvAi.Telephony.Testing.Tests;
 

@@ -8,18 +8,20 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace ConvAi.Telephony.Testing.Tests;
+namespace ConvAi.Telephony.Shared;
 
 /// <summary>
-/// A small app on Kestrel (127.0.0.1, a free port) that plays the user's side of a Media Streams bridge for the
-/// simulator's tests: a voice webhook and an "after" webhook that verify <c>X-Twilio-Signature</c> and answer TwiML, and a
-/// WebSocket endpoint that verifies the handshake's signature and then runs the test's script on the stream.
+/// A small app on Kestrel (127.0.0.1, a free port) that plays the user's side of a Media Streams bridge for the Twilio
+/// simulator's tests and <c>convai twilio call</c>'s: a voice webhook and an "after" webhook that verify
+/// <c>X-Twilio-Signature</c> and answer TwiML, and a WebSocket endpoint that verifies the handshake's signature and then
+/// runs the test's script on the stream. One source file, linked into both test projects.
 /// </summary>
 internal sealed class FakeTwilioApp : IAsyncDisposable
 {
     public const string AuthToken = "fake_auth_token_0123456789";
 
     private readonly WebApplication _app;
+    private int _rejected;
 
     private FakeTwilioApp(WebApplication app, Uri baseAddress)
     {
@@ -28,6 +30,9 @@ internal sealed class FakeTwilioApp : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>Gets the number of requests refused for a missing or wrong signature.</summary>
+    public int Rejected => Volatile.Read(ref _rejected);
 
     public Uri VoiceUrl => new(BaseAddress, "/twilio/voice");
 
@@ -74,6 +79,7 @@ internal sealed class FakeTwilioApp : IAsyncDisposable
             string[] signedUrls = [url, "wss://" + ctx.Request.Host + ctx.Request.Path, self.PublicStreamUrl ?? url];
             if (!ctx.WebSockets.IsWebSocketRequest || !signedUrls.Any(u => string.Equals(validator.ComputeSignature(u, []), signature, StringComparison.Ordinal)))
             {
+                Interlocked.Increment(ref self._rejected);
                 ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return;
             }
@@ -97,6 +103,7 @@ internal sealed class FakeTwilioApp : IAsyncDisposable
         self.Requests.Enqueue(new ReceivedWebhook(ctx.Request.Method, url, ctx.Request.ContentType, fields, signature, ctx.Request.Headers.UserAgent.ToString()));
         if (validator.Verify(url, fields, signature) != ConvAiWebhookSignatureResult.Valid)
         {
+            Interlocked.Increment(ref self._rejected);
             ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
