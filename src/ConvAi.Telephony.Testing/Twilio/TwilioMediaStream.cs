@@ -142,9 +142,6 @@ internal sealed class TwilioMediaStream : IAsyncDisposable
         return true;
     }
 
-    public Task SendDtmfAsync(char digit, CancellationToken cancellationToken) =>
-        SendDtmfCoreAsync(digit, cancellationToken);
-
     public async ValueTask DisposeAsync()
     {
         await _receiveStop.CancelAsync().ConfigureAwait(false);
@@ -164,7 +161,7 @@ internal sealed class TwilioMediaStream : IAsyncDisposable
         }
     }
 
-    private async Task SendDtmfCoreAsync(char digit, CancellationToken cancellationToken)
+    public async Task SendDtmfAsync(char digit, CancellationToken cancellationToken)
     {
         await SendAsync(static (w, sid, d) =>
         {
@@ -414,8 +411,9 @@ internal sealed class TwilioMediaStream : IAsyncDisposable
                     return;
                 }
 
-                audio = new byte[payload.GetString()!.Length];
-                if (!Convert.TryFromBase64String(payload.GetString()!, audio, out var written))
+                var base64 = payload.GetString()!;
+                audio = new byte[base64.Length];
+                if (!Convert.TryFromBase64String(base64, audio, out var written))
                 {
                     Error("a media payload that is not base64");
                     return;
