@@ -1,13 +1,37 @@
 using System.Text.Json.Nodes;
 using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
+using ConvAi.Telephony.Testing;
 
 // --target bare|receiver|api, then the usual ASP.NET Core arguments (--urls http://127.0.0.1:PORT).
+//   agent-echo --port N: the emulator with its agent socket in benchmark echo mode (bridges/run.sh): caller audio comes
+//             straight back as agent audio, stamped with the emulator's receive time; agent "agent_bench" is public.
 //   bare:     POST /webhooks/elevenlabs answers 200 and does nothing else (the load floor).
 //   receiver: AddConvAiWebhooks().AddHandler<THandler>() + MapConvAiWebhooks("/webhooks/elevenlabs"), the secret from WEBHOOK_SECRET
 //             (the same registration the WebhookReceiver sample uses, standing in until that sample lands).
 //   api:      canned answers for POST /v1/convai/twilio/outbound-call and GET /v1/convai/conversations/{id}.
 var target = args.Length >= 2 && args[0] == "--target" ? args[1] : null;
+if (target == "agent-echo")
+{
+    var port = args.Length >= 4 && args[2] == "--port" ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    var options = new ConvAiEmulatorOptions { Port = port, BenchmarkEcho = true, AgentPingInterval = TimeSpan.Zero };
+    options.Agents["agent_bench"] = new EmulatedAgent { IsPublic = true, FirstMessage = null };
+    await using var emulator = await ConvAiEmulator.StartNewAsync(options);
+    Console.WriteLine("agent echo on " + emulator.BaseAddress);
+    using var stopping = new CancellationTokenSource();
+    using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stopping.Cancel(); });
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopping.Cancel(); };
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stopping.Token);
+    }
+    catch (OperationCanceledException)
+    {
+    }
+
+    return 0;
+}
+
 var builder = WebApplication.CreateBuilder(args[Math.Min(2, args.Length)..]);
 
 // Per-request information logs would measure the console, not the endpoint.

@@ -14,6 +14,7 @@ return args switch
     ["--wire-bytes"] => await WireBytes.RunAsync(),
     ["--sessions", var sessions] => await ManySessions.RunAsync(Number(sessions), sequential: false),
     ["--sessions", var sessions, "sequential"] => await ManySessions.RunAsync(Number(sessions), sequential: true),
+    ["--bridge-load", .. var options] => await BridgeLoad.RunAsync(options),
     ["--report", var resultsDirectory, .. var extra] => ResultsReport.Print(resultsDirectory, extra),
     _ => RunBenchmarks(args),
 };

@@ -68,12 +68,13 @@ internal static class ConvAiCli
     {
         var root = new RootCommand(
             "convai: the ConvAi.Telephony developer tool. Runs the ElevenLabs telephony emulator, sends and checks signed "
-            + "webhooks, tests a conversation-initiation endpoint and calls the API. Exit codes: 0 ok, 1 a check failed, 2 usage.");
+            + "webhooks, tests a conversation-initiation endpoint, calls the API and plays Twilio against a voice webhook and media stream. Exit codes: 0 ok, 1 a check failed, 2 usage.");
         root.Subcommands.Add(EmulatorCommand.Create(environment));
         root.Subcommands.Add(WebhookCommands.Create(environment));
         root.Subcommands.Add(InitiationCommand.Create(environment));
         root.Subcommands.Add(ApiCommands.CreateCalls(environment));
         root.Subcommands.Add(ApiCommands.CreateConversations(environment));
+        root.Subcommands.Add(TwilioCommands.Create(environment));
         return root;
     }
 }

@@ -1,8 +1,8 @@
 namespace ConvAi.Telephony.Cli;
 
 /// <summary>
-/// The secrets of one command line (values of <c>--secret</c>, <c>--webhook-secret</c>, <c>--api-key</c> and the
-/// <c>ELEVENLABS_API_KEY</c> variable), masked in every error message the CLI prints, such as a parse error that
+/// The secrets of one command line (values of <c>--secret</c>, <c>--webhook-secret</c>, <c>--api-key</c>,
+/// <c>--auth-token</c> and the <c>ELEVENLABS_API_KEY</c> and <c>TWILIO_AUTH_TOKEN</c> variables), masked in every error message the CLI prints, such as a parse error that
 /// echoes a stray token or an exception message.
 /// </summary>
 internal sealed class SecretRedactor
@@ -12,7 +12,7 @@ internal sealed class SecretRedactor
     /// <summary>Values shorter than this are not masked: they would garble messages and are not real secrets.</summary>
     private const int MinimumLength = 4;
 
-    private static readonly string[] SecretOptions = ["--secret", "--webhook-secret", "--api-key"];
+    private static readonly string[] SecretOptions = ["--secret", "--webhook-secret", "--api-key", "--auth-token"];
 
     private readonly string[] _secrets;
 
@@ -40,6 +40,11 @@ internal sealed class SecretRedactor
         if (environment.GetVariable(Commands.ApiConnection.ApiKeyVariable) is { } apiKey)
         {
             secrets.Add(apiKey);
+        }
+
+        if (environment.GetVariable(Commands.TwilioCommands.AuthTokenVariable) is { } authToken)
+        {
+            secrets.Add(authToken);
         }
 
         return new SecretRedactor(secrets);

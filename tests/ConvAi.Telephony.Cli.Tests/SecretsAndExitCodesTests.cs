@@ -38,6 +38,8 @@ public class SecretsAndExitCodesTests
                 ["conversations", "audio", "conv_missing", "--output", Path.Combine(directory, "a.mp3")],
                 ["conversations", "list", "--api-key", Secret + "_wrong", "--base-url", emulator.BaseAddress.ToString()],
                 ["webhooks", "trigger", "post_call_audio", "--url", webhook, "--secret", Secret, "--unknown-option", Secret],
+                ["twilio", "call", "--url", "http://127.0.0.1:1/twilio/voice", "--auth-token", Secret],
+                ["twilio", "call", "--url", webhook, "--auth-token", Secret, "--no-pacing"],
             ];
             foreach (var args in commands)
             {
@@ -71,6 +73,13 @@ public class SecretsAndExitCodesTests
     [TestCase("conversations|get")]
     [TestCase("conversations|resolve|https://acme.slack.com/archives/C1/p1")]
     [TestCase("conversations|resolve|--agent-id|agent_1")]
+    [TestCase("twilio|call")]
+    [TestCase("twilio|call|--url|ws://127.0.0.1/twilio/voice|--unsigned")]
+    [TestCase("twilio|call|--url|http://127.0.0.1/twilio/voice|--unsigned|--dtmf|12x")]
+    [TestCase("twilio|call|--url|http://127.0.0.1/twilio/voice|--unsigned|--bursts|-1")]
+    [TestCase("twilio|call|--url|http://127.0.0.1/twilio/voice|--unsigned|--max-duration-secs|0")]
+    [TestCase("twilio|call|--url|http://127.0.0.1/twilio/voice")]
+    [TestCase("twilio|call|--url|http://127.0.0.1/twilio/voice|--unsigned|--audio|/nonexistent/file.wav")]
     public async Task UsageErrors_ExitTwo(string commandLine)
     {
         var result = await Cli.RunAsync(commandLine.Length == 0 ? [] : commandLine.Split('|'));
@@ -82,6 +91,7 @@ public class SecretsAndExitCodesTests
     [TestCase(new[] { "--help" }, "Exit codes: 0 ok, 1 a check failed, 2 usage.")]
     [TestCase(new[] { "webhooks", "trigger", "--help" }, "--redeliver")]
     [TestCase(new[] { "emulator", "--help" }, "--seed")]
+    [TestCase(new[] { "twilio", "call", "--help" }, "--auth-token")]
     public async Task Help_ExitsZeroAndDescribesTheCommand(string[] args, string expected)
     {
         var result = await Cli.RunAsync(args);

@@ -120,4 +120,10 @@ public sealed class ConvAiEmulatorOptions
     /// a client stops answering. The default is 20 seconds.
     /// </summary>
     public TimeSpan AgentPongTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every agent socket runs the bridge benchmark's echo instead of its script
+    /// (benchmarks/bridges only, not a feature): see <see cref="AgentBenchmarkEcho"/>.
+    /// </summary>
+    internal bool BenchmarkEcho { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
+using ConvAi.Telephony.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -180,5 +181,40 @@ public class TestingDocSnippets
             Interlocked.Increment(ref _count);
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
         }
+    }
+
+    [Test]
+    public async Task TwilioSimulator_CallsABridgeAndRecordsIt()
+    {
+        // docs/testing.md: "Twilio simulator", against a fake bridge that marks each audio chunk and then hands off.
+        await using var app = await FakeTwilioApp.StartAsync();
+        app.OnStream = async s =>
+        {
+            var sid = (string)(await s.ReceiveEventAsync("start"))["streamSid"]!;
+            await s.SendMediaAsync(sid, new byte[160]);
+            await s.SendMarkAsync(sid, "agent-1");
+            await s.ReceiveEventAsync("mark");
+            await s.CloseAsync();
+        };
+        var appAddress = app.BaseAddress;
+        var authToken = FakeTwilioApp.AuthToken;
+
+        using var simulator = new TwilioSimulator(new TwilioSimulatorOptions
+        {
+            VoiceUrl = new Uri(appAddress, "/twilio/voice"), // your app on Kestrel, e.g. http://127.0.0.1:5000/
+            AuthToken = authToken,                            // the one your app verifies with
+            Pacing = false,                      // send the caller's audio as fast as possible
+        });
+        TwilioSimulatedCall call = await simulator.CallAsync(new TwilioCallOptions
+        {
+            From = "+15005550006",
+            Audio = TwilioCallerAudio.SpeechBursts(2),   // or FromFile("hello.wav"), FromUlaw(bytes)
+            HangUpAfterAudio = false,                    // stay on the line until the app ends the stream
+        });
+
+        Assert.That(call.EndReason, Is.EqualTo(TwilioCallEndReason.Dialed));   // the <Dial> after the stream
+        Assert.That(call.CustomParameters["call_token"], Is.Not.Empty);        // the <Parameter>s, as sent in start
+        Assert.That(call.ProtocolErrors, Is.Empty);                            // nothing Twilio would refuse
+        Assert.That(call.MarksReceived, Is.Not.Empty);                         // a mark after each agent chunk
     }
 }

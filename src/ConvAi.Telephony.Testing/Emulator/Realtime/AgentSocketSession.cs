@@ -107,6 +107,12 @@ internal sealed class AgentSocketSession
                 },
             }).ConfigureAwait(false);
 
+            if (_state.Options.BenchmarkEcho)
+            {
+                await AgentBenchmarkEcho.RunAsync(_socket, _sendLock, stop.Token).ConfigureAwait(false);
+                return;
+            }
+
             pings = PingLoopAsync(stop.Token);
             turns = TurnLoopAsync(firstMessage, stop.Token);
             if (!isInitiation)
