@@ -16,7 +16,8 @@ internal sealed class SqliteWebhookDatabase
         CREATE TABLE IF NOT EXISTS convai_webhook_keys (
             key TEXT NOT NULL PRIMARY KEY,
             processed INTEGER NOT NULL,
-            expires_at INTEGER NOT NULL
+            expires_at INTEGER NOT NULL,
+            owner TEXT
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS convai_webhook_keys_expires ON convai_webhook_keys (expires_at);
         CREATE TABLE IF NOT EXISTS convai_webhook_checkpoints (
@@ -101,6 +102,22 @@ internal sealed class SqliteWebhookDatabase
         }
     }
 
+    /// <summary>A file made before claims had owners gets the column (its claims have none: they only expire).</summary>
+    private static async ValueTask AddClaimOwnerAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('convai_webhook_keys') WHERE name = 'owner'";
+            if ((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+            {
+                command.CommandText = "ALTER TABLE convai_webhook_keys ADD COLUMN owner TEXT";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async ValueTask EnsureSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await _schemaLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -122,6 +139,8 @@ internal sealed class SqliteWebhookDatabase
                     command.CommandText = Schema;
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
+
+                await AddClaimOwnerAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
                 transaction.Commit();
             }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConvAi.Telephony.Sqlite;
 
@@ -8,16 +9,23 @@ namespace ConvAi.Telephony.Sqlite;
 /// statement, so of several concurrent claims of one key exactly one succeeds).
 /// </summary>
 /// <remarks>
-/// Expired claims and marks are deleted by the writes of this store, at most once a minute. The file must be on a local
-/// disk: network file systems are not supported.
+/// A claim records its owner (this instance, one per process): only the owner renews or releases it, so a process
+/// whose claim ended cannot touch the claim another process took since. Expired claims and marks are deleted by the
+/// writes of this store, at most once a minute. The file must be on a local disk: network file systems are not supported.
 /// </remarks>
-public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookDeliveryStore
+public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStore
 {
+    private const string Mark = """
+        INSERT INTO convai_webhook_keys (key, processed, expires_at, owner) VALUES ($key, 1, $expires, NULL)
+        ON CONFLICT (key) DO UPDATE SET processed = 1, expires_at = excluded.expires_at, owner = NULL
+        """;
+
     // A sweep deletes every expired key; running it at most once a minute keeps a write's cost independent of the table.
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
     private readonly SqliteWebhookDatabase _database;
     private readonly TimeProvider _timeProvider;
+    private readonly string _owner = Guid.NewGuid().ToString("N");
     private long _nextSweep;
 
     /// <summary>Creates a store over the SQLite file named by <paramref name="connectionString"/>; the schema is created on first use.</summary>
@@ -42,19 +50,41 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookDeliveryStore
 
         // One statement, so one transaction: a free or expired key is claimed, a live claim or mark is kept.
         const string Claim = """
-            INSERT INTO convai_webhook_keys (key, processed, expires_at) VALUES ($key, 0, $expires)
-            ON CONFLICT (key) DO UPDATE SET processed = 0, expires_at = excluded.expires_at
+            INSERT INTO convai_webhook_keys (key, processed, expires_at, owner) VALUES ($key, 0, $expires, $owner)
+            ON CONFLICT (key) DO UPDATE SET processed = 0, expires_at = excluded.expires_at, owner = excluded.owner
             WHERE convai_webhook_keys.expires_at <= $now
             """;
-        return await RunAsync(now, Claim, [("$key", key), ("$expires", now + (long)expiry.TotalMilliseconds), ("$now", now)], ExecuteNonQueryAsync, cancellationToken)
-            .ConfigureAwait(false) == 1;
+        return await RunAsync(
+            now,
+            Claim,
+            [("$key", key), ("$expires", now + (long)expiry.TotalMilliseconds), ("$now", now), ("$owner", _owner)],
+            ExecuteNonQueryAsync,
+            cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RenewClaimAsync(string key, TimeSpan expiry, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var now = Now();
+        const string Renew = """
+            UPDATE convai_webhook_keys SET expires_at = $expires
+            WHERE key = $key AND processed = 0 AND owner = $owner AND expires_at > $now
+            """;
+        return await RunAsync(
+            sweepAt: null,
+            Renew,
+            [("$key", key), ("$expires", now + (long)expiry.TotalMilliseconds), ("$now", now), ("$owner", _owner)],
+            ExecuteNonQueryAsync,
+            cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
     public async ValueTask ReleaseAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        await RunAsync(sweepAt: null, "DELETE FROM convai_webhook_keys WHERE key = $key AND processed = 0", [("$key", key)], ExecuteNonQueryAsync, cancellationToken)
+        const string Release = "DELETE FROM convai_webhook_keys WHERE key = $key AND processed = 0 AND owner = $owner";
+        await RunAsync(sweepAt: null, Release, [("$key", key), ("$owner", _owner)], ExecuteNonQueryAsync, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -63,12 +93,31 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookDeliveryStore
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var now = Now();
-        const string Mark = """
-            INSERT INTO convai_webhook_keys (key, processed, expires_at) VALUES ($key, 1, $expires)
-            ON CONFLICT (key) DO UPDATE SET processed = 1, expires_at = excluded.expires_at
-            """;
         await RunAsync(now, Mark, [("$key", key), ("$expires", now + (long)horizon.TotalMilliseconds)], ExecuteNonQueryAsync, cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Makes the scope's <see cref="SqliteWebhookTransaction"/> (registered by <c>UseSqlite</c>) available to the handler.</remarks>
+    public void PrepareHandlerCall(IServiceProvider services, string key)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        services.GetService<SqliteWebhookTransaction>()?.Prepare(_database, key);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Writes the mark in the handler's <see cref="SqliteWebhookTransaction"/> and commits, when the handler began it.</remarks>
+    public async ValueTask<bool> TryCompleteHandlerCallAsync(IServiceProvider services, TimeSpan horizon, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.GetService<SqliteWebhookTransaction>() is not { HasBegun: true, DeliveryKey: { } key } transaction)
+        {
+            return false;
+        }
+
+        await transaction.CommitWithAsync(Mark, [("$key", key), ("$expires", Now() + (long)horizon.TotalMilliseconds)], cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc />
