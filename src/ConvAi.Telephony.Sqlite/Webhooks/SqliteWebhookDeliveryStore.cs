@@ -55,6 +55,7 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
             WHERE convai_webhook_keys.expires_at <= $now
             """;
         return await RunAsync(
+            write: true,
             now,
             Claim,
             [("$key", key), ("$expires", now + (long)expiry.TotalMilliseconds), ("$now", now), ("$owner", _owner)],
@@ -72,6 +73,7 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
             WHERE key = $key AND processed = 0 AND owner = $owner AND expires_at > $now
             """;
         return await RunAsync(
+            write: true,
             sweepAt: null,
             Renew,
             [("$key", key), ("$expires", now + (long)expiry.TotalMilliseconds), ("$now", now), ("$owner", _owner)],
@@ -84,7 +86,7 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         const string Release = "DELETE FROM convai_webhook_keys WHERE key = $key AND processed = 0 AND owner = $owner";
-        await RunAsync(sweepAt: null, Release, [("$key", key), ("$owner", _owner)], ExecuteNonQueryAsync, cancellationToken)
+        await RunAsync(write: true, sweepAt: null, Release, [("$key", key), ("$owner", _owner)], ExecuteNonQueryAsync, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -93,7 +95,7 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var now = Now();
-        await RunAsync(now, Mark, [("$key", key), ("$expires", now + (long)horizon.TotalMilliseconds)], ExecuteNonQueryAsync, cancellationToken)
+        await RunAsync(write: true, now, Mark, [("$key", key), ("$expires", now + (long)horizon.TotalMilliseconds)], ExecuteNonQueryAsync, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -125,7 +127,7 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         const string IsProcessed = "SELECT 1 FROM convai_webhook_keys WHERE key = $key AND processed = 1 AND expires_at > $now";
-        return await RunAsync(sweepAt: null, IsProcessed, [("$key", key), ("$now", Now())], ExecuteScalarAsync, cancellationToken)
+        return await RunAsync(write: false, sweepAt: null, IsProcessed, [("$key", key), ("$now", Now())], ExecuteScalarAsync, cancellationToken)
             .ConfigureAwait(false) is not null;
     }
 
@@ -134,7 +136,7 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         const string Get = "SELECT value FROM convai_webhook_checkpoints WHERE name = $name";
-        return await RunAsync(sweepAt: null, Get, [("$name", name)], ExecuteScalarAsync, cancellationToken).ConfigureAwait(false) is long milliseconds
+        return await RunAsync(write: false, sweepAt: null, Get, [("$name", name)], ExecuteScalarAsync, cancellationToken).ConfigureAwait(false) is long milliseconds
             ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
             : null;
     }
@@ -147,7 +149,7 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
             INSERT INTO convai_webhook_checkpoints (name, value) VALUES ($name, $value)
             ON CONFLICT (name) DO UPDATE SET value = excluded.value
             """;
-        await RunAsync(sweepAt: null, Set, [("$name", name), ("$value", value.ToUnixTimeMilliseconds())], ExecuteNonQueryAsync, cancellationToken)
+        await RunAsync(write: true, sweepAt: null, Set, [("$name", name), ("$value", value.ToUnixTimeMilliseconds())], ExecuteNonQueryAsync, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -162,14 +164,15 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
     /// <paramref name="sweepAt"/>, which first deletes expired keys when the last sweep is a minute old.
     /// </summary>
     private async ValueTask<T> RunAsync<T>(
+        bool write,
         long? sweepAt,
         string sql,
         (string Name, object Value)[] parameters,
         Func<SqliteCommand, CancellationToken, Task<T>> execute,
         CancellationToken cancellationToken)
     {
-        var connection = sweepAt is { } now
-            ? await OpenForWriteAsync(now, cancellationToken).ConfigureAwait(false)
+        var connection = write
+            ? await OpenForWriteAsync(sweepAt, cancellationToken).ConfigureAwait(false)
             : await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -189,12 +192,12 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
 
     private long Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Opens a connection, first deleting expired keys when the last sweep is a minute old.</summary>
-    private async ValueTask<SqliteConnection> OpenForWriteAsync(long now, CancellationToken cancellationToken)
+    /// <summary>Opens a connection for a write (this process's writers take turns), first deleting expired keys when <paramref name="sweepAt"/> is a minute past the last sweep.</summary>
+    private async ValueTask<SqliteConnection> OpenForWriteAsync(long? sweepAt, CancellationToken cancellationToken)
     {
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var next = Interlocked.Read(ref _nextSweep);
-        if (now >= next && Interlocked.CompareExchange(ref _nextSweep, now + (long)SweepInterval.TotalMilliseconds, next) == next)
+        if (sweepAt is { } now && now >= next && Interlocked.CompareExchange(ref _nextSweep, now + (long)SweepInterval.TotalMilliseconds, next) == next)
         {
             try
             {

@@ -61,11 +61,11 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
     public async ValueTask<bool> TryEnqueueAsync(ConvAiWebhookDelivery delivery, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var transaction = connection.BeginTransaction();
-            var count = await ScalarAsync(connection, transaction, $"SELECT COUNT(*) FROM {Table} WHERE state < 2", cancellationToken).ConfigureAwait(false);
+            var count = await ScalarAsync(connection, transaction, "SELECT live FROM convai_webhook_inbox_size WHERE id = 0", cancellationToken).ConfigureAwait(false);
             if (count >= _maxLength)
             {
                 return false;
@@ -156,7 +156,7 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentException.ThrowIfNullOrEmpty(failure);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var transaction = connection.BeginTransaction();
@@ -229,7 +229,7 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
     internal async Task<ConvAiWebhookInboxItem?> TryLeaseAsync(CancellationToken cancellationToken)
     {
         var now = Now();
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var transaction = connection.BeginTransaction();
@@ -389,7 +389,7 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
     /// <summary>Runs one statement in its own transaction, with <c>$owner</c> bound; returns the rows changed.</summary>
     private async ValueTask<int> ExecuteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var command = connection.CreateCommand();

@@ -65,7 +65,7 @@ public sealed class SqliteWebhookTransaction : IAsyncDisposable
                 "SqliteWebhookTransaction is available only while a ConvAiWebhookHandler registered with AddHandler<T>() handles a delivery, with UseSqlite as the delivery store.");
         }
 
-        var connection = await _database!.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database!.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             _transaction = connection.BeginTransaction(); // BEGIN IMMEDIATE: the write lock now, waiting up to the busy timeout
