@@ -64,7 +64,7 @@ internal static class SqliteLoad
     public static async Task<int> BurstAsync(int rounds)
     {
         LoadHandler.Delay = TimeSpan.Zero;
-        string[] targets = ["bare", "queued", "sqlite"];
+        string[] targets = ["bare", "queued", "sqlite-floor", "sqlite"];
         var runs = targets.ToDictionary(target => target, _ => new List<LoadRun>());
         var errors = 0;
         var unprocessed = 0;
@@ -73,13 +73,18 @@ internal static class SqliteLoad
             foreach (var target in targets)
             {
                 using var files = new LoadFiles();
-                await using var server = target == "bare" ? await LoadServer.StartAsync(target) : await StartAsync(target, files);
+                await using var server = target switch
+                {
+                    "bare" => await LoadServer.StartAsync(target),
+                    "sqlite-floor" => await LoadServer.StartAsync(target, files.WebhookFile),
+                    _ => await StartAsync(target, files),
+                };
                 await WarmUpAsync(server, target, $"sw{round}{target}_");
                 LoadHandler.Reset();
                 var run = await WebhookLoad.ClosedLoopAsync(server.Uri, Deliveries(Burst, $"sb{round}{target}_"));
                 runs[target].Add(run);
                 errors += run.Errors;
-                if (target != "bare")
+                if (target is "queued" or "sqlite")
                 {
                     unprocessed += Burst - await WebhookLoad.WaitProcessedAsync(Burst, TimeSpan.FromMinutes(5));
                 }
@@ -91,6 +96,8 @@ internal static class SqliteLoad
         Console.WriteLine($"sqlite, burst of {Burst}: {ratio:F2}x the memory inbox's rate (median of per-round ratios; {WebhookLoad.Median(WebhookLoad.Ratios(cpu["queued"], cpu["sqlite"])):F2}x by CPU time per delivery), "
             + $"{WebhookLoad.Median(WebhookLoad.Ratios(rates["sqlite"], rates["bare"])):F2}x the bare endpoint's; synchronous=NORMAL; {errors} errors, {unprocessed} unprocessed "
             + $"(target >=0.5x the memory inbox, 0 errors, all processed): {WebhookLoad.Verdict(ratio >= 0.5 && errors == 0 && unprocessed == 0)}");
+        Console.WriteLine($"  the SQLite floor (the verify floor + one INSERT of the body, a commit per delivery, nothing else): {WebhookLoad.Median(WebhookLoad.Ratios(rates["sqlite-floor"], rates["queued"])):F2}x the memory inbox's rate; "
+            + $"the SQLite inbox at {WebhookLoad.Median(WebhookLoad.Ratios(rates["sqlite"], rates["sqlite-floor"])):F2}x the floor's rate (informational: what a receiver that keeps each body in SQLite, one commit each, can reach)");
         return 0;
     }
 
@@ -124,7 +131,7 @@ internal static class SqliteLoad
         const int WarmUp = 1_000;
         LoadHandler.Reset();
         await WebhookLoad.ClosedLoopAsync(server.Uri, Deliveries(WarmUp, idPrefix));
-        if (target != "bare")
+        if (target is "queued" or "sqlite")
         {
             await WebhookLoad.WaitProcessedAsync(WarmUp, TimeSpan.FromMinutes(1));
         }
@@ -148,6 +155,31 @@ internal static class SqliteLoad
             webhooks.UseSqlite("Data Source=" + files.WebhookFile);
         }
     });
+
+    internal static void CreateFloorTable(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS floor (id INTEGER PRIMARY KEY, body BLOB NOT NULL)";
+        command.ExecuteNonQuery();
+    }
+
+    internal static async Task InsertFloorAsync(string connectionString, ReadOnlyMemory<byte> body)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA synchronous = NORMAL";
+            await pragma.ExecuteNonQueryAsync();
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO floor (body) VALUES ($body)";
+        command.Parameters.Add("$body", SqliteType.Blob).Value = body.ToArray();
+        await command.ExecuteNonQueryAsync();
+    }
 
     private static void CreateResultsTable(string path)
     {

@@ -450,6 +450,13 @@ internal sealed class LoadServer : IAsyncDisposable
                 redisFloor = (connection, stream);
                 app.MapPost(WebhookPath, (RequestDelegate)(context => VerifyFloorEndpoint.HandleAsync(context, async body => await database.StreamAddAsync(stream, "body", body))));
                 break;
+            case "sqlite-floor":
+                // The least a receiver that keeps deliveries in SQLite does: the verify floor, then one INSERT of the body in
+                // a transaction of its own (WAL, synchronous=NORMAL, as UseSqlite); no claim, no envelope read, no batching.
+                var floorConnectionString = "Data Source=" + redis + ";Default Timeout=30";
+                SqliteLoad.CreateFloorTable(floorConnectionString);
+                app.MapPost(WebhookPath, (RequestDelegate)(context => VerifyFloorEndpoint.HandleAsync(context, body => SqliteLoad.InsertFloorAsync(floorConnectionString, body))));
+                break;
             case "typed-floor":
                 app.MapPost(WebhookPath, (RequestDelegate)(context => VerifyFloorEndpoint.HandleAsync(context, TypedFloor.ReadTranscript)));
                 break;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace ConvAi.Telephony.Sqlite;
@@ -6,6 +7,8 @@ namespace ConvAi.Telephony.Sqlite;
 /// <summary>
 /// The SQLite file shared by the delivery store and the inbox: opens pooled connections with the per-connection
 /// settings (busy timeout, <c>synchronous=NORMAL</c>) and creates the schema (WAL journal, tables, indexes) on first use.
+/// Writes go through <see cref="WriteAsync{T}"/>: one writer loop per process commits the writes waiting at that moment
+/// in one transaction, so concurrent deliveries share a commit instead of queueing for one each.
 /// </summary>
 internal sealed class SqliteWebhookDatabase
 {
@@ -63,6 +66,10 @@ internal sealed class SqliteWebhookDatabase
     // into idle time. Other processes still meet at SQLite's lock (busy timeout).
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly TimeSpan _busyTimeout;
+    private readonly Channel<PendingWrite> _pendingWrites = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private int _writeLoopStarted;
+    private int _checkpointing;
+    private long _lastCheckpoint = Environment.TickCount64;
     private volatile bool _schemaReady;
 
     public SqliteWebhookDatabase(string connectionString, TimeSpan busyTimeout)
@@ -81,7 +88,7 @@ internal sealed class SqliteWebhookDatabase
         DataSource = builder.DataSource;
         _pragmas = string.Create(
             CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
+            $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
     }
 
     /// <summary>The file's path as given in the connection string.</summary>
@@ -107,6 +114,155 @@ internal sealed class SqliteWebhookDatabase
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The most writes committed together; more wait for the next commit.</summary>
+    internal const int MaxWritesPerCommit = 64;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction of this process's writer loop and returns its result once
+    /// committed. Writes that arrive while a commit is running are committed together by the next one; when one of them
+    /// throws, they run again one transaction each, so a write's exception is thrown to its own caller only (a write
+    /// must therefore be safe to run again after a rollback). When a commit fails, every write of it fails.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new PendingWrite<T>(work, cancellationToken);
+        _pendingWrites.Writer.TryWrite(write);
+        if (Volatile.Read(ref _writeLoopStarted) == 0 && Interlocked.Exchange(ref _writeLoopStarted, 1) == 0)
+        {
+            _ = Task.Run(WriteLoopAsync);
+        }
+
+        return write.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _pendingWrites.Reader;
+        var batch = new List<PendingWrite>(MaxWritesPerCommit);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxWritesPerCommit && reader.TryRead(out var write))
+            {
+                if (write.Token.IsCancellationRequested)
+                {
+                    write.Cancel();
+                }
+                else
+                {
+                    batch.Add(write);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Commits the writes of <paramref name="batch"/> in one transaction. When one of them throws, the transaction is
+    /// rolled back and each write runs again in a transaction of its own, so that only the failing one fails.
+    /// </summary>
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        if (batch.Count > 1 && await TryCommitTogetherAsync(batch).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        foreach (var write in batch)
+        {
+            write.Failed = null;
+            await TryCommitTogetherAsync([write]).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs the writes in one transaction and completes them; false (nothing completed) when one threw and there were several.</summary>
+    private async Task<bool> TryCommitTogetherAsync(List<PendingWrite> writes)
+    {
+        try
+        {
+            var connection = await OpenForWriteAsync(CancellationToken.None).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                using var transaction = connection.BeginTransaction();
+                foreach (var write in writes)
+                {
+                    try
+                    {
+                        await write.RunAsync(connection, transaction).ConfigureAwait(false);
+                    }
+#pragma warning disable CA1031 // The write's own failure: alone, it is its caller's; together, the writes run again one by one.
+                    catch (Exception exception)
+#pragma warning restore CA1031
+                    {
+                        write.Failed = exception;
+                        transaction.Rollback();
+                        if (writes.Count > 1)
+                        {
+                            return false;
+                        }
+
+                        write.Complete();
+                        return true;
+                    }
+                }
+
+                transaction.Commit();
+            }
+
+            writes.ForEach(write => write.Complete());
+            CheckpointIfDue();
+        }
+#pragma warning disable CA1031 // The commit failed: every write of it fails with that exception.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            writes.ForEach(write => write.Fail(exception));
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Copies the WAL into the file at most once a second, on a connection of its own, off the writers' path (a
+    /// <c>PASSIVE</c> checkpoint neither takes the write lock nor waits for readers). The connections of this library
+    /// turn SQLite's automatic checkpoint off: it would run inside whichever commit crossed 1,000 pages, with a disk
+    /// flush, and that commit may be a delivery's acknowledgement.
+    /// </summary>
+    private void CheckpointIfDue()
+    {
+        var now = Environment.TickCount64;
+        if (now - Interlocked.Read(ref _lastCheckpoint) < 1000 || Interlocked.Exchange(ref _checkpointing, 1) != 0)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastCheckpoint, now);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    await ExecuteAsync(connection, "PRAGMA wal_checkpoint(PASSIVE);", CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (SqliteException)
+            {
+                // The next one copies what this one did not.
+            }
+            finally
+            {
+                Volatile.Write(ref _checkpointing, 0);
+            }
+        });
     }
 
     /// <summary>
@@ -202,5 +358,59 @@ internal sealed class SqliteWebhookDatabase
         {
             _schemaLock.Release();
         }
+    }
+
+    /// <summary>A write waiting for the writer loop.</summary>
+    private abstract class PendingWrite(CancellationToken token)
+    {
+        public CancellationToken Token { get; } = token;
+
+        public Exception? Failed { get; set; }
+
+        public abstract ValueTask RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        /// <summary>Completes with the result, or with <see cref="Failed"/>.</summary>
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+
+        public abstract void Cancel();
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, ValueTask<T>> work, CancellationToken token) : PendingWrite(token)
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+
+        public override async ValueTask RunAsync(SqliteConnection connection, SqliteTransaction transaction) =>
+            _result = await work(connection, transaction, Token).ConfigureAwait(false);
+
+        public override void Complete()
+        {
+            if (Failed is { } failed)
+            {
+                Fail(failed);
+            }
+            else
+            {
+                _completion.TrySetResult(_result);
+            }
+        }
+
+        public override void Fail(Exception exception)
+        {
+            if (exception is OperationCanceledException && Token.IsCancellationRequested)
+            {
+                _completion.TrySetCanceled(Token);
+            }
+            else
+            {
+                _completion.TrySetException(exception);
+            }
+        }
+
+        public override void Cancel() => _completion.TrySetCanceled(Token);
     }
 }

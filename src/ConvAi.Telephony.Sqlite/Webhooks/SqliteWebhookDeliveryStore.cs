@@ -160,7 +160,8 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
         command.ExecuteScalarAsync(cancellationToken);
 
     /// <summary>
-    /// Runs one statement on a connection of its own (so the statement is one transaction); a write passes its time as
+    /// Runs one statement: a read on a connection of its own, a write in the writer loop's next commit (which it may
+    /// share with other writes, see <see cref="SqliteWebhookDatabase.WriteAsync{T}"/>). A write passes its time as
     /// <paramref name="sweepAt"/>, which first deletes expired keys when the last sweep is a minute old.
     /// </summary>
     private async ValueTask<T> RunAsync<T>(
@@ -171,51 +172,58 @@ public sealed class SqliteWebhookDeliveryStore : IConvAiWebhookTransactionalStor
         Func<SqliteCommand, CancellationToken, Task<T>> execute,
         CancellationToken cancellationToken)
     {
-        var connection = write
-            ? await OpenForWriteAsync(sweepAt, cancellationToken).ConfigureAwait(false)
-            : await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        if (write)
         {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
-            {
-                command.CommandText = sql;
-                foreach (var (name, value) in parameters)
+            return await _database.WriteAsync(
+                async (connection, transaction, token) =>
                 {
-                    command.Parameters.AddWithValue(name, value);
-                }
+                    await SweepIfDueAsync(connection, transaction, sweepAt, token).ConfigureAwait(false);
+                    return await ExecuteAsync(connection, transaction, sql, parameters, execute, token).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
 
-                return await execute(command, cancellationToken).ConfigureAwait(false);
+        var reader = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await ExecuteAsync(reader, transaction: null, sql, parameters, execute, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask<T> ExecuteAsync<T>(
+        SqliteConnection connection,
+        SqliteTransaction? transaction,
+        string sql,
+        (string Name, object Value)[] parameters,
+        Func<SqliteCommand, CancellationToken, Task<T>> execute,
+        CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
             }
+
+            return await execute(command, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private long Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Opens a connection for a write (this process's writers take turns), first deleting expired keys when <paramref name="sweepAt"/> is a minute past the last sweep.</summary>
-    private async ValueTask<SqliteConnection> OpenForWriteAsync(long? sweepAt, CancellationToken cancellationToken)
+    /// <summary>Deletes expired keys in the write's transaction when <paramref name="sweepAt"/> is a minute past the last sweep.</summary>
+    private async ValueTask SweepIfDueAsync(SqliteConnection connection, SqliteTransaction transaction, long? sweepAt, CancellationToken cancellationToken)
     {
-        var connection = await _database.OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         var next = Interlocked.Read(ref _nextSweep);
-        if (sweepAt is { } now && now >= next && Interlocked.CompareExchange(ref _nextSweep, now + (long)SweepInterval.TotalMilliseconds, next) == next)
+        if (sweepAt is not { } now || now < next || Interlocked.CompareExchange(ref _nextSweep, now + (long)SweepInterval.TotalMilliseconds, next) != next)
         {
-            try
-            {
-                var command = connection.CreateCommand();
-                await using (command.ConfigureAwait(false))
-                {
-                    command.CommandText = "DELETE FROM convai_webhook_keys WHERE expires_at <= $now";
-                    command.Parameters.AddWithValue("$now", now);
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
+            return;
         }
 
-        return connection;
+        await ExecuteAsync(connection, transaction, "DELETE FROM convai_webhook_keys WHERE expires_at <= $now", [("$now", now)], ExecuteNonQueryAsync, cancellationToken)
+            .ConfigureAwait(false);
     }
 }
