@@ -116,6 +116,9 @@ internal sealed class SqliteWebhookDatabase
         }
     }
 
+    /// <summary>WAL frames (pages) above which the WAL is truncated while no write of this process runs: 4,096 (16 MiB of 4 KiB pages).</summary>
+    internal const long WalRestartFrames = 4096;
+
     /// <summary>The most writes committed together; more wait for the next commit.</summary>
     internal const int MaxWritesPerCommit = 64;
 
@@ -233,7 +236,10 @@ internal sealed class SqliteWebhookDatabase
     /// Copies the WAL into the file at most once a second, on a connection of its own, off the writers' path (a
     /// <c>PASSIVE</c> checkpoint neither takes the write lock nor waits for readers). The connections of this library
     /// turn SQLite's automatic checkpoint off: it would run inside whichever commit crossed 1,000 pages, with a disk
-    /// flush, and that commit may be a delivery's acknowledgement.
+    /// flush, and that commit may be a delivery's acknowledgement. Under steady writes a passive checkpoint never
+    /// catches up with the last commit, and the WAL starts over only once one did: when the WAL holds more than
+    /// <see cref="WalRestartFrames"/> frames, the checkpoint takes this process's write turn and truncates the WAL
+    /// (<c>TRUNCATE</c>; the process's writes wait for it, about once per that many frames).
     /// </summary>
     private void CheckpointIfDue()
     {
@@ -248,21 +254,48 @@ internal sealed class SqliteWebhookDatabase
         {
             try
             {
+                long framesLeft;
                 var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
-                    await ExecuteAsync(connection, "PRAGMA wal_checkpoint(PASSIVE);", CancellationToken.None).ConfigureAwait(false);
+                    framesLeft = await CheckpointAsync(connection, "PASSIVE").ConfigureAwait(false);
+                }
+
+                if (framesLeft > WalRestartFrames)
+                {
+                    var writer = await OpenForWriteAsync(CancellationToken.None).ConfigureAwait(false);
+                    await using (writer.ConfigureAwait(false))
+                    {
+                        await CheckpointAsync(writer, "TRUNCATE").ConfigureAwait(false);
+                    }
                 }
             }
-            catch (SqliteException)
+#pragma warning disable CA1031 // Housekeeping: the next checkpoint copies what this one did not.
+            catch (Exception)
+#pragma warning restore CA1031
             {
-                // The next one copies what this one did not.
             }
             finally
             {
                 Volatile.Write(ref _checkpointing, 0);
             }
         });
+    }
+
+    /// <summary>Runs a checkpoint; returns how many frames the WAL holds (it starts over only after a checkpoint caught up), or -1.</summary>
+    private static async Task<long> CheckpointAsync(SqliteConnection connection, string mode)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.CommandText = $"PRAGMA wal_checkpoint({mode});";
+            var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                // busy, frames in the WAL, frames copied into the file
+                return await reader.ReadAsync().ConfigureAwait(false) ? reader.GetInt64(1) : -1;
+            }
+        }
     }
 
     /// <summary>
