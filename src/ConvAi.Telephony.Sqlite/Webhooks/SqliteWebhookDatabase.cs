@@ -88,7 +88,7 @@ internal sealed class SqliteWebhookDatabase
         DataSource = builder.DataSource;
         _pragmas = string.Create(
             CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;");
+            $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WalRestartFrames * 4096};");
     }
 
     /// <summary>The file's path as given in the connection string.</summary>
@@ -116,7 +116,7 @@ internal sealed class SqliteWebhookDatabase
         }
     }
 
-    /// <summary>WAL frames (pages) above which the WAL is truncated while no write of this process runs: 4,096 (16 MiB of 4 KiB pages).</summary>
+    /// <summary>WAL frames (pages) above which the checkpoint runs in this process's write turn, and the size (in 4 KiB pages) the WAL file is cut back to: 4,096 (16 MiB).</summary>
     internal const long WalRestartFrames = 4096;
 
     /// <summary>The most writes committed together; more wait for the next commit.</summary>
@@ -238,8 +238,9 @@ internal sealed class SqliteWebhookDatabase
     /// turn SQLite's automatic checkpoint off: it would run inside whichever commit crossed 1,000 pages, with a disk
     /// flush, and that commit may be a delivery's acknowledgement. Under steady writes a passive checkpoint never
     /// catches up with the last commit, and the WAL starts over only once one did: when the WAL holds more than
-    /// <see cref="WalRestartFrames"/> frames, the checkpoint takes this process's write turn and truncates the WAL
-    /// (<c>TRUNCATE</c>; the process's writes wait for it, about once per that many frames).
+    /// <see cref="WalRestartFrames"/> frames, the checkpoint runs again while holding this process's write turn, so
+    /// that it catches up and the next write starts the WAL over (the process's writes wait for it, about once per that
+    /// many frames); <c>journal_size_limit</c> then cuts the WAL file back to that size.
     /// </summary>
     private void CheckpointIfDue()
     {
@@ -266,7 +267,7 @@ internal sealed class SqliteWebhookDatabase
                     var writer = await OpenForWriteAsync(CancellationToken.None).ConfigureAwait(false);
                     await using (writer.ConfigureAwait(false))
                     {
-                        await CheckpointAsync(writer, "TRUNCATE").ConfigureAwait(false);
+                        await CheckpointAsync(writer, "PASSIVE").ConfigureAwait(false);
                     }
                 }
             }
