@@ -55,7 +55,10 @@ internal sealed record TranscriptLine(
 
 /// <summary>
 /// Results in SQLite (<c>ConnectionStrings:Results</c>, default <c>results.db</c> in the content root), so they survive
-/// restarts. Every write is an upsert keyed by the conversation id, the idempotency key the handler gets, so a
+/// restarts. With the SQLite delivery store (the default) the file is the webhooks' own, and the handler passes the
+/// handler call's transaction: the result and the delivery's processed mark then commit together, so a crash can
+/// neither store a result twice nor mark a delivery whose result was not stored. Every write is also an upsert keyed
+/// by the conversation id, the idempotency key the handler gets, so where no such transaction exists (Redis) a
 /// delivery processed twice (after a crash between the handler's return and its processed mark) overwrites the row
 /// with the same values; <c>processed_count</c> shows how often that happened.
 /// </summary>
@@ -98,11 +101,12 @@ internal sealed class CallResultStore
         return Read(command).SingleOrDefault();
     }
 
-    public void SaveTranscription(PostCallTranscriptionEvent webhookEvent)
+    public void SaveTranscription(PostCallTranscriptionEvent webhookEvent, SqliteTransaction? transaction)
     {
         var conversation = webhookEvent.GetData();
         var transcript = (conversation.Transcript ?? []).Select(t => new TranscriptLine(t.Role.ToString(), t.TimeInCallSecs, t.Message)).ToArray();
         Upsert(
+            transaction,
             conversation.ConversationId,
             """
             agent_id = $agent_id, status = $status, call_successful = $call_successful, summary = $summary,
@@ -118,22 +122,27 @@ internal sealed class CallResultStore
             ("$reconciled", webhookEvent.IsReconciled));
     }
 
-    public void SaveAudioSize(string conversationId, long bytes) =>
-        Upsert(conversationId, "audio_bytes = $audio_bytes", ("$audio_bytes", bytes));
+    public void SaveAudioSize(string conversationId, long bytes, SqliteTransaction? transaction) =>
+        Upsert(transaction, conversationId, "audio_bytes = $audio_bytes", ("$audio_bytes", bytes));
 
-    public void SaveFailure(CallInitiationFailure failure) =>
+    public void SaveFailure(CallInitiationFailure failure, SqliteTransaction? transaction) =>
         Upsert(
+            transaction,
             failure.ConversationId!,
             "agent_id = $agent_id, status = 'failed', failure_reason = $reason, processed_count = processed_count + 1",
             ("$agent_id", failure.AgentId),
             ("$reason", failure.FailureReason?.ToString() ?? "unknown"));
 
-    /// <summary>Creates the row when missing, then applies <paramref name="assignments"/>, in one transaction.</summary>
-    private void Upsert(string conversationId, string assignments, params (string Name, object? Value)[] values)
+    /// <summary>
+    /// Creates the row when missing, then applies <paramref name="assignments"/>, in one transaction: the handler call's
+    /// (<paramref name="enlisted"/>, committed by the library with the processed mark) or one of its own.
+    /// </summary>
+    private void Upsert(SqliteTransaction? enlisted, string conversationId, string assignments, params (string Name, object? Value)[] values)
     {
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
+        using var connection = enlisted is null ? Open() : null;
+        using var own = connection?.BeginTransaction();
+        var transaction = enlisted ?? own!;
+        using var command = transaction.Connection!.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"""
             INSERT INTO results (conversation_id, updated_at) VALUES ($id, $now) ON CONFLICT (conversation_id) DO NOTHING;
@@ -147,7 +156,7 @@ internal sealed class CallResultStore
         }
 
         command.ExecuteNonQuery();
-        transaction.Commit();
+        own?.Commit();
     }
 
     private SqliteConnection Open()

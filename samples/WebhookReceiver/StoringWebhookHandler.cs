@@ -1,20 +1,25 @@
 using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
+using ConvAi.Telephony.Sqlite;
 
 namespace WebhookReceiver;
 
 /// <summary>
 /// Receives ElevenLabs' post-call webhooks after <c>MapConvAiWebhooks</c> has verified their signature and dropped
 /// duplicates (in queued mode from the inbox processor, which retries a failed call), and reconciled transcriptions,
-/// and stores what they carry with upserts keyed by the conversation id.
+/// and stores what they carry with upserts keyed by the conversation id. With the SQLite delivery store the writes
+/// enlist in the handler call's <see cref="SqliteWebhookTransaction"/> (the results live in the same file), so each
+/// result commits together with its delivery's processed mark; with Redis there is none and the upserts stand alone.
 /// </summary>
-internal sealed class StoringWebhookHandler(CallResultStore store, ILogger<StoringWebhookHandler> logger) : ConvAiWebhookHandler
+internal sealed class StoringWebhookHandler(
+    CallResultStore store,
+    ILogger<StoringWebhookHandler> logger,
+    SqliteWebhookTransaction? transaction = null) : ConvAiWebhookHandler
 {
-    public override Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken = default)
+    public override async Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken = default)
     {
-        store.SaveTranscription(webhookEvent);
+        store.SaveTranscription(webhookEvent, await EnlistAsync(cancellationToken));
         Log.TranscriptionStored(logger, webhookEvent.GetData().ConversationId);
-        return Task.CompletedTask;
     }
 
     public override async Task OnPostCallAudioAsync(PostCallAudioEvent webhookEvent, CancellationToken cancellationToken = default)
@@ -22,20 +27,23 @@ internal sealed class StoringWebhookHandler(CallResultStore store, ILogger<Stori
         // The audio is decoded while it is copied; read it before returning. A real app would write it to blob storage.
         var counter = new CountingStream();
         await webhookEvent.CopyAudioToAsync(counter, cancellationToken);
-        store.SaveAudioSize(webhookEvent.ConversationId!, counter.Length);
+        store.SaveAudioSize(webhookEvent.ConversationId!, counter.Length, await EnlistAsync(cancellationToken)); // after the slow part: the write lock is held from here to the commit
         Log.AudioStored(logger, webhookEvent.ConversationId, counter.Length);
     }
 
-    public override Task OnCallInitiationFailureAsync(CallInitiationFailureEvent webhookEvent, CancellationToken cancellationToken = default)
+    public override async Task OnCallInitiationFailureAsync(CallInitiationFailureEvent webhookEvent, CancellationToken cancellationToken = default)
     {
         if (webhookEvent.Data.ConversationId is not null)
         {
-            store.SaveFailure(webhookEvent.Data);
+            store.SaveFailure(webhookEvent.Data, await EnlistAsync(cancellationToken));
         }
 
         Log.CallNotConnected(logger, webhookEvent.ConversationId, webhookEvent.Data.FailureReason?.ToString());
-        return Task.CompletedTask;
     }
+
+    /// <summary>The handler call's transaction on the webhook file (SQLite store), or null (Redis: the store writes on its own).</summary>
+    private async Task<Microsoft.Data.Sqlite.SqliteTransaction?> EnlistAsync(CancellationToken cancellationToken) =>
+        transaction is { IsAvailable: true } ? await transaction.GetTransactionAsync(cancellationToken) : null;
 
     /// <summary>A write-only stream that counts bytes, so the sample stores the audio's size without keeping it.</summary>
     private sealed class CountingStream : Stream

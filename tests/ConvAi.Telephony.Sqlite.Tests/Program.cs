@@ -1,11 +1,11 @@
 using ConvAi.Telephony.Sqlite.Tests.Crash;
-using Microsoft.Extensions.Hosting;
 
 namespace ConvAi.Telephony.Sqlite.Tests;
 
 /// <summary>
-/// The test assembly doubles as the worker that the crash test starts as a child process and kills:
-/// <c>ConvAi.Telephony.Sqlite.Tests crash-worker &lt;database file&gt;</c>.
+/// The test assembly doubles as the worker that the crash tests start as a child process and kill:
+/// <c>ConvAi.Telephony.Sqlite.Tests crash-worker &lt;database file&gt;</c>, with the moment to stop at in
+/// <c>CONVAI_CRASH_AT</c> (see <see cref="CrashWorker"/>).
 /// </summary>
 public static class Program
 {
@@ -17,10 +17,7 @@ public static class Program
             return 2;
         }
 
-        using var host = CrashWorker.Build(path);
-        await host.StartAsync();
-        Console.WriteLine(CrashWorker.ReadyLine);
-        await host.WaitForShutdownAsync();
+        await CrashWorker.RunChildAsync(path);
         return 0;
     }
 }

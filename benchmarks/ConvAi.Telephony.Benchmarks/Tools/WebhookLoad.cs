@@ -54,11 +54,14 @@ internal static class WebhookLoad
             "ack-latency" => await AckLatencyAsync(rounds),
             "burst" => await BurstAsync(rounds),
             "inline" => await InlineAsync(rounds),
+            "sqlite-ack" => await SqliteLoad.AckLatencyAsync(rounds),
+            "sqlite-burst" => await SqliteLoad.BurstAsync(rounds),
+            "sqlite-disk" => await SqliteLoad.DiskAsync(),
             _ => -1,
         };
         if (result < 0)
         {
-            await Console.Error.WriteLineAsync("usage: --webhook-load ack-latency|burst|inline [rounds]");
+            await Console.Error.WriteLineAsync("usage: --webhook-load ack-latency|burst|inline|sqlite-ack|sqlite-burst|sqlite-disk [rounds]");
             return 2;
         }
 
@@ -185,7 +188,7 @@ internal static class WebhookLoad
     }
 
     /// <summary>Prints each target's runs; returns the rates and the CPU times per delivery by target, round by round.</summary>
-    private static (Dictionary<string, List<double>> Rates, Dictionary<string, List<double>> Cpu) PrintRates(Dictionary<string, List<LoadRun>> runs)
+    internal static (Dictionary<string, List<double>> Rates, Dictionary<string, List<double>> Cpu) PrintRates(Dictionary<string, List<LoadRun>> runs)
     {
         foreach (var (target, values) in runs)
         {
@@ -204,7 +207,7 @@ internal static class WebhookLoad
     }
 
     /// <summary>Signed deliveries, each for its own conversation id.</summary>
-    private static (byte[] Body, string Signature)[] Deliveries(int count, string idPrefix)
+    internal static (byte[] Body, string Signature)[] Deliveries(int count, string idPrefix)
     {
         var now = DateTimeOffset.UtcNow;
         return Enumerable.Range(0, count).Select(i =>
@@ -214,12 +217,12 @@ internal static class WebhookLoad
         }).ToArray();
     }
 
-    private static async Task WarmUpAsync(LoadServer server, string target, string idPrefix)
+    internal static async Task WarmUpAsync(LoadServer server, string target, string idPrefix)
     {
         const int WarmUp = 1_000;
         LoadHandler.Reset();
         await ClosedLoopAsync(server.Uri, Deliveries(WarmUp, idPrefix));
-        if (target.StartsWith("queued", StringComparison.Ordinal))
+        if (target.StartsWith("queued", StringComparison.Ordinal) || target.StartsWith("sqlite", StringComparison.Ordinal))
         {
             await WaitProcessedAsync(WarmUp, TimeSpan.FromMinutes(1));
         }
@@ -242,7 +245,7 @@ internal static class WebhookLoad
     }
 
     /// <summary>Sends every delivery from <see cref="Connections"/> concurrent senders; the rate counts answers of any status.</summary>
-    private static async Task<LoadRun> ClosedLoopAsync(Uri uri, (byte[] Body, string Signature)[] deliveries)
+    internal static async Task<LoadRun> ClosedLoopAsync(Uri uri, (byte[] Body, string Signature)[] deliveries)
     {
         using var client = CreateClient();
         var next = -1;
@@ -282,7 +285,7 @@ internal static class WebhookLoad
     }
 
     /// <summary>Sends one delivery per <paramref name="period"/>; returns each answer's latency in ms from its scheduled time.</summary>
-    private static async Task<List<double>> FixedRateAsync(Uri uri, (byte[] Body, string Signature)[] deliveries, TimeSpan period)
+    internal static async Task<List<double>> FixedRateAsync(Uri uri, (byte[] Body, string Signature)[] deliveries, TimeSpan period)
     {
         using var client = CreateClient();
         await SendAsync(client, uri, Deliveries(1, "connect_" + Guid.NewGuid().ToString("N"))[0]);
@@ -311,7 +314,7 @@ internal static class WebhookLoad
         return [.. await Task.WhenAll(sends)];
     }
 
-    private static async Task<int> WaitProcessedAsync(int count, TimeSpan? timeout = null)
+    internal static async Task<int> WaitProcessedAsync(int count, TimeSpan? timeout = null)
     {
         var deadline = Stopwatch.StartNew();
         while (LoadHandler.Processed < count && deadline.Elapsed < (timeout ?? TimeSpan.FromSeconds(30)))
@@ -322,20 +325,20 @@ internal static class WebhookLoad
         return LoadHandler.Processed;
     }
 
-    private static List<double> Ratios(List<double> values, List<double> baselines) => values.Zip(baselines, (value, baseline) => value / baseline).ToList();
+    internal static List<double> Ratios(List<double> values, List<double> baselines) => values.Zip(baselines, (value, baseline) => value / baseline).ToList();
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static double Percentile(List<double> sorted, double percentile) =>
+    internal static double Percentile(List<double> sorted, double percentile) =>
         sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static string Verdict(bool met) => met ? "met" : "NOT MET";
+    internal static string Verdict(bool met) => met ? "met" : "NOT MET";
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }
 
@@ -359,6 +362,9 @@ internal sealed class LoadHandler : ConvAiWebhookHandler
     public static int Processed => Volatile.Read(ref _processed);
 
     public static void Reset() => Volatile.Write(ref _processed, 0);
+
+    /// <summary>Counts one processed delivery (also for the SQLite targets' handler).</summary>
+    public static void CountProcessed() => Interlocked.Increment(ref _processed);
 
     public override async Task OnPostCallTranscriptionAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken = default)
     {
@@ -395,12 +401,16 @@ internal sealed class LoadServer : IAsyncDisposable
     /// Starts <paramref name="target"/>: <c>bare</c>, <c>verified</c>, <c>redis-floor</c>, <c>typed-floor</c>,
     /// <c>handwritten</c>, <c>inline</c>, <c>queued</c> or <c>queued-redis</c>.
     /// </summary>
-    public static async Task<LoadServer> StartAsync(string target, string? redis = null, string keyPrefix = "")
+    public static async Task<LoadServer> StartAsync(string target, string? redis = null, string keyPrefix = "", Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        if (target is "inline" or "queued" or "queued-nogate" or "queued-redis")
+        if (configure is not null)
+        {
+            configure(builder);
+        }
+        else if (target is "inline" or "queued" or "queued-nogate" or "queued-redis")
         {
             if (target == "queued-nogate")
             {
@@ -450,6 +460,13 @@ internal sealed class LoadServer : IAsyncDisposable
                 RedisKey stream = "convai:floor:" + keyPrefix + "inbox";
                 redisFloor = (connection, stream);
                 app.MapPost(WebhookPath, (RequestDelegate)(context => VerifyFloorEndpoint.HandleAsync(context, async body => await database.StreamAddAsync(stream, "body", body))));
+                break;
+            case "sqlite-floor":
+                // The least a receiver that keeps deliveries in SQLite does: the verify floor, then one INSERT of the body in
+                // a transaction of its own (WAL, synchronous=NORMAL, as UseSqlite); no claim, no envelope read, no batching.
+                var floorConnectionString = "Data Source=" + redis + ";Default Timeout=30";
+                SqliteLoad.CreateFloorTable(floorConnectionString);
+                app.MapPost(WebhookPath, (RequestDelegate)(context => VerifyFloorEndpoint.HandleAsync(context, body => SqliteLoad.InsertFloorAsync(floorConnectionString, body))));
                 break;
             case "typed-floor":
                 app.MapPost(WebhookPath, (RequestDelegate)(context => VerifyFloorEndpoint.HandleAsync(context, TypedFloor.ReadTranscript)));

@@ -4,17 +4,20 @@ namespace ConvAi.Telephony.Redis;
 
 /// <summary>
 /// An <see cref="IConvAiWebhookDeliveryStore"/> shared by several instances through Redis: a claim is
-/// <c>SET key claimed NX PX expiry</c>, atomic across instances; a processed mark is <c>SET key processed PX horizon</c>
-/// (Redis expires it after the horizon, default 7 days); a release deletes the key only while it holds a claim (one
-/// script, so a processed mark is kept). Registered by <c>UseRedis</c>, which shares one connection with the
-/// <see cref="RedisWebhookInbox"/>.
+/// <c>SET key claimed:{owner} NX PX expiry</c>, atomic across instances, where the owner is this store instance; a
+/// renewal (<c>PEXPIRE</c>) and a release (<c>DEL</c>) act only while the key holds this instance's claim (one script
+/// each, so a processed mark and another instance's claim are kept); a processed mark is <c>SET key processed PX horizon</c>
+/// (Redis expires it after the horizon, default 7 days). Registered by <c>UseRedis</c>, which shares one connection
+/// with the <see cref="RedisWebhookInbox"/>.
 /// </summary>
 public sealed class RedisWebhookDeliveryStore : IConvAiWebhookDeliveryStore, IAsyncDisposable
 {
-    private const string Claimed = "claimed";
     private const string Processed = "processed";
     private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+    private const string RenewScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
 
+    // This instance's claim value: a claim made by another process (or before a restart) is not this one's.
+    private readonly string _claimed = "claimed:" + Guid.NewGuid().ToString("N");
     private readonly RedisConnectionSource _connection;
     private readonly bool _ownsConnection;
 
@@ -43,7 +46,17 @@ public sealed class RedisWebhookDeliveryStore : IConvAiWebhookDeliveryStore, IAs
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        return await database.StringSetAsync(key, Claimed, expiry, When.NotExists).ConfigureAwait(false);
+        return await database.StringSetAsync(key, _claimed, expiry, When.NotExists).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RenewClaimAsync(string key, TimeSpan expiry, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(expiry, TimeSpan.Zero);
+        var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var renewed = await database.ScriptEvaluateAsync(RenewScript, [key], [_claimed, (long)Math.Ceiling(expiry.TotalMilliseconds)]).ConfigureAwait(false);
+        return (long)renewed == 1;
     }
 
     /// <inheritdoc />
@@ -51,7 +64,7 @@ public sealed class RedisWebhookDeliveryStore : IConvAiWebhookDeliveryStore, IAs
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var database = await _connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        await database.ScriptEvaluateAsync(ReleaseScript, [key], [Claimed]).ConfigureAwait(false);
+        await database.ScriptEvaluateAsync(ReleaseScript, [key], [_claimed]).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -14,8 +14,10 @@ public static class ConvAiWebhookSqliteBuilderExtensions
     /// <summary>
     /// Uses one SQLite file for the delivery store (<see cref="SqliteWebhookDeliveryStore"/>: claims, processed marks and
     /// the reconciler's checkpoint) and the inbox (<see cref="SqliteWebhookInbox"/>: queued deliveries, retries and dead
-    /// letters), so that a crash or restart forgets nothing and several processes of one machine share them. Options are
-    /// bound from <c>ConvAi:Webhooks:Sqlite</c>; start-up fails when <c>ConvAi:Webhooks:Sqlite:ConnectionString</c> is not set.
+    /// letters), so that a crash or restart forgets nothing and several processes of one machine share them. A handler
+    /// that writes to the same file injects the scoped <see cref="SqliteWebhookTransaction"/> so that its writes and the
+    /// processed mark commit together. Options are bound from <c>ConvAi:Webhooks:Sqlite</c>; start-up fails when
+    /// <c>ConvAi:Webhooks:Sqlite:ConnectionString</c> is not set.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddConvAiWebhooks</c>.</param>
     /// <returns>The same builder.</returns>
@@ -81,6 +83,7 @@ public static class ConvAiWebhookSqliteBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IConvAiWebhookDeliveryStore>(sp => new SqliteWebhookDeliveryStore(
             sp.GetRequiredService<SqliteWebhookDatabase>(),
             sp.GetRequiredService<TimeProvider>())));
+        services.TryAddScoped(_ => new SqliteWebhookTransaction());
         services.Replace(ServiceDescriptor.Singleton<IConvAiWebhookInbox>(sp => new SqliteWebhookInbox(
             sp.GetRequiredService<IOptions<ConvAiWebhookSqliteOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),

@@ -61,22 +61,25 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
     public async ValueTask<bool> TryEnqueueAsync(ConvAiWebhookDelivery delivery, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var transaction = connection.BeginTransaction();
-            var count = await ScalarAsync(connection, transaction, $"SELECT COUNT(*) FROM {Table} WHERE state < 2", cancellationToken).ConfigureAwait(false);
-            if (count >= _maxLength)
+        var enqueued = await _database.WriteAsync(
+            async (connection, transaction, token) =>
             {
-                return false;
-            }
+                var count = await ScalarAsync(connection, transaction, "SELECT live FROM convai_webhook_inbox_size WHERE id = 0", token).ConfigureAwait(false);
+                if (count >= _maxLength)
+                {
+                    return false;
+                }
 
-            await InsertAsync(connection, transaction, delivery, SqliteWebhookDatabase.Queued, Now(), cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
+                await InsertAsync(connection, transaction, delivery, SqliteWebhookDatabase.Queued, Now(), token).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (enqueued)
+        {
+            Signal();
         }
 
-        Signal();
-        return true;
+        return enqueued;
     }
 
     /// <inheritdoc />
@@ -156,14 +159,10 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentException.ThrowIfNullOrEmpty(failure);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            using var transaction = connection.BeginTransaction();
-            var id = await InsertAsync(connection, transaction, Failed(delivery, failure), SqliteWebhookDatabase.Dead, Now(), cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
-            return id.ToString(CultureInfo.InvariantCulture);
-        }
+        var id = await _database.WriteAsync(
+            (connection, transaction, token) => InsertAsync(connection, transaction, Failed(delivery, failure), SqliteWebhookDatabase.Dead, Now(), token),
+            cancellationToken).ConfigureAwait(false);
+        return id.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc />
@@ -226,13 +225,13 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
     public ValueTask DisposeAsync() => _renewal.DisposeAsync();
 
     /// <summary>Leases a due delivery without waiting; null when none is due.</summary>
-    internal async Task<ConvAiWebhookInboxItem?> TryLeaseAsync(CancellationToken cancellationToken)
+    internal Task<ConvAiWebhookInboxItem?> TryLeaseAsync(CancellationToken cancellationToken) =>
+        _database.WriteAsync(TryLeaseAsync, cancellationToken);
+
+    private async ValueTask<ConvAiWebhookInboxItem?> TryLeaseAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         var now = Now();
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
         {
-            using var transaction = connection.BeginTransaction();
             ConvAiWebhookInboxItem item;
             long id;
             var command = connection.CreateCommand();
@@ -273,7 +272,6 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
                 await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            transaction.Commit();
             return item;
         }
     }
@@ -386,26 +384,26 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Runs one statement in its own transaction, with <c>$owner</c> bound; returns the rows changed.</summary>
-    private async ValueTask<int> ExecuteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
-    {
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
+    /// <summary>Runs one statement in the writer loop's next commit, with <c>$owner</c> bound; returns the rows changed.</summary>
+    private Task<int> ExecuteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
+        _database.WriteAsync(
+            async (connection, transaction, token) =>
             {
-                command.CommandText = sql;
-                if (sql.Contains("$owner", StringComparison.Ordinal))
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
                 {
-                    command.Parameters.AddWithValue("$owner", _owner);
-                }
+                    command.Transaction = transaction;
+                    command.CommandText = sql;
+                    if (sql.Contains("$owner", StringComparison.Ordinal))
+                    {
+                        command.Parameters.AddWithValue("$owner", _owner);
+                    }
 
-                bind(command);
-                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+                    bind(command);
+                    return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
 
     private long Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 

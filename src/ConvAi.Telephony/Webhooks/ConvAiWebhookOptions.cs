@@ -90,11 +90,21 @@ public sealed class ConvAiWebhookDeduplicationOptions
     public TimeSpan ProcessedHorizon { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Gets or sets how long a claim lasts while a delivery is being processed (handler running, waiting in the inbox
-    /// or for a retry). A redelivery within it is acknowledged without dispatch. Default 1 hour; keep it longer than
-    /// the retry schedule (<see cref="ConvAiWebhookDeliveryOptions"/>).
+    /// Gets or sets how long a claim lasts while a delivery waits in the inbox (queued, or for a retry). A redelivery
+    /// within it is acknowledged without dispatch. Default 1 hour; keep it longer than the retry schedule
+    /// (<see cref="ConvAiWebhookDeliveryOptions"/>).
     /// </summary>
     public TimeSpan ClaimLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Gets or sets how long the claim of a delivery whose handler is running (<c>Inline</c> mode, an endpoint's own
+    /// handler, reconciliation) lasts without renewal. The process renews it every third of this while the handler
+    /// runs, so a live handler keeps others out however long it takes, and the claim of a process that died (killed
+    /// mid-handler) ends within this time: a restarted process, another one or the reconciler processes the delivery
+    /// then. Default 30 seconds; a pause of the process longer than two thirds of it (a debugger, a stalled disk) can
+    /// let another process claim the delivery beside it.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Gets or sets the prefix of the delivery keys in the delivery store. Default <c>convai:webhook:</c>; give each app

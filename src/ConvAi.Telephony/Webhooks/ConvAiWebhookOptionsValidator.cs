@@ -41,6 +41,11 @@ internal sealed class ConvAiWebhookOptionsValidator : IValidateOptions<ConvAiWeb
             failures.Add($"'{Section}:Deduplication:ProcessedHorizon' and ':ClaimLifetime' must be positive.");
         }
 
+        if (options.Deduplication.ClaimLease < TimeSpan.FromSeconds(1) || options.Deduplication.ClaimLease > options.Deduplication.ClaimLifetime)
+        {
+            failures.Add($"'{Section}:Deduplication:ClaimLease' must be at least 1 second and at most ':ClaimLifetime'.");
+        }
+
         var delivery = options.Delivery;
         if (delivery.MaxAttempts < 1 || delivery.ProcessorConcurrency < 1)
         {

@@ -38,6 +38,7 @@ public sealed class ConvAiWebhookReceipt : IDisposable
     private readonly ConvAiWebhookReceiver? _receiver;
     private byte[]? _buffer;
     private int _length;
+    private WebhookClaimRenewal? _renewal;
 
     private ConvAiWebhookReceipt(ConvAiWebhookReceiptStatus status, int statusCode, ConvAiWebhookSignatureResult signature, ConvAiWebhookReceiver? receiver)
     {
@@ -97,10 +98,16 @@ public sealed class ConvAiWebhookReceipt : IDisposable
         return _receiver.HandleAcceptedAsync(this, webhookEvent, handler, cancellationToken);
     }
 
-    /// <summary>Returns the body's pooled buffer; events that read from it fail afterwards.</summary>
+    /// <summary>Returns the body's pooled buffer (events that read from it fail afterwards) and stops renewing an unhandled delivery's claim.</summary>
     public void Dispose()
     {
         Lease.Release();
+        if (Interlocked.Exchange(ref _renewal, null) is { } renewal)
+        {
+            // Accepted but never handled: the claim ends within one lease, so the delivery can be processed again.
+            _ = renewal.DisposeAsync().AsTask();
+        }
+
         if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
@@ -114,11 +121,16 @@ public sealed class ConvAiWebhookReceipt : IDisposable
     internal static ConvAiWebhookReceipt ForBody(byte[] buffer, int length, ConvAiWebhookReceiver receiver) =>
         new(ConvAiWebhookReceiptStatus.Accepted, 200, ConvAiWebhookSignatureResult.Valid, receiver) { _buffer = buffer, _length = length };
 
-    internal void Claim(string claimKey, WebhookEnvelope envelope)
+    internal void Claim(string claimKey, WebhookEnvelope envelope, WebhookClaimRenewal? renewal = null)
     {
         ClaimKey = claimKey;
         Envelope = envelope;
+        _renewal = renewal;
     }
+
+    /// <summary>Stops renewing the claim (the handler returned or threw): the caller's next write to it is the last one.</summary>
+    internal ValueTask StopRenewalAsync() =>
+        Interlocked.Exchange(ref _renewal, null) is { } renewal ? renewal.DisposeAsync() : ValueTask.CompletedTask;
 
     internal ConvAiWebhookReceipt Accept(ConvAiWebhookEvent webhookEvent)
     {

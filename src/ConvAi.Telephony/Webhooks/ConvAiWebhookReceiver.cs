@@ -102,14 +102,16 @@ public sealed class ConvAiWebhookReceiver
             return receipt;
         }
 
+        bool marked;
         try
         {
-            await _dispatcher.DispatchAsync(webhookEvent, cancellationToken).ConfigureAwait(false);
+            marked = await _dispatcher.DispatchAsync(webhookEvent, receipt.ClaimKey!, cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Any handler failure hands the delivery to the inbox for retries instead of losing it.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            await receipt.StopRenewalAsync().ConfigureAwait(false);
             // Malformed data (thrown when the handler read it) goes to the inbox too, whose processor dead-letters it
             // without retries; only when the inbox refuses it is it answered, as the sender's fault: 400, never 500.
             var status = await QueueAfterFailureAsync(receipt, exception).ConfigureAwait(false);
@@ -118,7 +120,12 @@ public sealed class ConvAiWebhookReceiver
                 : receipt.Settle(ConvAiWebhookReceiptStatus.Unavailable, webhookEvent.HasMalformedData ? 400 : 500);
         }
 
-        await _dispatcher.MarkProcessedAsync(receipt.ClaimKey!, receipt.Envelope.ConversationId).ConfigureAwait(false);
+        await receipt.StopRenewalAsync().ConfigureAwait(false);
+        if (!marked)
+        {
+            await _dispatcher.MarkProcessedAsync(receipt.ClaimKey!, receipt.Envelope.ConversationId).ConfigureAwait(false);
+        }
+
         return receipt.Settle(ConvAiWebhookReceiptStatus.Processed, 200);
     }
 
@@ -148,22 +155,31 @@ public sealed class ConvAiWebhookReceiver
     internal async Task<bool> ProcessReconciledAsync(PostCallTranscriptionEvent webhookEvent, CancellationToken cancellationToken)
     {
         var key = WebhookDeliveryKey.For(_options.Deduplication.KeyPrefix, webhookEvent.Type, webhookEvent.ConversationId, default);
-        if (!await _store.TryClaimAsync(key, _options.Deduplication.ClaimLifetime, cancellationToken).ConfigureAwait(false))
+        var lease = _options.Deduplication.ClaimLease;
+        if (!await _store.TryClaimAsync(key, lease, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
 
+        var renewal = WebhookClaimRenewal.Start(_store, key, lease, webhookEvent.Type, webhookEvent.ConversationId, _timeProvider, _logger);
+        bool marked;
         try
         {
-            await _dispatcher.DispatchAsync(webhookEvent, cancellationToken).ConfigureAwait(false);
+            marked = await _dispatcher.DispatchAsync(webhookEvent, key, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
+            await renewal.DisposeAsync().ConfigureAwait(false);
             await _store.ReleaseAsync(key, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
-        await _dispatcher.MarkProcessedAsync(key, webhookEvent.ConversationId).ConfigureAwait(false);
+        await renewal.DisposeAsync().ConfigureAwait(false);
+        if (!marked)
+        {
+            await _dispatcher.MarkProcessedAsync(key, webhookEvent.ConversationId).ConfigureAwait(false);
+        }
+
         return true;
     }
 
@@ -191,6 +207,7 @@ public sealed class ConvAiWebhookReceiver
             failure = exception.GetType().FullName!;
         }
 
+        await receipt.StopRenewalAsync().ConfigureAwait(false);
         if (failure is null)
         {
             await _dispatcher.MarkProcessedAsync(receipt.ClaimKey!, receipt.Envelope.ConversationId).ConfigureAwait(false);
@@ -266,7 +283,9 @@ public sealed class ConvAiWebhookReceiver
         bool claimed;
         try
         {
-            claimed = await _store.TryClaimAsync(key, _options.Deduplication.ClaimLifetime, cancellationToken).ConfigureAwait(false);
+            // A lease, renewed while the handler runs (or extended when the inbox takes the delivery): the claim of a
+            // process that dies now ends within ClaimLease instead of blocking the delivery for ClaimLifetime.
+            claimed = await _store.TryClaimAsync(key, _options.Deduplication.ClaimLease, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
@@ -283,13 +302,14 @@ public sealed class ConvAiWebhookReceiver
             return ConvAiWebhookReceipt.Answer(ConvAiWebhookReceiptStatus.Duplicate, 200);
         }
 
-        receipt.Claim(key, envelope);
         if (webhookEvent is null)
         {
+            receipt.Claim(key, envelope);
             var queued = await EnqueueAsync(receipt, attempts: 0, failure: null, cancellationToken).ConfigureAwait(false);
             return receipt.Settle(queued == 200 ? ConvAiWebhookReceiptStatus.Queued : ConvAiWebhookReceiptStatus.Unavailable, queued);
         }
 
+        receipt.Claim(key, envelope, WebhookClaimRenewal.Start(_store, key, _options.Deduplication.ClaimLease, envelope.Type, envelope.ConversationId, _timeProvider, _logger));
         WebhookLog.Accepted(_logger, envelope.Type.Value, envelope.ConversationId);
         return receipt.Accept(webhookEvent);
     }
@@ -320,6 +340,7 @@ public sealed class ConvAiWebhookReceiver
         try
         {
             var id = await _inbox.AddDeadLetterAsync(NewDelivery(receipt, attempts: 0, failure: null), failure, CancellationToken.None).ConfigureAwait(false);
+            await HandClaimToInboxAsync(receipt).ConfigureAwait(false);
             WebhookLog.EndpointFailedDeadLettered(_logger, receipt.Envelope.Type.Value, receipt.Envelope.ConversationId, failure, id);
             return true;
         }
@@ -357,6 +378,7 @@ public sealed class ConvAiWebhookReceiver
 
         if (refusal is null)
         {
+            await HandClaimToInboxAsync(receipt).ConfigureAwait(false);
             WebhookLog.Queued(_logger, envelope.Type.Value, envelope.ConversationId);
             return 200;
         }
@@ -364,6 +386,25 @@ public sealed class ConvAiWebhookReceiver
         WebhookLog.InboxRefused(_logger, envelope.Type.Value, envelope.ConversationId, refusal);
         await _store.ReleaseAsync(receipt.ClaimKey!, CancellationToken.None).ConfigureAwait(false);
         return 503;
+    }
+
+    /// <summary>
+    /// The inbox holds the delivery now: its claim lasts <see cref="ConvAiWebhookDeduplicationOptions.ClaimLifetime"/>
+    /// instead of the lease, so that a redelivery or the reconciler leaves it to the inbox processor. Best effort: when
+    /// the store fails, the claim ends with its lease and the processor still finds the delivery processed or not.
+    /// </summary>
+    private async Task HandClaimToInboxAsync(ConvAiWebhookReceipt receipt)
+    {
+        try
+        {
+            await _store.RenewClaimAsync(receipt.ClaimKey!, _options.Deduplication.ClaimLifetime, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The delivery is in the inbox; a shorter claim costs at most a duplicate in the inbox.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            WebhookLog.ClaimRenewalFailed(_logger, receipt.Envelope.Type.Value, receipt.Envelope.ConversationId, exception.GetType().FullName!);
+        }
     }
 
     /// <summary>Reads the whole body into a pooled buffer, stopping as soon as it exceeds <paramref name="limit"/> (then null).</summary>

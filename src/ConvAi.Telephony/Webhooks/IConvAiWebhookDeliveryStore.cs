@@ -13,10 +13,17 @@ namespace ConvAi.Telephony;
 /// atomic: of several concurrent claims of one key (from any instance sharing the store) exactly one succeeds.
 /// </para>
 /// <para>
-/// Who calls what: the receiver claims before it dispatches or queues a delivery; whoever finishes the handler call
-/// (the endpoint in <c>Inline</c> mode, the inbox processor in <c>Queued</c> mode, the reconciler) marks the key
-/// processed after the handler returned; a claim is released only when the delivery is neither dispatched nor
-/// queued, so that a retry by the sender is processed.
+/// A claim has an owner: the store instance that made it (one per process). Only the owner renews
+/// (<see cref="RenewClaimAsync"/>) or releases it, so that a process whose claim ended (it stopped renewing, e.g. it was
+/// killed) cannot extend or remove the claim another process took since.
+/// </para>
+/// <para>
+/// Who calls what: the receiver claims before it dispatches or queues a delivery, for
+/// <c>Deduplication:ClaimLease</c>, and renews the claim every third of that while the handler runs; a claim handed to
+/// the inbox is extended to <c>Deduplication:ClaimLifetime</c>. Whoever finishes the handler call (the endpoint in
+/// <c>Inline</c> mode, the inbox processor in <c>Queued</c> mode, the reconciler) marks the key processed after the
+/// handler returned; a claim is released only when the delivery is neither dispatched nor queued, so that a retry by
+/// the sender is processed.
 /// </para>
 /// <para>
 /// The store also keeps the reconciler's checkpoints (<see cref="GetCheckpointAsync"/>, <see cref="SetCheckpointAsync"/>):
@@ -33,7 +40,23 @@ public interface IConvAiWebhookDeliveryStore
     /// <returns>True when this call made the claim; false when the delivery is claimed or processed already.</returns>
     ValueTask<bool> TryClaimAsync(string key, TimeSpan expiry, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a claim, so that a retry of a delivery that was neither dispatched nor queued is processed. A processed mark is kept.</summary>
+    /// <summary>
+    /// Extends this store instance's live claim of <paramref name="key"/> to <paramref name="expiry"/> from now: the
+    /// lease renewal while a handler runs, and the hand-over of a queued delivery's claim to the inbox.
+    /// </summary>
+    /// <param name="key">The key passed to <see cref="TryClaimAsync"/>.</param>
+    /// <param name="expiry">How long the claim lasts from now.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>
+    /// True when the claim was extended; false when <paramref name="key"/> holds no live claim of this instance (it
+    /// expired, was taken by another instance since, was released or was marked processed), which it leaves unchanged.
+    /// </returns>
+    ValueTask<bool> RenewClaimAsync(string key, TimeSpan expiry, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes this store instance's claim, so that a retry of a delivery that was neither dispatched nor queued is
+    /// processed. A processed mark, and a claim another instance holds, are kept.
+    /// </summary>
     /// <param name="key">The key passed to <see cref="TryClaimAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the claim is gone.</returns>

@@ -74,6 +74,25 @@ public sealed class InMemoryWebhookDeliveryStore : IConvAiWebhookDeliveryStore
     }
 
     /// <inheritdoc />
+    /// <remarks>The store lives in one process, so every claim it holds is its own.</remarks>
+    public ValueTask<bool> RenewClaimAsync(string key, TimeSpan expiry, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var now = _timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(key, out var existing) || existing.Processed || existing.ExpiresAt <= now)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            // Same key and version: the eviction order stays where the claim was made.
+            _entries[key] = existing with { ExpiresAt = now + expiry };
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask ReleaseAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);

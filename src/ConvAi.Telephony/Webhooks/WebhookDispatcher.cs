@@ -25,9 +25,25 @@ internal sealed class WebhookDispatcher(
     /// <summary>
     /// Dispatches <paramref name="webhookEvent"/> to the registered <see cref="ConvAiWebhookHandler"/>, resolved in a new
     /// scope (see <see cref="DispatchAsync(ConvAiWebhookEvent, Func{ConvAiWebhookEvent, CancellationToken, Task{string}}, CancellationToken)"/>).
+    /// With an <see cref="IConvAiWebhookTransactionalStore"/>, a handler that enlisted gets the processed mark of
+    /// <paramref name="deliveryKey"/> committed with its own writes.
     /// </summary>
-    public Task DispatchAsync(ConvAiWebhookEvent webhookEvent, CancellationToken cancellationToken) =>
-        DispatchAsync(webhookEvent, DispatchToHandlerAsync, cancellationToken);
+    /// <returns>True when the processed mark was committed with the handler's transaction; false when the caller still marks it.</returns>
+    public async Task<bool> DispatchAsync(ConvAiWebhookEvent webhookEvent, string deliveryKey, CancellationToken cancellationToken)
+    {
+        CallEventPublisher.Publish(_callEventSinks, webhookEvent);
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var transactional = Store as IConvAiWebhookTransactionalStore;
+            transactional?.PrepareHandlerCall(scope.ServiceProvider, deliveryKey);
+            await ResolveHandler(scope.ServiceProvider).DispatchAsync(webhookEvent, cancellationToken).ConfigureAwait(false);
+
+            // A handler that enlisted commits now, its writes with the mark; a failed commit fails the call like a throw.
+            return transactional is not null
+                && await transactional.TryCompleteHandlerCallAsync(scope.ServiceProvider, _horizon, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// The one place an accepted event reaches the app: publishes it to the core's call-event sinks (so
@@ -44,18 +60,10 @@ internal sealed class WebhookDispatcher(
         return handler(webhookEvent, cancellationToken);
     }
 
-    private async Task<string?> DispatchToHandlerAsync(ConvAiWebhookEvent webhookEvent, CancellationToken cancellationToken)
-    {
-        var scope = scopes.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            var handler = scope.ServiceProvider.GetService<ConvAiWebhookHandler>()
-                ?? throw new InvalidOperationException(
-                    "No ConvAiWebhookHandler is registered to process this delivery. Use services.AddConvAiWebhooks().AddHandler<THandler>().");
-            await handler.DispatchAsync(webhookEvent, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-    }
+    private static ConvAiWebhookHandler ResolveHandler(IServiceProvider services) =>
+        services.GetService<ConvAiWebhookHandler>()
+            ?? throw new InvalidOperationException(
+                "No ConvAiWebhookHandler is registered to process this delivery. Use services.AddConvAiWebhooks().AddHandler<THandler>().");
 
     /// <summary>
     /// Marks a delivery processed for the horizon. A store failure here is logged, not thrown: the handler already

@@ -115,9 +115,10 @@ internal sealed class WebhookInboxProcessor(
                 return;
             }
 
+            bool marked;
             try
             {
-                await dispatcher.DispatchAsync(webhookEvent, cancellationToken).ConfigureAwait(false);
+                marked = await dispatcher.DispatchAsync(webhookEvent, delivery.DeliveryKey, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -134,7 +135,11 @@ internal sealed class WebhookInboxProcessor(
                 return;
             }
 
-            await dispatcher.MarkProcessedAsync(delivery.DeliveryKey, delivery.ConversationId).ConfigureAwait(false);
+            if (!marked)
+            {
+                await dispatcher.MarkProcessedAsync(delivery.DeliveryKey, delivery.ConversationId).ConfigureAwait(false);
+            }
+
             await inbox.CompleteAsync(item, CancellationToken.None).ConfigureAwait(false);
             WebhookLog.ProcessedQueued(logger, type, delivery.ConversationId, delivery.Attempts + 1);
         }

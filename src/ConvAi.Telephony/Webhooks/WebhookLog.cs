@@ -61,4 +61,10 @@ internal static partial class WebhookLog
 
     [LoggerMessage(EventId = 4020, Level = LogLevel.Error, Message = "The app's webhook endpoint failed for a {EventType} webhook for conversation {ConversationId} ({Failure}); the delivery is kept as a dead letter (inbox id {InboxId}) and was answered 200.")]
     public static partial void EndpointFailedDeadLettered(ILogger logger, string eventType, string? conversationId, string failure, string inboxId);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Warning, Message = "Lost the claim of a {EventType} webhook for conversation {ConversationId} while its handler ran (the claim had ended: the process paused longer than the lease, or the store was unreachable); another process may process it too.")]
+    public static partial void ClaimLost(ILogger logger, string eventType, string? conversationId);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Could not renew the claim of a {EventType} webhook for conversation {ConversationId} ({ExceptionType}); the next renewal tries again.")]
+    public static partial void ClaimRenewalFailed(ILogger logger, string eventType, string? conversationId, string exceptionType);
 }

@@ -8,7 +8,7 @@ namespace ConvAi.Telephony.Redis.Tests.Webhooks;
 
 /// <summary>The Redis store against the <see cref="IConvAiWebhookDeliveryStore"/> contract, on a real redis-server.</summary>
 [NonParallelizable]
-public class RedisWebhookDeliveryStoreTests : WebhookDeliveryStoreContractTests
+public class RedisWebhookDeliveryStoreTests : SharedWebhookDeliveryStoreContractTests
 {
     private RedisServer _redis = null!;
 
@@ -22,6 +22,8 @@ public class RedisWebhookDeliveryStoreTests : WebhookDeliveryStoreContractTests
 
     [SetUp]
     public void SetUp() => Store = new RedisWebhookDeliveryStore(_redis.Connection);
+
+    protected override IConvAiWebhookDeliveryStore OpenOtherProcess() => new RedisWebhookDeliveryStore(_redis.Connection);
 
     /// <summary>Redis keeps its own clock: waits (polling, bounded) until Redis expired the key.</summary>
     protected override async Task LetExpireAsync(string key)

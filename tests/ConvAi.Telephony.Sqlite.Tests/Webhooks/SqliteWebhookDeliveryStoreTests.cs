@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ConvAi.Telephony.Sqlite.Tests.Webhooks;
 
 /// <summary>The SQLite store against the <see cref="IConvAiWebhookDeliveryStore"/> contract, and what a file adds: restarts, processes, cleanup.</summary>
-public class SqliteWebhookDeliveryStoreTests : WebhookDeliveryStoreContractTests
+public class SqliteWebhookDeliveryStoreTests : SharedWebhookDeliveryStoreContractTests
 {
     private FakeTimeProvider _time = null!;
     private SqliteTestFile _file = null!;
@@ -20,6 +20,8 @@ public class SqliteWebhookDeliveryStoreTests : WebhookDeliveryStoreContractTests
 
     [TearDown]
     public void TearDown() => _file.Dispose();
+
+    protected override IConvAiWebhookDeliveryStore OpenOtherProcess() => new SqliteWebhookDeliveryStore(_file.ConnectionString, _time);
 
     protected override Task LetExpireAsync(string key)
     {

@@ -6,17 +6,104 @@ namespace ConvAi.Telephony.Tests.Webhooks;
 /// <summary>The core receiver on its own: a bare service collection, no host, no configuration, no ASP.NET Core.</summary>
 public class ConvAiWebhookReceiverTests
 {
-    private static ServiceProvider Build(ConvAiWebhookMode mode = ConvAiWebhookMode.Inline)
+    private static ServiceProvider Build(ConvAiWebhookMode mode = ConvAiWebhookMode.Inline, FakeTimeProvider? time = null, Action<ConvAiWebhookOptions>? configure = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(new FakeTimeProvider(WebhookFixtures.Now));
+        services.AddSingleton<TimeProvider>(time ?? new FakeTimeProvider(WebhookFixtures.Now));
         services.AddConvAiWebhooks(options =>
         {
             options.Secret = WebhookFixtures.Secret;
             options.Delivery.Mode = mode;
             options.Verification.MaxRequestBodySize = 64 * 1024;
+            configure?.Invoke(options);
         });
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>Lets <paramref name="span"/> pass a second at a time, so that every renewal timer due meanwhile fires.</summary>
+    private static void Pass(FakeTimeProvider time, TimeSpan span)
+    {
+        for (var passed = TimeSpan.Zero; passed < span; passed += TimeSpan.FromSeconds(1))
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    [Test]
+    public async Task ReceiveAsync_HandlerStillRunningAfterThreeLeases_ClaimRenewedSoARedeliveryIsADuplicate()
+    {
+        var time = new FakeTimeProvider(WebhookFixtures.Now);
+        await using var services = Build(time: time);
+        var receiver = services.GetRequiredService<ConvAiWebhookReceiver>();
+        var body = WebhookFixtures.Load("post_call_transcription.json");
+        using var running = await receiver.ReceiveAsync(Body(body), WebhookFixtures.Sign(body));
+
+        Pass(time, 3 * receiver.Options.Deduplication.ClaimLease); // the handler is still running
+        using var redelivery = await receiver.ReceiveAsync(Body(body), WebhookFixtures.Sign(body));
+        var processed = await running.HandleAsync((_, _) => Task.FromResult<string?>(null));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(receiver.Options.Deduplication.ClaimLease, Is.EqualTo(TimeSpan.FromSeconds(30)), "the default lease");
+            Assert.That(running.Status, Is.EqualTo(ConvAiWebhookReceiptStatus.Processed));
+            Assert.That(redelivery.Status, Is.EqualTo(ConvAiWebhookReceiptStatus.Duplicate), "a live handler's renewed claim keeps others out");
+            Assert.That(processed, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task ReceiveAsync_HolderStoppedRenewing_RedeliveryAcceptedOnceTheLeaseEnded()
+    {
+        var time = new FakeTimeProvider(WebhookFixtures.Now);
+        await using var services = Build(time: time);
+        var receiver = services.GetRequiredService<ConvAiWebhookReceiver>();
+        var body = WebhookFixtures.Load("post_call_transcription.json");
+        var abandoned = await receiver.ReceiveAsync(Body(body), WebhookFixtures.Sign(body));
+        abandoned.Dispose(); // never handled: what a process that died mid-handler leaves behind is a claim nobody renews
+
+        Pass(time, TimeSpan.FromSeconds(29));
+        using var withinLease = await receiver.ReceiveAsync(Body(body), WebhookFixtures.Sign(body));
+        Pass(time, TimeSpan.FromSeconds(1));
+        using var afterLease = await receiver.ReceiveAsync(Body(body), WebhookFixtures.Sign(body));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(withinLease.Status, Is.EqualTo(ConvAiWebhookReceiptStatus.Duplicate));
+            Assert.That(afterLease.Status, Is.EqualTo(ConvAiWebhookReceiptStatus.Accepted), "not blocked for ClaimLifetime (1 hour)");
+        });
+    }
+
+    [Test]
+    public async Task ProcessAsync_Queued_ClaimHandedToTheInboxOutlivesTheLease()
+    {
+        var time = new FakeTimeProvider(WebhookFixtures.Now);
+        await using var services = Build(ConvAiWebhookMode.Queued, time);
+        var receiver = services.GetRequiredService<ConvAiWebhookReceiver>();
+        var body = WebhookFixtures.Load("post_call_transcription.json");
+        using var queued = await receiver.ProcessAsync(Body(body), WebhookFixtures.Sign(body));
+
+        time.Advance(TimeSpan.FromMinutes(59));
+        using var withinLifetime = await receiver.ProcessAsync(Body(body), WebhookFixtures.Sign(body, at: time.GetUtcNow()));
+        time.Advance(TimeSpan.FromMinutes(1));
+        using var afterLifetime = await receiver.ProcessAsync(Body(body), WebhookFixtures.Sign(body, at: time.GetUtcNow()));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(queued.Status, Is.EqualTo(ConvAiWebhookReceiptStatus.Queued));
+            Assert.That(withinLifetime.Status, Is.EqualTo(ConvAiWebhookReceiptStatus.Duplicate), "the inbox holds it: ClaimLifetime, not the lease");
+            Assert.That(afterLifetime.Status, Is.EqualTo(ConvAiWebhookReceiptStatus.Queued));
+        });
+    }
+
+    [TestCase(0, "'ConvAi:Webhooks:Deduplication:ClaimLease' must be at least 1 second and at most ':ClaimLifetime'.")]
+    [TestCase(7200, "'ConvAi:Webhooks:Deduplication:ClaimLease' must be at least 1 second and at most ':ClaimLifetime'.")]
+    public void AddConvAiWebhooks_ClaimLeaseOutOfRange_ValidationNamesTheKey(int seconds, string message)
+    {
+        using var services = Build(configure: options => options.Deduplication.ClaimLease = TimeSpan.FromSeconds(seconds));
+
+        var exception = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => _ = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConvAiWebhookOptions>>().Value);
+
+        Assert.That(exception!.Failures, Is.EqualTo(new[] { message }));
     }
 
     private static MemoryStream Body(byte[] body) => new(body);
