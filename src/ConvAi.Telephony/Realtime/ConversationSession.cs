@@ -52,6 +52,7 @@ public sealed class ConversationSession : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly IDisposable? _owned;
+    private readonly ConversationAudioSink? _audioSink;
     private readonly Activity? _activity;
     private readonly Channel<ConversationEvent> _events;
     private readonly Channel<OutgoingMessage> _pongs;
@@ -96,6 +97,7 @@ public sealed class ConversationSession : IAsyncDisposable
         _logger = logger;
         _owned = owned;
         _activity = activity;
+        _audioSink = options.AudioSink;
 
         // One slot more than the capacity, so the final closed event always fits.
         _events = Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(_eventCapacity + 1) { SingleWriter = true });
@@ -601,6 +603,20 @@ public sealed class ConversationSession : IAsyncDisposable
 
     private void Dispatch(ReadOnlyMemory<byte> frame)
     {
+        if (_audioSink is { } sink
+            && ServerMessageParser.ScanAudio(frame.Span, out var audioEventId, out var audioStart, out var audioLength, out var escaped) == AudioScan.Audio)
+        {
+            _instruments.Received(ConversationMessageTypes.Audio);
+            if (audioEventId <= Volatile.Read(ref _lastInterruptId))
+            {
+                Interlocked.Increment(ref _droppedAudio);
+                return;
+            }
+
+            DeliverAudio(sink, frame.Span, audioStart, audioLength, escaped, audioEventId);
+            return;
+        }
+
         var message = ServerMessageParser.Parse(frame);
         switch (message.Kind)
         {
@@ -636,6 +652,10 @@ public sealed class ConversationSession : IAsyncDisposable
                 {
                     _activity?.SetTag(ConvAiTelephonyDiagnostics.ConversationIdTag, started.ConversationId);
                     Log.SessionStarted(_logger, started.ConversationId, AgentId);
+                    if (_audioSink is { } startedSink)
+                    {
+                        CallSink(static (s, e) => s.OnStarted(e), startedSink, started);
+                    }
                 }
 
                 break;
@@ -646,7 +666,15 @@ public sealed class ConversationSession : IAsyncDisposable
                     Volatile.Write(ref _lastInterruptId, interruption.EventId);
                 }
 
+                if (_audioSink is { } interruptedSink)
+                {
+                    CallSink(static (s, e) => s.OnInterruption(e.EventId), interruptedSink, interruption);
+                }
+
                 break;
+            case AgentAudioEvent when _audioSink is not null:
+                // An audio message the pass-through scan could not read is not handed to the sink as an event either.
+                return;
             case AgentAudioEvent audio when audio.EventId <= Volatile.Read(ref _lastInterruptId):
                 Interlocked.Increment(ref _droppedAudio);
                 return;
@@ -656,6 +684,48 @@ public sealed class ConversationSession : IAsyncDisposable
         }
 
         Publish(e);
+    }
+
+    private void DeliverAudio(ConversationAudioSink sink, ReadOnlySpan<byte> frame, int start, int length, bool escaped, long eventId)
+    {
+        byte[]? unescaped = null;
+        try
+        {
+            var audio = frame.Slice(start, length);
+            if (escaped)
+            {
+                // A JSON encoder may write '/' as "\/": unescape into a pooled copy (rare; base64 has nothing else to escape).
+                unescaped = RealtimeBuffers.Rent(length);
+                var quoted = new System.Text.Json.Utf8JsonReader(frame.Slice(start - 1, length + 2));
+                quoted.Read();
+                audio = unescaped.AsSpan(0, quoted.CopyString(unescaped));
+            }
+
+            sink.OnAudio(audio, eventId);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.SessionAudioSinkFailed(_logger, ex, ConversationId);
+        }
+        finally
+        {
+            if (unescaped is not null)
+            {
+                RealtimeBuffers.Return(unescaped);
+            }
+        }
+    }
+
+    private void CallSink<T>(Action<ConversationAudioSink, T> call, ConversationAudioSink sink, T argument)
+    {
+        try
+        {
+            call(sink, argument);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.SessionAudioSinkFailed(_logger, ex, ConversationId);
+        }
     }
 
     private void Publish(ConversationEvent e)
