@@ -115,12 +115,12 @@ internal sealed class TwilioInboundEndpoint(
         }
     }
 
-    private static string FallbackTwiML(TwilioInboundOptions options) =>
+    internal static string FallbackTwiML(TwilioInboundOptions options) =>
         !string.IsNullOrWhiteSpace(options.FallbackTwiML) ? options.FallbackTwiML
         : !string.IsNullOrWhiteSpace(options.FallbackDialNumber) ? TwiML.Dial(options.FallbackDialNumber)
         : TwiML.SayAndHangup(options.FallbackMessage);
 
-    private static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
@@ -137,10 +137,10 @@ internal sealed class TwilioInboundEndpoint(
         }
     }
 
-    private static IEnumerable<KeyValuePair<string, string>> FormFields(IFormCollection form) =>
+    internal static IEnumerable<KeyValuePair<string, string>> FormFields(IFormCollection form) =>
         form.SelectMany(field => field.Value.Select(value => new KeyValuePair<string, string>(field.Key, value ?? string.Empty)));
 
-    private static TwilioInboundCall ToCall(IFormCollection form)
+    internal static TwilioInboundCall ToCall(IFormCollection form)
     {
         var fields = form.ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal);
         return new TwilioInboundCall
