@@ -45,12 +45,14 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
     private byte[]? _markPrefix;
     private byte[]? _clear;
     private volatile bool _audioReady;
+    private bool _flushed;
     private volatile bool _endingByApplication;
     private long _generation;
     private long _markCounter;
     private long _marksSent;
     private long _marksAcked;
     private long _heldDropped;
+    private long _queuedAudio;
     private long _hooksDropped;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "The conversation ended.";
@@ -314,10 +316,14 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
                 }
 
                 var payload = buffer.AsMemory(message.PayloadStart, message.PayloadLength);
-                if (!_audioReady)
+                lock (_held)
                 {
-                    Hold(payload.Span);
-                    return true;
+                    if (!_flushed)
+                    {
+                        // Caller audio waits until the agent has started with checked formats (then it is flushed in order).
+                        Hold(payload.Span);
+                        return true;
+                    }
                 }
 
                 if (_session is not { } session)
@@ -327,18 +333,6 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
 
                 try
                 {
-                    while (_held.TryDequeue(out var held))
-                    {
-                        try
-                        {
-                            await session.SendAudioBase64Async(held.Buffer.AsMemory(0, held.Length), token).ConfigureAwait(false);
-                        }
-                        finally
-                        {
-                            MediaStreamBuffers.Return(held.Buffer);
-                        }
-                    }
-
                     await session.SendAudioBase64Async(payload, token).ConfigureAwait(false);
                 }
                 catch (ArgumentException)
@@ -442,11 +436,50 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
         _held.Enqueue((copy, payload.Length));
     }
 
+    /// <summary>Sends the held caller audio in order; the reader holds new frames until the last held one is queued, then sends directly.</summary>
+    private async Task FlushHeldAsync(ConversationSession session, CancellationToken token)
+    {
+        while (true)
+        {
+            (byte[] Buffer, int Length) held;
+            lock (_held)
+            {
+                if (!_held.TryDequeue(out held))
+                {
+                    _flushed = true;
+                    return;
+                }
+            }
+
+            try
+            {
+                await session.SendAudioBase64Async(held.Buffer.AsMemory(0, held.Length), token).ConfigureAwait(false);
+            }
+            catch (ArgumentException)
+            {
+                End(LiveCallEndedBy.Bridge, LiveCallError.MalformedFrame, "Twilio sent a media payload that is not base64.");
+                return;
+            }
+            catch (ConversationSessionException)
+            {
+                return;
+            }
+            finally
+            {
+                MediaStreamBuffers.Return(held.Buffer);
+            }
+        }
+    }
+
     private void ReleaseHeld()
     {
-        while (_held.TryDequeue(out var held))
+        lock (_held)
         {
-            MediaStreamBuffers.Return(held.Buffer);
+            _flushed = true;
+            while (_held.TryDequeue(out var held))
+            {
+                MediaStreamBuffers.Return(held.Buffer);
+            }
         }
     }
 
@@ -514,7 +547,13 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
 
             Volatile.Write(ref _conversationId, session.ConversationId);
             _registry.IndexConversation(call, session.ConversationId!);
-            await AgentLoopAsync(session, call).ConfigureAwait(false);
+            var loop = AgentLoopAsync(session, call);
+            if (_audioReady)
+            {
+                await FlushHeldAsync(session, token).ConfigureAwait(false);
+            }
+
+            await loop.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -605,8 +644,10 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
         position += digits;
         TwilioStreamMessages.MarkSuffix.CopyTo(span[position..]);
         position += TwilioStreamMessages.MarkSuffix.Length;
+        Interlocked.Increment(ref _queuedAudio);
         if (!_out.Writer.TryWrite(new TwilioOutgoing(buffer, mediaLength, position - mediaLength, Interlocked.Read(ref _generation))))
         {
+            Interlocked.Decrement(ref _queuedAudio);
             MediaStreamBuffers.Return(buffer);
         }
     }
@@ -631,6 +672,11 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
             {
                 while (_out.Reader.TryRead(out var item))
                 {
+                    if (item.MarkLength > 0)
+                    {
+                        Interlocked.Decrement(ref _queuedAudio);
+                    }
+
                     try
                     {
                         if (item.MarkLength > 0 && item.Generation < Interlocked.Read(ref _generation))
@@ -667,6 +713,7 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
         finally
         {
             _out.Writer.TryComplete();
+            _markSignal.Writer.TryWrite(true);
             while (_out.Reader.TryRead(out var left))
             {
                 if (left.IsPooled)
@@ -683,7 +730,7 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
         try
         {
             while (!reader.IsCompleted
-                && (_out.Reader.Count > 0 || Interlocked.Read(ref _marksSent) > Interlocked.Read(ref _marksAcked)))
+                && (Interlocked.Read(ref _queuedAudio) > 0 || Interlocked.Read(ref _marksSent) > Interlocked.Read(ref _marksAcked)))
             {
                 await _markSignal.Reader.ReadAsync(limit.Token).ConfigureAwait(false);
             }
@@ -814,14 +861,19 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
         }
     }
 
-    private static async Task Quietly(Task task)
+    /// <summary>Awaits a loop of this call during cleanup: whatever it threw, the rest of the cleanup runs (the loops report their own errors).</summary>
+    private async Task Quietly(Task task)
     {
         try
         {
             await task.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException or ConversationSessionException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            if (ex is not (OperationCanceledException or WebSocketException or IOException or ObjectDisposedException or ConversationSessionException))
+            {
+                MediaStreamLog.HookFailed(_logger, ex, _call?.CallSid, "the bridge");
+            }
         }
     }
 
@@ -831,7 +883,7 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
         {
             return await task.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException or ConversationSessionException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return default;
         }

@@ -20,8 +20,9 @@ namespace ConvAi.Telephony;
 public abstract class ConversationAudioSink
 {
     /// <summary>
-    /// Called when the agent's <c>conversation_initiation_metadata</c> arrives, before any audio: check the formats here (the
-    /// same event is also published to <see cref="ConversationSession.ReadEventsAsync"/>).
+    /// Called when the agent's <c>conversation_initiation_metadata</c> arrives, before any audio and before
+    /// <see cref="ConversationSession.StartAsync"/> completes: check the formats here (the same event is also published to
+    /// <see cref="ConversationSession.ReadEventsAsync"/>).
     /// </summary>
     /// <param name="started">The conversation id and the audio formats.</param>
     public virtual void OnStarted(ConversationStartedEvent started)

@@ -648,14 +648,16 @@ public sealed class ConversationSession : IAsyncDisposable
         switch (e)
         {
             case ConversationStartedEvent started:
+                if (_audioSink is { } startedSink && !_started.Task.IsCompleted)
+                {
+                    // Before StartAsync returns: the sink has checked the formats by the time the caller goes on.
+                    CallSink(static (s, e) => s.OnStarted(e), startedSink, started);
+                }
+
                 if (_started.TrySetResult(started))
                 {
                     _activity?.SetTag(ConvAiTelephonyDiagnostics.ConversationIdTag, started.ConversationId);
                     Log.SessionStarted(_logger, started.ConversationId, AgentId);
-                    if (_audioSink is { } startedSink)
-                    {
-                        CallSink(static (s, e) => s.OnStarted(e), startedSink, started);
-                    }
                 }
 
                 break;
