@@ -27,6 +27,9 @@ internal sealed class LiveCallRegistry(IOptionsMonitor<ConvAiTwilioBridgeOptions
 
     public bool IsStopping => _stopping;
 
+    /// <summary>Gets the streams being bridged now, for tests.</summary>
+    public IReadOnlyCollection<MediaStreamBridge> Bridges => [.. _bridges.Keys];
+
     public LiveCallLookup FindByCallSid(string callSid)
     {
         ArgumentNullException.ThrowIfNull(callSid);

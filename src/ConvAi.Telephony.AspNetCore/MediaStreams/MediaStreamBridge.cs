@@ -724,8 +724,12 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
         }
     }
 
+    /// <summary>Gets a value indicating whether the agent has ended and the bridge is waiting for Twilio's marks, for tests.</summary>
+    public bool IsDrainingMarks { get; private set; }
+
     private async Task DrainMarksAsync(Task reader)
     {
+        IsDrainingMarks = true;
         using var limit = new CancellationTokenSource(_options.MarkDrainTimeout, _time);
         try
         {

@@ -76,4 +76,170 @@ public class BridgeRulesTests
             Assert.That(end.AgentCloseReason!.Description, Is.EqualTo("Conversation ended by the agent"));
         });
     }
+
+    [Test]
+    public async Task Interruption_SendsClear_AndTheInterruptedTurnsLateAudioNeverReachesTwilio()
+    {
+        var firstReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var agent = await ScriptedAgentServer.StartAsync(async c =>
+        {
+            await c.AcceptStartAsync("conv_int", "ulaw_8000", "ulaw_8000");
+            await c.SendAsync(Audio("QUFB", 1));
+            await firstReceived.Task;
+            await c.SendAsync("""{"type":"interruption","interruption_event":{"event_id":1}}""");
+            await c.SendAsync(Audio("TEFU", 1));
+            await c.SendAsync(Audio("QkJC", 2));
+            await c.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
+        });
+        await using var host = await BridgeHost.StartAsync(agent);
+        await using var twilio = await TwilioPeer.CallAsync(host.Address);
+        await twilio.OpenAsync();
+        await twilio.SendConnectedAsync();
+        await twilio.SendStartAsync();
+        await twilio.ReceiveAsync();
+        await twilio.ReceiveAsync();
+        firstReceived.SetResult();
+        await twilio.ReceiveUntilClosedAsync();
+        await agent.WhenScriptsDoneAsync();
+
+        var sid = twilio.StreamSid;
+        Assert.That(twilio.Sent, Is.EqualTo(new[]
+        {
+            $$$"""{"event":"media","streamSid":"{{{sid}}}","media":{"payload":"QUFB"}}""",
+            $$$"""{"event":"mark","streamSid":"{{{sid}}}","mark":{"name":"1"}}""",
+            $$$"""{"event":"clear","streamSid":"{{{sid}}}"}""",
+            $$$"""{"event":"media","streamSid":"{{{sid}}}","media":{"payload":"QkJC"}}""",
+            $$$"""{"event":"mark","streamSid":"{{{sid}}}","mark":{"name":"2"}}""",
+        }));
+    }
+
+    [TestCase("pcm_16000", "ulaw_8000", TestName = "AgentFormat_OutputPcm_EndsCallNamingTheSetting")]
+    [TestCase("ulaw_8000", "pcm_16000", TestName = "AgentFormat_InputPcm_EndsCallNamingTheSetting")]
+    public async Task AgentFormatNotUlaw_EndsTheCallWithAnErrorNamingTheAgentSetting(string output, string input)
+    {
+        List<string>? agentGot = null;
+        WebSocketCloseStatus? agentClosedWith = null;
+        await using var agent = await ScriptedAgentServer.StartAsync(async c =>
+        {
+            await c.AcceptStartAsync("conv_fmt", output, input);
+            await c.SendAsync(Audio("QUFB", 1));
+            agentGot = await c.DrainUntilCloseAsync();
+            agentClosedWith = c.ClientCloseStatus;
+        });
+        await using var host = await BridgeHost.StartAsync(agent);
+        await using var twilio = await TwilioPeer.CallAsync(host.Address);
+        await twilio.OpenAsync();
+        await twilio.SendConnectedAsync();
+        await twilio.SendStartAsync();
+        await twilio.SendMediaAsync("AAEC");
+        await twilio.ReceiveUntilClosedAsync();
+        await agent.WhenScriptsDoneAsync();
+        var end = await host.Probe.Ended.Task.WaitAsync(Guard);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(twilio.Sent, Is.Empty, "no agent audio in a format Twilio cannot play");
+            Assert.That(twilio.CloseStatus, Is.EqualTo(WebSocketCloseStatus.InternalServerError));
+            Assert.That(agentGot, Has.None.Contains("user_audio_chunk"), "no caller audio to an agent that expects another format");
+            Assert.That(agentClosedWith, Is.EqualTo(WebSocketCloseStatus.NormalClosure));
+            Assert.That(end.EndedBy, Is.EqualTo(LiveCallEndedBy.Bridge));
+            Assert.That(end.Error, Is.EqualTo(LiveCallError.UnsupportedAgentAudioFormat));
+            Assert.That(end.Message, Does.Contain($"{output} out and {input} in"));
+            Assert.That(end.Message, Does.Contain("conversation_config.tts.agent_output_audio_format").And.Contain("conversation_config.asr.user_input_audio_format").And.Contain("ulaw_8000"));
+        });
+    }
+
+    [TestCase(true, TestName = "TwilioStop_ClosesTheAgentSide")]
+    [TestCase(false, TestName = "TwilioSocketDropped_ClosesTheAgentSide")]
+    public async Task TwilioEnds_ClosesTheAgentSide(bool stop)
+    {
+        WebSocketCloseStatus? agentClosedWith = null;
+        await using var agent = await ScriptedAgentServer.StartAsync(async c =>
+        {
+            await c.AcceptStartAsync("conv_stop", "ulaw_8000", "ulaw_8000");
+            await c.DrainUntilCloseAsync();
+            agentClosedWith = c.ClientCloseStatus;
+        });
+        await using var host = await BridgeHost.StartAsync(agent);
+        await using var twilio = await TwilioPeer.CallAsync(host.Address);
+        await twilio.OpenAsync();
+        await twilio.SendConnectedAsync();
+        await twilio.SendStartAsync();
+        await host.Probe.Started.Task.WaitAsync(Guard);
+        await WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_stop").Status == LiveCallLookupStatus.Found);
+        if (stop)
+        {
+            await twilio.SendStopAsync();
+        }
+        else
+        {
+            twilio.Abort();
+        }
+
+        var end = await host.Probe.Ended.Task.WaitAsync(Guard);
+        await agent.WhenScriptsDoneAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(agentClosedWith, Is.EqualTo(WebSocketCloseStatus.NormalClosure));
+            Assert.That(end.EndedBy, Is.EqualTo(LiveCallEndedBy.Caller));
+            Assert.That(end.ConversationId, Is.EqualTo("conv_stop"));
+            Assert.That(host.LiveCalls.FindByCallSid(twilio.CallSid).Status, Is.EqualTo(LiveCallLookupStatus.NotHere));
+        });
+    }
+
+    [Test]
+    public async Task AgentEnds_OutstandingMarksAreAwaitedBeforeTheStreamCloses()
+    {
+        await using var agent = await ScriptedAgentServer.StartAsync(async c =>
+        {
+            await c.AcceptStartAsync("conv_marks", "ulaw_8000", "ulaw_8000");
+            await c.SendAsync(Audio("QUFB", 1));
+            await c.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
+        });
+        await using var host = await BridgeHost.StartAsync(agent, o => o.MarkDrainTimeout = TimeSpan.FromSeconds(60));
+        await using var twilio = await TwilioPeer.CallAsync(host.Address);
+        twilio.EchoMarks = false;
+        await twilio.OpenAsync();
+        await twilio.SendConnectedAsync();
+        await twilio.SendStartAsync();
+        await twilio.ReceiveAsync();
+        var mark = await twilio.ReceiveAsync();
+        await agent.WhenScriptsDoneAsync();
+        await WaitUntilAsync(() => host.Registry.Bridges.Any(b => b.IsDrainingMarks));
+
+        Assert.That(twilio.CloseStatus, Is.Null, "the stream stays open while a mark is outstanding");
+        await twilio.SendMarkAsync(mark!["mark"]!["name"]!.GetValue<string>());
+        Assert.That(await twilio.ReceiveAsync(), Is.Null);
+        Assert.That(twilio.CloseStatus, Is.EqualTo(WebSocketCloseStatus.NormalClosure));
+    }
+
+    [Test]
+    public async Task AgentEnds_MarksNeverEchoed_StreamClosesAfterTheDrainTimeout()
+    {
+        await using var agent = await ScriptedAgentServer.StartAsync(async c =>
+        {
+            await c.AcceptStartAsync("conv_nomarks", "ulaw_8000", "ulaw_8000");
+            await c.SendAsync(Audio("QUFB", 1));
+            await c.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
+        });
+        await using var host = await BridgeHost.StartAsync(agent, o => o.MarkDrainTimeout = TimeSpan.FromMilliseconds(100));
+        await using var twilio = await TwilioPeer.CallAsync(host.Address);
+        twilio.EchoMarks = false;
+        await twilio.OpenAsync();
+        await twilio.SendConnectedAsync();
+        await twilio.SendStartAsync();
+        var sent = await twilio.ReceiveUntilClosedAsync();
+
+        Assert.That(sent, Has.Count.EqualTo(2));
+        Assert.That(twilio.CloseStatus, Is.EqualTo(WebSocketCloseStatus.NormalClosure));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var token = Guard;
+        while (!condition())
+        {
+            await Task.Delay(10, token);
+        }
+    }
 }
