@@ -108,6 +108,12 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
             await WaitAsync(writer, CloseHandshakeTimeout).ConfigureAwait(false);
             // Twilio answers the close; then the reader ends. Past the wait, the socket is aborted.
             await WaitAsync(reader, CloseHandshakeTimeout).ConfigureAwait(false);
+            if (reader.IsCompleted && _twilio.State == WebSocketState.CloseSent)
+            {
+                // The reader stopped first (a refused or malformed stream): read up to Twilio's close answer, so aborting the
+                // connection cannot discard the close frame before Twilio has read it.
+                await WaitAsync(ReadUntilCloseAsync(), CloseHandshakeTimeout).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -294,6 +300,30 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
         {
             MediaStreamBuffers.Return(buffer);
             _markSignal.Writer.TryWrite(true);
+        }
+    }
+
+    private async Task ReadUntilCloseAsync()
+    {
+        var buffer = MediaStreamBuffers.Rent(1024);
+        try
+        {
+            while (_twilio.State == WebSocketState.CloseSent)
+            {
+                var result = await _twilio.ReceiveAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Gone already.
+        }
+        finally
+        {
+            MediaStreamBuffers.Return(buffer);
         }
     }
 
