@@ -9,7 +9,7 @@ namespace ConvAi.Telephony.AspNetCore;
 /// The calls bridged on this instance (by call SID and conversation id), the hand-offs chosen during calls (read by the
 /// <c>/after</c> endpoint), and the graceful stop: refuse new streams, let live ones finish up to the configured time, then end them.
 /// </summary>
-internal sealed class LiveCallRegistry(IOptionsMonitor<ConvAiTwilioBridgeOptions> options, ILoggerFactory loggers, TimeProvider time) : ILiveCalls, IHostedService
+internal sealed class LiveCallRegistry(IOptionsMonitor<ConvAiTwilioBridgeOptions> options, ILoggerFactory loggers, TimeProvider time) : ILiveCalls, IHostedLifecycleService
 {
     private static readonly TimeSpan HandOffLifetime = TimeSpan.FromMinutes(10);
 
@@ -78,7 +78,19 @@ internal sealed class LiveCallRegistry(IOptionsMonitor<ConvAiTwilioBridgeOptions
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Runs before any hosted service stops (the web server included, which would otherwise wait for the open WebSocket requests):
+    /// refuses new streams, waits for live calls up to the shutdown timeout, then ends the rest.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
         var live = _bridges.Keys.ToArray();
