@@ -417,7 +417,7 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
         var start = TwilioStreamMessages.ReadStart(frame, offset);
         if (start is null)
         {
-            End(LiveCallEndedBy.Bridge, LiveCallError.InvalidStream, "Twilio's start has no valid streamSid or callSid.");
+            End(LiveCallEndedBy.Bridge, LiveCallError.MalformedFrame, "Twilio's start has no valid streamSid or callSid (letters and digits).");
             return false;
         }
 

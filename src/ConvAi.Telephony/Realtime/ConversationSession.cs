@@ -353,6 +353,19 @@ public sealed class ConversationSession : IAsyncDisposable
                 // Disposal releases whatever state the socket is in.
             }
         }
+        else
+        {
+            // The agent closed first: let the writer send the answer to its close (bounded) before the socket is aborted, so the agent
+            // sees a completed close handshake rather than a dropped connection.
+            try
+            {
+                await _sendLoop.WaitAsync(_closeTimeout, _timeProvider, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Log.SessionCloseTimedOut(_logger, ConversationId, _closeTimeout.TotalMilliseconds);
+            }
+        }
 
         await AbortAsync().ConfigureAwait(false);
         _closeTimer?.Dispose();
