@@ -71,16 +71,7 @@ internal sealed class MediaStreamEndpoint(
         }
     }
 
-    /// <summary>The URL Twilio signed: the <c>wss://</c> form of the public base URL or of the request's host, plus path base, path and query.</summary>
-    internal static string HandshakeUrl(HttpRequest request, Uri? publicBaseUrl)
-    {
-        var pathAndQuery = request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
-        if (publicBaseUrl is not null)
-        {
-            var authority = publicBaseUrl.Authority;
-            return "wss://" + authority + publicBaseUrl.AbsolutePath.TrimEnd('/') + pathAndQuery;
-        }
-
-        return "wss://" + request.Host.ToUriComponent() + request.PathBase.ToUriComponent() + pathAndQuery;
-    }
+    /// <summary>The URL Twilio signed: the <c>wss://</c> form of the public base URL or of the request's host, plus path and query.</summary>
+    internal static string HandshakeUrl(HttpRequest request, Uri? publicBaseUrl) =>
+        TwilioVoiceEndpoint.WssBase(request, publicBaseUrl) + request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
 }

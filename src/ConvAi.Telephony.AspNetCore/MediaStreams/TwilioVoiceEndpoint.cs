@@ -64,48 +64,29 @@ internal sealed class TwilioVoiceEndpoint(
     }
 
     /// <summary>The <c>&lt;Stream url&gt;</c>: always <c>wss://</c> (Twilio's only protocol), the public host or the request's, the path base and the media path; no query.</summary>
-    internal static string StreamUrl(HttpRequest request, Uri? publicBaseUrl, string mediaStreamPath)
-    {
-        var path = "/" + mediaStreamPath.TrimStart('/');
-        if (publicBaseUrl is not null)
-        {
-            var authority = publicBaseUrl.Authority;
-            var basePath = publicBaseUrl.AbsolutePath.TrimEnd('/');
-            return "wss://" + authority + basePath + path;
-        }
+    internal static string StreamUrl(HttpRequest request, Uri? publicBaseUrl, string mediaStreamPath) =>
+        WssBase(request, publicBaseUrl) + "/" + mediaStreamPath.TrimStart('/');
 
-        return "wss://" + request.Host.ToUriComponent() + request.PathBase.ToUriComponent() + path;
-    }
+    /// <summary>
+    /// The <c>wss://</c> form of the app's public root: the public base URL's authority and path, or the request's host and path base. The
+    /// stream URL and the URL its handshake is verified over both start with it.
+    /// </summary>
+    internal static string WssBase(HttpRequest request, Uri? publicBaseUrl) =>
+        publicBaseUrl is not null
+            ? "wss://" + publicBaseUrl.Authority + publicBaseUrl.AbsolutePath.TrimEnd('/')
+            : "wss://" + request.Host.ToUriComponent() + request.PathBase.ToUriComponent();
 
     private async Task<TwilioInboundCall?> ReadVerifiedCallAsync(HttpContext context, TwilioInboundOptions options)
     {
-        var path = context.Request.Path.Value ?? string.Empty;
-        var form = await TwilioInboundEndpoint.ReadFormAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        if (form is null)
+        if (await TwilioInboundEndpoint.ReadVerifiedFormAsync(context, options, logger).ConfigureAwait(false) is not { } form)
         {
-            InboundLog.TwilioBadRequest(logger, path, "the body is not form data");
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return null;
-        }
-
-        if (options.DangerouslyDisableSignatureValidation)
-        {
-            InboundLog.TwilioSignatureValidationDisabled(logger, path);
-        }
-        else if (new TwilioRequestValidator(options.AuthToken!).Verify(
-            TwilioInboundEndpoint.SignedUrl(context.Request, options.PublicBaseUrl),
-            TwilioInboundEndpoint.FormFields(form),
-            context.Request.Headers[TwilioRequestValidator.HeaderName].ToString()) != ConvAiWebhookSignatureResult.Valid)
-        {
-            InboundLog.TwilioSignatureRejected(logger, path);
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return null;
         }
 
         var call = TwilioInboundEndpoint.ToCall(form);
         if (call.CallSid.Length == 0)
         {
-            InboundLog.TwilioBadRequest(logger, path, "CallSid is missing");
+            InboundLog.TwilioBadRequest(logger, context.Request.Path.Value ?? string.Empty, "CallSid is missing");
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return null;
         }

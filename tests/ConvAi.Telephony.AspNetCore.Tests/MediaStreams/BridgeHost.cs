@@ -83,6 +83,19 @@ internal sealed class BridgeHost : IAsyncDisposable
 
     public Task StopAsync() => _app.StopAsync();
 
+    /// <summary>An agent <c>audio</c> message.</summary>
+    public static string AgentAudio(string base64, long eventId) => $$$"""{"type":"audio","audio_event":{"audio_base_64":"{{{base64}}}","event_id":{{{eventId}}}}}""";
+
+    /// <summary>Waits for a condition the bridge reaches on its own threads (checked every 10 ms, at most 60 seconds).</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!condition())
+        {
+            await Task.Delay(10, limit.Token);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -13,8 +13,6 @@ public class BridgeRulesTests
 {
     private static CancellationToken Guard => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 
-    private static string Audio(string base64, long eventId) => $$$"""{"type":"audio","audio_event":{"audio_base_64":"{{{base64}}}","event_id":{{{eventId}}}}}""";
-
     [Test]
     public async Task Call_AgentSocketOpensAtConnected_InitiationAfterStart_AudioPassesThroughWithMarks()
     {
@@ -32,8 +30,8 @@ public class BridgeRulesTests
             agentReceived.Add((await c.ReceiveAsync())!);
             agentReceived.Add((await c.ReceiveAsync())!);
             agentReceived.Add((await c.ReceiveAsync())!);
-            await c.SendAsync(Audio("//79/A==", 1));
-            await c.SendAsync(Audio("+/r5+A==", 1));
+            await c.SendAsync(BridgeHost.AgentAudio("//79/A==", 1));
+            await c.SendAsync(BridgeHost.AgentAudio("+/r5+A==", 1));
             await c.CloseAsync(WebSocketCloseStatus.NormalClosure, "Conversation ended by the agent");
         });
         await using var host = await BridgeHost.StartAsync(agent);
@@ -84,11 +82,11 @@ public class BridgeRulesTests
         await using var agent = await ScriptedAgentServer.StartAsync(async c =>
         {
             await c.AcceptStartAsync("conv_int", "ulaw_8000", "ulaw_8000");
-            await c.SendAsync(Audio("QUFB", 1));
+            await c.SendAsync(BridgeHost.AgentAudio("QUFB", 1));
             await firstReceived.Task;
             await c.SendAsync("""{"type":"interruption","interruption_event":{"event_id":1}}""");
-            await c.SendAsync(Audio("TEFU", 1));
-            await c.SendAsync(Audio("QkJC", 2));
+            await c.SendAsync(BridgeHost.AgentAudio("TEFU", 1));
+            await c.SendAsync(BridgeHost.AgentAudio("QkJC", 2));
             await c.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
         });
         await using var host = await BridgeHost.StartAsync(agent);
@@ -122,7 +120,7 @@ public class BridgeRulesTests
         await using var agent = await ScriptedAgentServer.StartAsync(async c =>
         {
             await c.AcceptStartAsync("conv_fmt", output, input);
-            await c.SendAsync(Audio("QUFB", 1));
+            await c.SendAsync(BridgeHost.AgentAudio("QUFB", 1));
             agentGot = await c.DrainUntilCloseAsync();
             agentClosedWith = c.ClientCloseStatus;
         });
@@ -166,7 +164,7 @@ public class BridgeRulesTests
         await twilio.SendConnectedAsync();
         await twilio.SendStartAsync();
         await host.Probe.Started.Task.WaitAsync(Guard);
-        await WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_stop").Status == LiveCallLookupStatus.Found);
+        await BridgeHost.WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_stop").Status == LiveCallLookupStatus.Found);
         if (stop)
         {
             await twilio.SendStopAsync();
@@ -193,7 +191,7 @@ public class BridgeRulesTests
         await using var agent = await ScriptedAgentServer.StartAsync(async c =>
         {
             await c.AcceptStartAsync("conv_marks", "ulaw_8000", "ulaw_8000");
-            await c.SendAsync(Audio("QUFB", 1));
+            await c.SendAsync(BridgeHost.AgentAudio("QUFB", 1));
             await c.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
         });
         await using var host = await BridgeHost.StartAsync(agent, o => o.MarkDrainTimeout = TimeSpan.FromSeconds(60));
@@ -205,7 +203,7 @@ public class BridgeRulesTests
         await twilio.ReceiveAsync();
         var mark = await twilio.ReceiveAsync();
         await agent.WhenScriptsDoneAsync();
-        await WaitUntilAsync(() => host.Registry.Bridges.Any(b => b.IsDrainingMarks));
+        await BridgeHost.WaitUntilAsync(() => host.Registry.Bridges.Any(b => b.IsDrainingMarks));
 
         Assert.That(twilio.CloseStatus, Is.Null, "the stream stays open while a mark is outstanding");
         await twilio.SendMarkAsync(mark!["mark"]!["name"]!.GetValue<string>());
@@ -219,7 +217,7 @@ public class BridgeRulesTests
         await using var agent = await ScriptedAgentServer.StartAsync(async c =>
         {
             await c.AcceptStartAsync("conv_nomarks", "ulaw_8000", "ulaw_8000");
-            await c.SendAsync(Audio("QUFB", 1));
+            await c.SendAsync(BridgeHost.AgentAudio("QUFB", 1));
             await c.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
         });
         await using var host = await BridgeHost.StartAsync(agent, o => o.MarkDrainTimeout = TimeSpan.FromMilliseconds(100));
@@ -232,14 +230,5 @@ public class BridgeRulesTests
 
         Assert.That(sent, Has.Count.EqualTo(2));
         Assert.That(twilio.CloseStatus, Is.EqualTo(WebSocketCloseStatus.NormalClosure));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var token = Guard;
-        while (!condition())
-        {
-            await Task.Delay(10, token);
-        }
     }
 }

@@ -46,7 +46,7 @@ public class EmulatorCallsTests
             Assert.That(marks, Has.Count.EqualTo(all.Count(m => m!["event"]!.GetValue<string>() == "media")), $"call {n}");
         }
 
-        await WaitUntilAsync(() => host.Registry.StreamCount == 0 && emulator.OpenAgentSockets == 0);
+        await BridgeHost.WaitUntilAsync(() => host.Registry.StreamCount == 0 && emulator.OpenAgentSockets == 0);
         var conversations = emulator.Conversations;
         Assert.Multiple(() =>
         {
@@ -58,14 +58,5 @@ public class EmulatorCallsTests
             Assert.That(host.Probe.Calls.Count(c => c.StartsWith("ended Agent None", StringComparison.Ordinal)), Is.EqualTo(100));
             Assert.That(host.Probe.Calls.Count(c => c.StartsWith("transcript", StringComparison.Ordinal)), Is.EqualTo(100));
         });
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var token = Guard;
-        while (!condition())
-        {
-            await Task.Delay(10, token);
-        }
     }
 }

@@ -13,8 +13,6 @@ public class HooksAndLiveCallsTests
 {
     private static CancellationToken Guard => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 
-    private static string Audio(string base64, long eventId) => $$$"""{"type":"audio","audio_event":{"audio_base_64":"{{{base64}}}","event_id":{{{eventId}}}}}""";
-
     [Test]
     public async Task SlowHooks_NeverStallAudioOrPings_ToolResultSentWhenTheToolReturns()
     {
@@ -28,7 +26,7 @@ public class HooksAndLiveCallsTests
             await c.AcceptStartAsync("conv_slow", "ulaw_8000", "ulaw_8000");
             await c.SendAsync("""{"type":"user_transcript","user_transcription_event":{"user_transcript":"where is my order","event_id":1}}""");
             await c.SendAsync("""{"type":"client_tool_call","client_tool_call":{"tool_name":"lookup_order","tool_call_id":"toolu_1","parameters":{"order":"123"},"event_id":2}}""");
-            await c.SendAsync(Audio("QUFB", 3));
+            await c.SendAsync(BridgeHost.AgentAudio("QUFB", 3));
             await audioAfterBlockedHooks.Task;
             beforePong = await c.PingAndWaitForPongAsync(77);
             releaseTool.SetResult();
@@ -76,7 +74,7 @@ public class HooksAndLiveCallsTests
             await c.SendAsync("""{"type":"user_transcript","user_transcription_event":{"user_transcript":"hello","event_id":1}}""");
             await c.SendAsync("""{"type":"client_tool_call","client_tool_call":{"tool_name":"lookup_order","tool_call_id":"toolu_9","parameters":{},"event_id":2}}""");
             toolResult = await c.ReceiveJsonAsync();
-            await c.SendAsync(Audio("QUFB", 3));
+            await c.SendAsync(BridgeHost.AgentAudio("QUFB", 3));
             await received.Task;
             await c.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
         });
@@ -146,7 +144,7 @@ public class HooksAndLiveCallsTests
         await twilio.OpenAsync();
         await twilio.SendConnectedAsync();
         await twilio.SendStartAsync();
-        await WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_live").Status == LiveCallLookupStatus.Found);
+        await BridgeHost.WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_live").Status == LiveCallLookupStatus.Found);
 
         var byConversation = host.LiveCalls.FindByConversationId("conv_live");
         Assert.That(host.LiveCalls.FindByCallSid(twilio.CallSid).TryGetCall(out var call), Is.True);
@@ -195,7 +193,7 @@ public class HooksAndLiveCallsTests
         {
             await c.AcceptStartAsync("conv_drain", "ulaw_8000", "ulaw_8000");
             await endCall.Task;
-            await c.SendAsync(Audio("QUFB", 1));
+            await c.SendAsync(BridgeHost.AgentAudio("QUFB", 1));
             await c.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
         });
         await using var host = await BridgeHost.StartAsync(agent, o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -204,10 +202,10 @@ public class HooksAndLiveCallsTests
         await twilio.OpenAsync();
         await twilio.SendConnectedAsync();
         await twilio.SendStartAsync();
-        await WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_drain").Status == LiveCallLookupStatus.Found);
+        await BridgeHost.WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_drain").Status == LiveCallLookupStatus.Found);
 
         var stopping = host.StopAsync();
-        await WaitUntilAsync(() => host.Registry.IsStopping);
+        await BridgeHost.WaitUntilAsync(() => host.Registry.IsStopping);
         var refused = Assert.CatchAsync<WebSocketException>(() => late.OpenAsync());
         Assert.That(stopping.IsCompleted, Is.False, "the stop waits for the live call");
         endCall.SetResult();
@@ -238,7 +236,7 @@ public class HooksAndLiveCallsTests
         await twilio.OpenAsync();
         await twilio.SendConnectedAsync();
         await twilio.SendStartAsync();
-        await WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_long").Status == LiveCallLookupStatus.Found);
+        await BridgeHost.WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_long").Status == LiveCallLookupStatus.Found);
 
         await host.StopAsync().WaitAsync(Guard);
         await twilio.ReceiveUntilClosedAsync();
@@ -251,14 +249,5 @@ public class HooksAndLiveCallsTests
             Assert.That(twilio.CloseStatus, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
             Assert.That(agentClosedWith, Is.EqualTo(WebSocketCloseStatus.NormalClosure));
         });
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var token = Guard;
-        while (!condition())
-        {
-            await Task.Delay(10, token);
-        }
     }
 }

@@ -170,7 +170,7 @@ public partial class StreamSecurityTests
         await peer.SendConnectedAsync();
         await peer.SendStartAsync(parameters);
         await peer.ReceiveUntilClosedAsync();
-        await WaitUntilAsync(() => host.Registry.StreamCount == 0);
+        await BridgeHost.WaitUntilAsync(() => host.Registry.StreamCount == 0);
         await agent.WhenScriptsDoneAsync();
 
         Assert.Multiple(() =>
@@ -221,7 +221,7 @@ public partial class StreamSecurityTests
         await twilio.OpenAsync();
         await twilio.SendConnectedAsync();
         await twilio.SendStartAsync();
-        await WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_bad").Status == LiveCallLookupStatus.Found);
+        await BridgeHost.WaitUntilAsync(() => host.LiveCalls.FindByConversationId("conv_bad").Status == LiveCallLookupStatus.Found);
         await twilio.SendAsync("""{"event":"media","media":{"track":"inbound","payload":"AAEC"}}""");
 
         await twilio.SendBytesAsync(frame, type);
@@ -264,14 +264,5 @@ public partial class StreamSecurityTests
             Assert.That(twilio.CloseDescription, Is.EqualTo("Refused: no start message."));
             Assert.That(agentClosedWith, Is.EqualTo(WebSocketCloseStatus.NormalClosure), "no orphaned agent socket");
         });
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var token = Guard;
-        while (!condition())
-        {
-            await Task.Delay(10, token);
-        }
     }
 }
