@@ -66,7 +66,7 @@ internal abstract class WellKnownKeyFallback<TOptions>(IServiceProvider services
 
 /// <summary>Continues an add-on feature's registration; one instance serves each feature's builder interface.</summary>
 internal sealed class FeatureBuilder(IServiceCollection services)
-    : IConvAiConversationInitiationBuilder, IConvAiTwilioInboundCallsBuilder
+    : IConvAiConversationInitiationBuilder, IConvAiTwilioInboundCallsBuilder, IConvAiTwilioBridgeBuilder
 {
     public IServiceCollection Services { get; } = services;
 }

@@ -152,7 +152,7 @@ public static class InboundServiceCollectionExtensions
     private static OptionsBuilder<ConversationInitiationOptions> AddInitiationOptions(IServiceCollection services) =>
         FeatureRegistration.AddOptions<ConversationInitiationOptions, ConversationInitiationOptionsValidator>(services);
 
-    private static OptionsBuilder<TwilioInboundOptions> AddTwilioOptions(IServiceCollection services)
+    internal static OptionsBuilder<TwilioInboundOptions> AddTwilioOptions(IServiceCollection services)
     {
         var options = FeatureRegistration.AddOptions<TwilioInboundOptions, TwilioInboundOptionsValidator>(services);
         FeatureRegistration.AddFallback<TwilioInboundOptions, TwilioAuthTokenFallback>(services);

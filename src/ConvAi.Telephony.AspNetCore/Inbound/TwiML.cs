@@ -54,6 +54,31 @@ public static class TwiML
         });
     }
 
+    /// <summary>Builds the bridge's answer: <c>&lt;Connect&gt;&lt;Stream url&gt;</c> with its parameters, then a <c>&lt;Redirect&gt;</c> that runs once the stream closes.</summary>
+    internal static string ConnectStream(string streamUrl, IEnumerable<KeyValuePair<string, string>> parameters, string redirectUrl) => Write(writer =>
+    {
+        writer.WriteStartElement("Connect");
+        writer.WriteStartElement("Stream");
+        writer.WriteAttributeString("url", streamUrl);
+        foreach (var (name, value) in parameters)
+        {
+            writer.WriteStartElement("Parameter");
+            writer.WriteAttributeString("name", name);
+            writer.WriteAttributeString("value", value);
+            writer.WriteEndElement();
+        }
+
+        writer.WriteEndElement();
+        writer.WriteEndElement();
+        writer.WriteStartElement("Redirect");
+        writer.WriteAttributeString("method", "POST");
+        writer.WriteString(redirectUrl);
+        writer.WriteEndElement();
+    });
+
+    /// <summary>Builds <c>&lt;Response&gt;&lt;Hangup /&gt;&lt;/Response&gt;</c>.</summary>
+    internal static string Hangup() => Write(writer => writer.WriteElementString("Hangup", null));
+
     private static string Write(Action<XmlWriter> writeVerbs)
     {
         using var buffer = new MemoryStream();

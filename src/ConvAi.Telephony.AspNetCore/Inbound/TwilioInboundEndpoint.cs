@@ -24,25 +24,8 @@ internal sealed class TwilioInboundEndpoint(
         var path = context.Request.Path.Value ?? string.Empty;
         var aborted = context.RequestAborted;
 
-        var form = await ReadFormAsync(context.Request, aborted).ConfigureAwait(false);
-        if (form is null)
+        if (await ReadVerifiedFormAsync(context, options, logger).ConfigureAwait(false) is not { } form)
         {
-            InboundLog.TwilioBadRequest(logger, path, "the body is not form data");
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return;
-        }
-
-        if (options.DangerouslyDisableSignatureValidation)
-        {
-            InboundLog.TwilioSignatureValidationDisabled(logger, path);
-        }
-        else if (new TwilioRequestValidator(options.AuthToken!).Verify(
-            SignedUrl(context.Request, options.PublicBaseUrl),
-            FormFields(form),
-            context.Request.Headers[TwilioRequestValidator.HeaderName].ToString()) != ConvAiWebhookSignatureResult.Valid)
-        {
-            InboundLog.TwilioSignatureRejected(logger, path);
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
 
@@ -56,6 +39,39 @@ internal sealed class TwilioInboundEndpoint(
 
         var twiml = await AnswerAsync(context, call, options).ConfigureAwait(false);
         await new TwiMLResult(twiml).ExecuteAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads the form of a Twilio webhook and verifies <c>X-Twilio-Signature</c> over it (unless the Development opt-out is set). Null when
+    /// the request was answered: 400 when the body is not form data, 403 when the signature is missing or wrong. The bridge's voice and
+    /// after endpoints verify the same way.
+    /// </summary>
+    internal static async Task<IFormCollection?> ReadVerifiedFormAsync(HttpContext context, TwilioInboundOptions options, ILogger logger)
+    {
+        var path = context.Request.Path.Value ?? string.Empty;
+        var form = await ReadFormAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        if (form is null)
+        {
+            InboundLog.TwilioBadRequest(logger, path, "the body is not form data");
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return null;
+        }
+
+        if (options.DangerouslyDisableSignatureValidation)
+        {
+            InboundLog.TwilioSignatureValidationDisabled(logger, path);
+        }
+        else if (new TwilioRequestValidator(options.AuthToken!).Verify(
+            SignedUrl(context.Request, options.PublicBaseUrl),
+            FormFields(form),
+            context.Request.Headers[TwilioRequestValidator.HeaderName].ToString()) != ConvAiWebhookSignatureResult.Valid)
+        {
+            InboundLog.TwilioSignatureRejected(logger, path);
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return null;
+        }
+
+        return form;
     }
 
     /// <summary>The URL Twilio signed: the configured public base URL, or the request's own (as rewritten by forwarded-header handling), plus path and query.</summary>
@@ -115,12 +131,12 @@ internal sealed class TwilioInboundEndpoint(
         }
     }
 
-    private static string FallbackTwiML(TwilioInboundOptions options) =>
+    internal static string FallbackTwiML(TwilioInboundOptions options) =>
         !string.IsNullOrWhiteSpace(options.FallbackTwiML) ? options.FallbackTwiML
         : !string.IsNullOrWhiteSpace(options.FallbackDialNumber) ? TwiML.Dial(options.FallbackDialNumber)
         : TwiML.SayAndHangup(options.FallbackMessage);
 
-    private static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<IFormCollection?> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
@@ -137,10 +153,10 @@ internal sealed class TwilioInboundEndpoint(
         }
     }
 
-    private static IEnumerable<KeyValuePair<string, string>> FormFields(IFormCollection form) =>
+    internal static IEnumerable<KeyValuePair<string, string>> FormFields(IFormCollection form) =>
         form.SelectMany(field => field.Value.Select(value => new KeyValuePair<string, string>(field.Key, value ?? string.Empty)));
 
-    private static TwilioInboundCall ToCall(IFormCollection form)
+    internal static TwilioInboundCall ToCall(IFormCollection form)
     {
         var fields = form.ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal);
         return new TwilioInboundCall

@@ -52,6 +52,7 @@ public sealed class ConversationSession : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly IDisposable? _owned;
+    private readonly ConversationAudioSink? _audioSink;
     private readonly Activity? _activity;
     private readonly Channel<ConversationEvent> _events;
     private readonly Channel<OutgoingMessage> _pongs;
@@ -96,6 +97,7 @@ public sealed class ConversationSession : IAsyncDisposable
         _logger = logger;
         _owned = owned;
         _activity = activity;
+        _audioSink = options.AudioSink;
 
         // One slot more than the capacity, so the final closed event always fits.
         _events = Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(_eventCapacity + 1) { SingleWriter = true });
@@ -351,6 +353,19 @@ public sealed class ConversationSession : IAsyncDisposable
                 // Disposal releases whatever state the socket is in.
             }
         }
+        else
+        {
+            // The agent closed first: let the writer send the answer to its close (bounded) before the socket is aborted, so the agent
+            // sees a completed close handshake rather than a dropped connection.
+            try
+            {
+                await _sendLoop.WaitAsync(_closeTimeout, _timeProvider, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Log.SessionCloseTimedOut(_logger, ConversationId, _closeTimeout.TotalMilliseconds);
+            }
+        }
 
         await AbortAsync().ConfigureAwait(false);
         _closeTimer?.Dispose();
@@ -601,6 +616,20 @@ public sealed class ConversationSession : IAsyncDisposable
 
     private void Dispatch(ReadOnlyMemory<byte> frame)
     {
+        if (_audioSink is { } sink
+            && ServerMessageParser.ScanAudio(frame.Span, out var audioEventId, out var audioStart, out var audioLength, out var escaped) == AudioScan.Audio)
+        {
+            _instruments.Received(ConversationMessageTypes.Audio);
+            if (audioEventId <= Volatile.Read(ref _lastInterruptId))
+            {
+                Interlocked.Increment(ref _droppedAudio);
+                return;
+            }
+
+            DeliverAudio(sink, frame.Span, audioStart, audioLength, escaped, audioEventId);
+            return;
+        }
+
         var message = ServerMessageParser.Parse(frame);
         switch (message.Kind)
         {
@@ -632,6 +661,12 @@ public sealed class ConversationSession : IAsyncDisposable
         switch (e)
         {
             case ConversationStartedEvent started:
+                if (_audioSink is { } startedSink && !_started.Task.IsCompleted)
+                {
+                    // Before StartAsync returns: the sink has checked the formats by the time the caller goes on.
+                    CallSink(static (s, e) => s.OnStarted(e), startedSink, started);
+                }
+
                 if (_started.TrySetResult(started))
                 {
                     _activity?.SetTag(ConvAiTelephonyDiagnostics.ConversationIdTag, started.ConversationId);
@@ -646,7 +681,15 @@ public sealed class ConversationSession : IAsyncDisposable
                     Volatile.Write(ref _lastInterruptId, interruption.EventId);
                 }
 
+                if (_audioSink is { } interruptedSink)
+                {
+                    CallSink(static (s, e) => s.OnInterruption(e.EventId), interruptedSink, interruption);
+                }
+
                 break;
+            case AgentAudioEvent when _audioSink is not null:
+                // An audio message the pass-through scan could not read is not handed to the sink as an event either.
+                return;
             case AgentAudioEvent audio when audio.EventId <= Volatile.Read(ref _lastInterruptId):
                 Interlocked.Increment(ref _droppedAudio);
                 return;
@@ -656,6 +699,48 @@ public sealed class ConversationSession : IAsyncDisposable
         }
 
         Publish(e);
+    }
+
+    private void DeliverAudio(ConversationAudioSink sink, ReadOnlySpan<byte> frame, int start, int length, bool escaped, long eventId)
+    {
+        byte[]? unescaped = null;
+        try
+        {
+            var audio = frame.Slice(start, length);
+            if (escaped)
+            {
+                // A JSON encoder may write '/' as "\/": unescape into a pooled copy (rare; base64 has nothing else to escape).
+                unescaped = RealtimeBuffers.Rent(length);
+                var quoted = new System.Text.Json.Utf8JsonReader(frame.Slice(start - 1, length + 2));
+                quoted.Read();
+                audio = unescaped.AsSpan(0, quoted.CopyString(unescaped));
+            }
+
+            sink.OnAudio(audio, eventId);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.SessionAudioSinkFailed(_logger, ex, ConversationId);
+        }
+        finally
+        {
+            if (unescaped is not null)
+            {
+                RealtimeBuffers.Return(unescaped);
+            }
+        }
+    }
+
+    private void CallSink<T>(Action<ConversationAudioSink, T> call, ConversationAudioSink sink, T argument)
+    {
+        try
+        {
+            call(sink, argument);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.SessionAudioSinkFailed(_logger, ex, ConversationId);
+        }
     }
 
     private void Publish(ConversationEvent e)

@@ -81,6 +81,12 @@ public sealed class ConversationSessionOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Gets or sets a receiver of the agent's audio as base64 text, straight from the receive loop, for a bridge that forwards it
+    /// unchanged; null (the default) publishes each chunk as an <see cref="AgentAudioEvent"/> instead. See <see cref="ConversationAudioSink"/>.
+    /// </summary>
+    public ConversationAudioSink? AudioSink { get; set; }
+
     /// <summary>Builds the <c>conversation_initiation_client_data</c> these options describe.</summary>
     /// <returns>The initiation data.</returns>
     public ConversationInitiationClientData ToInitiationData() => new()

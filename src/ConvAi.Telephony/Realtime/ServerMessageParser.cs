@@ -21,6 +21,19 @@ internal readonly record struct ServerMessage(ServerMessageKind Kind, Conversati
     public static ServerMessage Malformed { get; } = new(ServerMessageKind.Malformed, null, 0, null);
 }
 
+/// <summary>What <see cref="ServerMessageParser.ScanAudio"/> found.</summary>
+internal enum AudioScan
+{
+    /// <summary>Not an <c>audio</c> message: parse it as usual.</summary>
+    NotAudio,
+
+    /// <summary>An <c>audio</c> message with an <c>event_id</c> and a string <c>audio_base_64</c>.</summary>
+    Audio,
+
+    /// <summary>Not JSON, or an <c>audio</c> message that does not fit: let <see cref="ServerMessageParser.Parse"/> classify it.</summary>
+    Other,
+}
+
 /// <summary>
 /// Reads the agent's messages (AsyncAPI <c>*Payload</c> / <c>*Data</c> schemas) with <see cref="Utf8JsonReader"/> straight from
 /// the pooled receive buffer: one pass over the top level finds <c>type</c> and where each payload object starts (the order of
@@ -84,6 +97,110 @@ internal static class ServerMessageParser
         catch (FormatException)
         {
             return Unknown(frame, null);
+        }
+    }
+
+    /// <summary>
+    /// The pass-through path of <see cref="ConversationAudioSink"/>: finds an <c>audio</c> message's <c>event_id</c> and where the text of
+    /// its <c>audio_base_64</c> lies in the frame (between the quotes, still JSON-escaped when <paramref name="escaped"/> is set), without
+    /// creating anything. The whole frame is read, so a truncated one is not half-used.
+    /// </summary>
+    public static AudioScan ScanAudio(ReadOnlySpan<byte> frame, out long eventId, out int audioStart, out int audioLength, out bool escaped)
+    {
+        eventId = 0;
+        audioStart = 0;
+        audioLength = 0;
+        escaped = false;
+        try
+        {
+            var reader = new Utf8JsonReader(frame, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return AudioScan.Other;
+            }
+
+            var isAudio = false;
+            long payload = -1;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("type"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(ConversationMessageTypes.Audio))
+                    {
+                        return reader.TokenType == JsonTokenType.String ? AudioScan.NotAudio : AudioScan.Other;
+                    }
+
+                    isAudio = true;
+                    continue;
+                }
+
+                var isPayload = reader.ValueTextEquals("audio_event"u8);
+                reader.Read();
+                if (isPayload && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    payload = reader.TokenStartIndex;
+                }
+
+                reader.Skip();
+            }
+
+            while (reader.Read())
+            {
+            }
+
+            if (!isAudio || payload < 0)
+            {
+                return AudioScan.Other;
+            }
+
+            var body = new Utf8JsonReader(frame[(int)payload..], ReaderOptions);
+            body.Read();
+            long? id = null;
+            var found = false;
+            while (body.Read() && body.TokenType == JsonTokenType.PropertyName)
+            {
+                if (body.ValueTextEquals("event_id"u8))
+                {
+                    body.Read();
+                    if (body.TokenType != JsonTokenType.Number || !body.TryGetInt64(out var value))
+                    {
+                        return AudioScan.Other;
+                    }
+
+                    id = value;
+                }
+                else if (body.ValueTextEquals("audio_base_64"u8))
+                {
+                    body.Read();
+                    if (body.TokenType != JsonTokenType.String)
+                    {
+                        return AudioScan.Other;
+                    }
+
+                    found = true;
+                    audioStart = (int)payload + (int)body.TokenStartIndex + 1;
+                    audioLength = body.ValueSpan.Length;
+                    escaped = body.ValueIsEscaped;
+                }
+                else
+                {
+                    body.Read();
+                    body.Skip();
+                }
+            }
+
+            if (id is not { } eventIdValue || !found)
+            {
+                return AudioScan.Other;
+            }
+
+            eventId = eventIdValue;
+            return AudioScan.Audio;
+        }
+        catch (JsonException)
+        {
+            return AudioScan.Other;
         }
     }
 

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "Conversation {ConversationId}: the agent did not answer the close within {TimeoutMs} ms; the socket was aborted.")]
     public static partial void SessionCloseTimedOut(ILogger logger, string? conversationId, double timeoutMs);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Error, Message = "Conversation {ConversationId}: the audio sink threw; the message was skipped.")]
+    public static partial void SessionAudioSinkFailed(ILogger logger, Exception exception, string? conversationId);
 }

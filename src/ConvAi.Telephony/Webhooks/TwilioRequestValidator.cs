@@ -26,7 +26,9 @@ public sealed class TwilioRequestValidator
     private const int Sha1Length = 20;
     private const string HttpsPrefix = "https://";
     private const string HttpPrefix = "http://";
-    private const string NotAnAbsoluteHttpUrl = "The URL must be an absolute http or https URL.";
+    private const string WssPrefix = "wss://";
+    private const string WsPrefix = "ws://";
+    private const string NotAnAbsoluteHttpUrl = "The URL must be an absolute http, https, ws or wss URL.";
 
     private readonly byte[] _key;
 
@@ -43,8 +45,11 @@ public sealed class TwilioRequestValidator
     /// Checks a signature against a request URL and its form fields; the same shape as
     /// <see cref="ConvAiWebhookSignature.Verify(ReadOnlySpan{byte}, string?)"/>.
     /// </summary>
-    /// <param name="url">The full URL Twilio requested, including the query string, as Twilio saw it.</param>
-    /// <param name="formFields">The form fields of the POST body, a repeated field once per value; empty for a GET request.</param>
+    /// <param name="url">
+    /// The full URL Twilio requested, including the query string, as Twilio saw it; for a media stream's WebSocket handshake, the
+    /// <c>wss://</c> URL of the <c>&lt;Stream&gt;</c>.
+    /// </param>
+    /// <param name="formFields">The form fields of the POST body, a repeated field once per value; empty for a GET request or a WebSocket handshake.</param>
     /// <param name="signature">The value of the <c>X-Twilio-Signature</c> header, or <see langword="null"/> when it was missing.</param>
     /// <returns>
     /// <see cref="ConvAiWebhookSignatureResult.Valid"/> when the signature matches;
@@ -52,7 +57,7 @@ public sealed class TwilioRequestValidator
     /// <see cref="ConvAiWebhookSignatureResult.Malformed"/> when it is not the base64 of an HMAC-SHA1;
     /// otherwise <see cref="ConvAiWebhookSignatureResult.Mismatch"/>. Twilio signs no timestamp, so nothing is stale.
     /// </returns>
-    /// <exception cref="ArgumentException"><paramref name="url"/> is not an absolute http or https URL.</exception>
+    /// <exception cref="ArgumentException"><paramref name="url"/> is not an absolute http, https, ws or wss URL.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="formFields"/> is null.</exception>
     public ConvAiWebhookSignatureResult Verify(string url, IEnumerable<KeyValuePair<string, string>> formFields, string? signature)
     {
@@ -165,6 +170,17 @@ public sealed class TwilioRequestValidator
         {
             defaultPort = 80;
             authorityStart = HttpPrefix.Length;
+        }
+        else if (url.StartsWith(WssPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            // A media stream's WebSocket handshake is signed over its wss:// URL, with no form fields.
+            defaultPort = 443;
+            authorityStart = WssPrefix.Length;
+        }
+        else if (url.StartsWith(WsPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            defaultPort = 80;
+            authorityStart = WsPrefix.Length;
         }
         else
         {

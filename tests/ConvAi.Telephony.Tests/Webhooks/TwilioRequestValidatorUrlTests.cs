@@ -71,8 +71,19 @@ public class TwilioRequestValidatorUrlTests
     [TestCase("https://[2001:db8::1]:443/voice", "https://[2001:db8::1]/voice", TestName = "IsValid_IPv6DefaultPortSigned_ReturnsTrue")]
     [TestCase("https://example.com?x=1", "https://example.com:8443?x=1", TestName = "IsValid_NoPathQueryPortAdded_ReturnsTrue")]
     [TestCase("https://example.com#f", "https://example.com:8443#f", TestName = "IsValid_NoPathFragmentPortAdded_ReturnsTrue")]
+    [TestCase("wss://example.com/media", "wss://example.com:443/media", TestName = "IsValid_WssDefaultPortAdded_ReturnsTrue")]
+    [TestCase("WSS://example.com:443/media", "WSS://example.com/media", TestName = "IsValid_UppercaseWssDefaultPortSigned_ReturnsTrue")]
+    [TestCase("ws://example.com/media", "ws://example.com:80/media", TestName = "IsValid_WsDefaultPortAdded_ReturnsTrue")]
     public void Verify_DefaultPortVariant_ReturnsTrue(string signedUrl, string requestUrl) =>
         Assert.That(_validator.Verify(requestUrl, Call, _validator.ComputeSignature(signedUrl, Call)), Is.EqualTo(ConvAiWebhookSignatureResult.Valid));
+
+    // A media stream's handshake is signed over its wss:// URL: the scheme is part of what is signed, so the https form of the same
+    // URL (what ASP.NET Core sees for the upgrade request) must not match, and the other way round.
+    [TestCase("wss://example.com/twilio/media", "https://example.com/twilio/media", TestName = "Verify_WssSignedHttpsChecked_Mismatch")]
+    [TestCase("https://example.com/twilio/media", "wss://example.com/twilio/media", TestName = "Verify_HttpsSignedWssChecked_Mismatch")]
+    [TestCase("ws://example.com/twilio/media", "wss://example.com/twilio/media", TestName = "Verify_WsSignedWssChecked_Mismatch")]
+    public void Verify_SchemeDiffers_Mismatch(string signedUrl, string requestUrl) =>
+        Assert.That(_validator.Verify(requestUrl, [], _validator.ComputeSignature(signedUrl, [])), Is.EqualTo(ConvAiWebhookSignatureResult.Mismatch));
 
     [TestCase("https://:8443/voice", TestName = "IsValid_EmptyHostWithPort_Throws")]
     [TestCase("https://user@/voice", TestName = "IsValid_EmptyHostAfterUserInfo_Throws")]
@@ -82,7 +93,8 @@ public class TwilioRequestValidatorUrlTests
     [TestCase("http:/example.com/voice", TestName = "IsValid_OneSlash_Throws")]
     [TestCase("://example.com/voice", TestName = "IsValid_EmptyScheme_Throws")]
     [TestCase("example.com/voice", TestName = "IsValid_NoScheme_Throws")]
-    [TestCase("wss://example.com/voice", TestName = "IsValid_OtherScheme_Throws")]
+    [TestCase("ftp://example.com/voice", TestName = "IsValid_OtherScheme_Throws")]
+    [TestCase("wss:///voice", TestName = "IsValid_WssEmptyAuthority_Throws")]
     public void Verify_NotAnAbsoluteHttpUrl_ThrowsNamingUrl(string url)
     {
         var exception = Assert.Catch<ArgumentException>(() => _validator.Verify(url, Call, "AAAAAAAAAAAAAAAAAAAAAAAAAAA="));
@@ -90,7 +102,7 @@ public class TwilioRequestValidatorUrlTests
         Assert.Multiple(() =>
         {
             Assert.That(exception!.ParamName, Is.EqualTo("url"));
-            Assert.That(exception.Message, Does.StartWith("The URL must be an absolute http or https URL."));
+            Assert.That(exception.Message, Does.StartWith("The URL must be an absolute http, https, ws or wss URL."));
         });
     }
 
