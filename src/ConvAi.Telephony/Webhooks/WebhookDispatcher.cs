@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,13 +36,24 @@ internal sealed class WebhookDispatcher(
     /// the handler fails), then runs <paramref name="handler"/>.
     /// </summary>
     /// <returns>The handler's failure description, or null when it succeeded.</returns>
-    public Task<string?> DispatchAsync(
+    public async Task<string?> DispatchAsync(
         ConvAiWebhookEvent webhookEvent,
         Func<ConvAiWebhookEvent, CancellationToken, Task<string?>> handler,
         CancellationToken cancellationToken)
     {
+        // Tagged with the conversation id, like the activity of the call that started it (ElevenLabs sends no
+        // traceparent, so the shared tag is the link between the two traces).
+        using var activity = ConvAiTelemetry.ActivitySource.StartActivity("ConvAi.Telephony webhook", ActivityKind.Consumer);
+        activity?.SetTag(ConvAiTelephonyDiagnostics.WebhookEventTypeTag, webhookEvent.Type.Value);
+        activity?.SetTag(ConvAiTelephonyDiagnostics.ConversationIdTag, webhookEvent.ConversationId);
         CallEventPublisher.Publish(_callEventSinks, webhookEvent);
-        return handler(webhookEvent, cancellationToken);
+        var failure = await handler(webhookEvent, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "handler failed");
+        }
+
+        return failure;
     }
 
     private async Task<string?> DispatchToHandlerAsync(ConvAiWebhookEvent webhookEvent, CancellationToken cancellationToken)
