@@ -47,13 +47,22 @@ internal sealed class WebhookDispatcher(
         activity?.SetTag(ConvAiTelephonyDiagnostics.WebhookEventTypeTag, webhookEvent.Type.Value);
         activity?.SetTag(ConvAiTelephonyDiagnostics.ConversationIdTag, webhookEvent.ConversationId);
         CallEventPublisher.Publish(_callEventSinks, webhookEvent);
-        var failure = await handler(webhookEvent, cancellationToken).ConfigureAwait(false);
-        if (failure is not null)
+        try
         {
-            activity?.SetStatus(ActivityStatusCode.Error, "handler failed");
-        }
+            var failure = await handler(webhookEvent, cancellationToken).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, "handler failed");
+            }
 
-        return failure;
+            return failure;
+        }
+        catch (Exception ex)
+        {
+            // The type only: a handler's message may hold what it read from the transcript.
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
     }
 
     private async Task<string?> DispatchToHandlerAsync(ConvAiWebhookEvent webhookEvent, CancellationToken cancellationToken)
