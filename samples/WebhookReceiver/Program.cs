@@ -4,6 +4,8 @@
 // GET /conversations and GET /initiations list what was received. See README.md.
 using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using WebhookReceiver;
 
 var builder = WebApplication.CreateBuilder(args); // --urls, appsettings.json, WEBHOOK_SECRET and ConvAi__* variables
@@ -30,10 +32,25 @@ else
 }
 
 // Reconciliation needs the API: with ConvAi:ApiKey set, conversations no webhook delivered are fetched and stored.
-if (!string.IsNullOrWhiteSpace(builder.Configuration["ConvAi:ApiKey"]))
+// Under samples/AppHost the API comes as the connection ConnectionStrings:convai (the emulator, or the real API when
+// published): the Aspire client integration reads it and adds the client's health check, traces and metrics.
+if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("convai")))
+{
+    builder.AddConvAiTelephonyClient("convai");
+    webhooks.AddReconciliation();
+}
+else if (!string.IsNullOrWhiteSpace(builder.Configuration["ConvAi:ApiKey"]))
 {
     builder.Services.AddConvAiTelephony();
     webhooks.AddReconciliation();
+}
+
+// Traces and metrics to the Aspire dashboard (or any OTLP collector) when the AppHost sets OTEL_EXPORTER_OTLP_ENDPOINT.
+if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+{
+    builder.Services.AddOpenTelemetry()
+        .WithTracing(tracing => tracing.AddSource(ConvAiTelephonyDiagnostics.ActivitySourceName))
+        .UseOtlpExporter();
 }
 
 // Conversation initiation. Secret header from ConvAi:ConversationInitiation:Secret; without one the app does not start.

@@ -15,7 +15,12 @@ public sealed partial class PublicApiConventionsTests
     private const string MetadataKey = "ConventionsAssembly";
 
     /// <summary>Namespaces that hold extension methods by the framework's convention, besides the assembly's own.</summary>
-    private static readonly string[] ExtensionNamespaces = ["Microsoft.Extensions.DependencyInjection", "Microsoft.AspNetCore.Builder"];
+    private static readonly string[] ExtensionNamespaces =
+    [
+        "Microsoft.Extensions.DependencyInjection", "Microsoft.AspNetCore.Builder",
+        // Aspire integrations put their extensions where Aspire's own are: the AppHost's and the host builder's.
+        "Aspire.Hosting", "Aspire.Hosting.ApplicationModel", "Microsoft.Extensions.Hosting",
+    ];
 
     private static IEnumerable<Assembly> Subjects() => typeof(PublicApiConventionsTests).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()

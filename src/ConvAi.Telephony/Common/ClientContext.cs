@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Polly.Timeout;
@@ -85,11 +86,28 @@ internal sealed class ClientContext
     public async Task<T> StartCallAsync<T>(CallPlacement placement, Func<CancellationToken, Task<T>> send, CancellationToken cancellationToken)
         where T : OutboundCallResult
     {
-        var result = await PlaceCallAsync(placement, send, cancellationToken).ConfigureAwait(false);
+        // One activity per placed call, tagged with the conversation id the API answered: ElevenLabs does not carry
+        // traceparent into its webhooks, so this tag is what links the call to the webhook that reports it.
+        using var activity = ConvAiTelemetry.ActivitySource.StartActivity("ConvAi.Telephony start call", ActivityKind.Client);
+        T result;
+        try
+        {
+            result = await PlaceCallAsync(placement, send, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The type only, like the request activity: messages of transport errors may carry host names.
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+
+        activity?.SetTag(ConvAiTelephonyDiagnostics.ConversationIdTag, result.ConversationId);
         if (result.Success)
         {
             return result;
         }
+
+        activity?.SetStatus(ActivityStatusCode.Error, nameof(ConvAiCallRejectedException));
 
         Log.CallRejected(Logger, placement.AgentId, result.ConversationId);
         throw new ConvAiCallRejectedException(result.Message, result.ConversationId);

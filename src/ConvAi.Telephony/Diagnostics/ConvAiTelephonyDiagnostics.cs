@@ -1,8 +1,9 @@
 namespace ConvAi.Telephony;
 
 /// <summary>
-/// Names of the client's telemetry, for <c>AddSource</c> / <c>AddMeter</c> in OpenTelemetry. Tags carry the operation
-/// kind and the HTTP status code only, never ids, numbers, secrets or transcript text.
+/// Names of the client's telemetry, for <c>AddSource</c> / <c>AddMeter</c> in OpenTelemetry. Request tags carry the
+/// operation kind and the HTTP status code; the activities of a placed call, a live conversation and a webhook also carry
+/// the conversation id (never on metrics). Never phone numbers, secrets or transcript text.
 /// </summary>
 public static class ConvAiTelephonyDiagnostics
 {
@@ -39,8 +40,15 @@ public static class ConvAiTelephonyDiagnostics
     /// <summary>Histogram (seconds) of the round-trip time the agent reports in its pings (<c>ping_ms</c>).</summary>
     public const string SessionPingLatencyInstrument = "convai.telephony.session.ping_latency";
 
-    /// <summary>The tag holding a live conversation's id, on its activity only (never on metrics).</summary>
+    /// <summary>
+    /// The tag holding a conversation's id, on the activities of a placed call (<c>ConvAi.Telephony start call</c>), a live
+    /// conversation and a webhook (<c>ConvAi.Telephony webhook</c>), never on metrics. ElevenLabs does not propagate
+    /// <c>traceparent</c> into its webhooks, so this shared tag links a call's trace to the webhook's.
+    /// </summary>
     public const string ConversationIdTag = "convai.conversation.id";
+
+    /// <summary>The tag holding a webhook's event type (<c>post_call_transcription</c>, …) on the <c>ConvAi.Telephony webhook</c> activity.</summary>
+    public const string WebhookEventTypeTag = "convai.webhook.event_type";
 
     /// <summary>The tag holding a message's direction: <c>sent</c> or <c>received</c>.</summary>
     public const string MessageDirectionTag = "convai.message.direction";

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -51,13 +52,33 @@ internal sealed class WebhookDispatcher(
     /// the handler fails), then runs <paramref name="handler"/>.
     /// </summary>
     /// <returns>The handler's failure description, or null when it succeeded.</returns>
-    public Task<string?> DispatchAsync(
+    public async Task<string?> DispatchAsync(
         ConvAiWebhookEvent webhookEvent,
         Func<ConvAiWebhookEvent, CancellationToken, Task<string?>> handler,
         CancellationToken cancellationToken)
     {
+        // Tagged with the conversation id, like the activity of the call that started it (ElevenLabs sends no
+        // traceparent, so the shared tag is the link between the two traces).
+        using var activity = ConvAiTelemetry.ActivitySource.StartActivity("ConvAi.Telephony webhook", ActivityKind.Consumer);
+        activity?.SetTag(ConvAiTelephonyDiagnostics.WebhookEventTypeTag, webhookEvent.Type.Value);
+        activity?.SetTag(ConvAiTelephonyDiagnostics.ConversationIdTag, webhookEvent.ConversationId);
         CallEventPublisher.Publish(_callEventSinks, webhookEvent);
-        return handler(webhookEvent, cancellationToken);
+        try
+        {
+            var failure = await handler(webhookEvent, cancellationToken).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, "handler failed");
+            }
+
+            return failure;
+        }
+        catch (Exception ex)
+        {
+            // The type only: a handler's message may hold what it read from the transcript.
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
     }
 
     private static ConvAiWebhookHandler ResolveHandler(IServiceProvider services) =>

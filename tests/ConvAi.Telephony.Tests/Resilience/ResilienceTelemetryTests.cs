@@ -110,7 +110,10 @@ public class ResilienceTelemetryTests
             Assert.That(categories, Has.Some.EqualTo("ConvAi.Telephony"), "the client's own logging was captured");
             Assert.That(logText.ToString(), Does.Contain("Sending POST /v1/convai/twilio/outbound-call."), "HttpClient attempts were logged");
             var ours = activities.Where(a => a.Source.Name == ConvAiTelephonyDiagnostics.ActivitySourceName).ToList();
-            Assert.That(ours, Has.Count.EqualTo(3), "one activity per client request, retries included");
+            var calls = ours.Where(a => a.OperationName == "ConvAi.Telephony start call").ToList();
+            Assert.That(ours.Except(calls).ToList(), Has.Count.EqualTo(3), "one activity per client request, retries included");
+            Assert.That(calls.Select(a => (a.Status, a.StatusDescription)), Is.EqualTo(new[] { (ActivityStatusCode.Error, nameof(ConvAiOutcomeUnknownException)) }), "one activity per placed call, failed with the error's type");
+            Assert.That(calls.Single().GetTagItem(ConvAiTelephonyDiagnostics.ConversationIdTag), Is.Null, "no conversation id when the call was not placed");
             Assert.That(
                 ours.SelectMany(a => a.TagObjects.Select(t => t.Key)).Distinct(),
                 Is.SubsetOf(new[] { ConvAiTelephonyDiagnostics.OperationKindTag, ConvAiTelephonyDiagnostics.StatusCodeTag }));

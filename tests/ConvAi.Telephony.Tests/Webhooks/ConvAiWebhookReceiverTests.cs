@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -169,6 +171,36 @@ public class ConvAiWebhookReceiverTests
             Assert.That(deadLetter.Delivery.Body.ToArray(), Is.EqualTo(body));
             Assert.That(redelivery.Status, Is.EqualTo(ConvAiWebhookReceiptStatus.Duplicate));
             Assert.That(() => receipt.HandleAsync((_, _) => Task.FromResult<string?>(null)), Throws.InvalidOperationException, "handled once");
+        });
+    }
+
+    [TestCase(false, ActivityStatusCode.Unset)]
+    [TestCase(true, ActivityStatusCode.Error)]
+    public async Task HandleAsync_Dispatch_OneWebhookActivityTaggedWithTheConversationId(bool handlerThrows, ActivityStatusCode status)
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ConvAiTelephonyDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var services = Build();
+        var receiver = services.GetRequiredService<ConvAiWebhookReceiver>();
+        var body = WebhookFixtures.Load("post_call_transcription.json");
+
+        using var receipt = await receiver.ReceiveAsync(Body(body), WebhookFixtures.Sign(body));
+        await receipt.HandleAsync((_, _) => handlerThrows ? throw new IOException("storage down") : Task.FromResult<string?>(null));
+
+        var webhook = stopped.Single(a => a.OperationName == "ConvAi.Telephony webhook");
+        Assert.Multiple(() =>
+        {
+            Assert.That(webhook.Kind, Is.EqualTo(ActivityKind.Consumer));
+            Assert.That(webhook.GetTagItem(ConvAiTelephonyDiagnostics.ConversationIdTag), Is.EqualTo("abc"));
+            Assert.That(webhook.GetTagItem(ConvAiTelephonyDiagnostics.WebhookEventTypeTag), Is.EqualTo("post_call_transcription"));
+            Assert.That(webhook.Status, Is.EqualTo(status));
+            Assert.That(webhook.StatusDescription ?? "", Does.Not.Contain("storage down"), "never the handler's message");
         });
     }
 }

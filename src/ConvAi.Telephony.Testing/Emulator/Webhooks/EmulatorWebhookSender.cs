@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -26,9 +27,11 @@ internal sealed class EmulatorWebhookSender : IDisposable
         _timeProvider = options.TimeProvider;
         if (_url is not null)
         {
+            // ElevenLabs sends no traceparent with its webhooks, so neither does the emulator: a test that links a
+            // call to its webhook must do it the way production can (the conversation id), not through a trace header.
             _client = options.WebhookHandler is { } handler
                 ? new HttpClient(handler, disposeHandler: false)
-                : new HttpClient();
+                : new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator() });
         }
     }
 
@@ -43,13 +46,19 @@ internal sealed class EmulatorWebhookSender : IDisposable
     /// <summary>Builds, signs and delivers the events of one conversation in order, in the background.</summary>
     public void Send(string conversationId, params (string EventType, JsonObject Data)[] events)
     {
-        var task = Task.Run(async () =>
+        // Without the caller's execution context: the delivery belongs to no trace of the request that placed the call.
+        Task task;
+        using (ExecutionContext.SuppressFlow())
         {
-            foreach (var (eventType, data) in events)
+            task = Task.Run(async () =>
             {
-                await DeliverAsync(eventType, conversationId, data).ConfigureAwait(false);
-            }
-        });
+                foreach (var (eventType, data) in events)
+                {
+                    await DeliverAsync(eventType, conversationId, data).ConfigureAwait(false);
+                }
+            });
+        }
+
         lock (_gate)
         {
             _inFlight.Add(task);
