@@ -32,7 +32,22 @@ internal sealed class WebhookDispatcher(
     /// <returns>True when the processed mark was committed with the handler's transaction; false when the caller still marks it.</returns>
     public async Task<bool> DispatchAsync(ConvAiWebhookEvent webhookEvent, string deliveryKey, CancellationToken cancellationToken)
     {
-        CallEventPublisher.Publish(_callEventSinks, webhookEvent);
+        var marked = false;
+        await DispatchAsync(
+            webhookEvent,
+            async (accepted, ct) =>
+            {
+                marked = await RunRegisteredHandlerAsync(accepted, deliveryKey, ct).ConfigureAwait(false);
+                return null;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return marked;
+    }
+
+    /// <summary>Runs the registered handler in a new scope; a handler that enlisted in the store's transaction commits it with the mark.</summary>
+    /// <returns>True when the processed mark was committed with the handler's transaction.</returns>
+    private async Task<bool> RunRegisteredHandlerAsync(ConvAiWebhookEvent webhookEvent, string deliveryKey, CancellationToken cancellationToken)
+    {
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
