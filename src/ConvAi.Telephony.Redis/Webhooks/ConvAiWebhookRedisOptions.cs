@@ -38,9 +38,9 @@ public sealed class ConvAiWebhookRedisOptions
     /// <summary>
     /// How long a leased delivery may go without a sign of life from its consumer before another instance reclaims it
     /// (<c>XAUTOCLAIM</c>): a crashed instance's deliveries are finished by another after this time. A live instance
-    /// renews its leases every third of it, so a slow handler is not taken over. Default 1 minute.
+    /// renews its leases every third of it, so a slow handler is not taken over. Default 15 seconds (renewed every 5).
     /// </summary>
-    public TimeSpan ClaimIdleTime { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ClaimIdleTime { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How often an idle consumer looks for new, due or reclaimable deliveries. Default 250 milliseconds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);

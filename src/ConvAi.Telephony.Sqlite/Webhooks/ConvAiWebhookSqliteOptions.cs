@@ -20,9 +20,10 @@ public sealed class ConvAiWebhookSqliteOptions
     /// <summary>
     /// How long a leased delivery may go without a sign of life from its process before another process (or the same
     /// one after a restart) leases it again. A live process renews its leases every third of it, so a slow handler is
-    /// not taken over. Default 1 minute.
+    /// not taken over. Default 15 seconds (renewed every 5), so the deliveries a killed process held are processed within
+    /// seconds of its restart.
     /// </summary>
-    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How often an idle consumer looks for deliveries that another process queued or that became due. Default 250 milliseconds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);

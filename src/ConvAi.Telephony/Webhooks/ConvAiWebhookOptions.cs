@@ -101,10 +101,10 @@ public sealed class ConvAiWebhookDeduplicationOptions
     /// handler, reconciliation) lasts without renewal. The process renews it every third of this while the handler
     /// runs, so a live handler keeps others out however long it takes, and the claim of a process that died (killed
     /// mid-handler) ends within this time: a restarted process, another one or the reconciler processes the delivery
-    /// then. Default 30 seconds; a pause of the process longer than two thirds of it (a debugger, a stalled disk) can
-    /// let another process claim the delivery beside it.
+    /// then. Default 15 seconds (renewed every 5); a pause of the process longer than two thirds of it (a debugger, a
+    /// stalled disk) can let another process claim the delivery beside it.
     /// </summary>
-    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Gets or sets the prefix of the delivery keys in the delivery store. Default <c>convai:webhook:</c>; give each app

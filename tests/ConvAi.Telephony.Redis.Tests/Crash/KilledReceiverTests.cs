@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using ConvAi.Telephony.AspNetCore.Tests.Webhooks;
 using ConvAi.Telephony.Shared;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace ConvAi.Telephony.Redis.Tests.Crash;
@@ -75,6 +76,67 @@ public class KilledReceiverTests
         });
     }
 
+    /// <summary>
+    /// Issue 24: an instance killed inside its handler (Inline, after the handler's own write) holds the delivery's claim
+    /// only until its lease ends (<c>ClaimLease</c>, 2 s here), not for <c>ClaimLifetime</c> (an hour): the sender's
+    /// redelivery to the survivor is a duplicate until then, and processed after. The handler's write is its own, apart
+    /// from the processed mark, so the delivery is processed twice (the documented window; an upsert keyed by the
+    /// conversation id makes it harmless).
+    /// </summary>
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task ReceiverKilledInTheHandler_SurvivorProcessesTheRedeliveryOnceTheClaimLeaseEnded(CancellationToken cancellationToken)
+    {
+        const string ConversationId = "conv_killed";
+        await using var redis = await RedisServer.StartAsync();
+        var prefix = $"crash:{Guid.NewGuid():N}:";
+        using var child = StartChildReceiver(redis.Configuration, prefix, out var childAddress, CrashReceiver.StopInHandler);
+        await using var survivor = await CrashReceiver.StartAsync(redis.Configuration, prefix, "survivor", ConvAiWebhookMode.Inline);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var template = WebhookFixtures.Load("post_call_transcription.json");
+        var database = (await redis.ConnectAsync()).GetDatabase();
+
+        var firstDelivery = PostAsync(client, childAddress, template, ConversationId, cancellationToken);
+        var stopped = ReadUntil(child, CrashReceiver.StoppedLine);
+        child.Kill(entireProcessTree: true); // SIGKILL in the handler: the claim is neither renewed nor released
+        await child.WaitForExitAsync(cancellationToken);
+        var killedAt = Stopwatch.StartNew();
+        var answerToFirst = await firstDelivery;
+        var countAtKill = (long)await database.StringGetAsync(CrashReceiver.CounterKey(prefix, ConversationId));
+
+        // The sender retries (it got no 200); the survivor refuses the redelivery while the dead claim's lease runs.
+        var receiver = survivor.Services.GetRequiredService<ConvAiWebhookReceiver>();
+        var body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(template).Replace("\"conversation_id\":\"abc\"", $"\"conversation_id\":\"{ConversationId}\"", StringComparison.Ordinal));
+        var duplicates = 0;
+        ConvAiWebhookReceiptStatus status;
+        while (true)
+        {
+            using var receipt = await receiver.ProcessAsync(new MemoryStream(body), WebhookFixtures.Sign(body, at: TimeProvider.System.GetUtcNow()), cancellationToken: cancellationToken);
+            status = receipt.Status;
+            if (status != ConvAiWebhookReceiptStatus.Duplicate || killedAt.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                break;
+            }
+
+            duplicates++;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        var countAfter = (long)await database.StringGetAsync(CrashReceiver.CounterKey(prefix, ConversationId));
+        TestContext.Progress.WriteLine(
+            $"redis crash in the handler: {duplicates} redeliveries refused as duplicates, then {status} {killedAt.Elapsed.TotalSeconds:F1} s after the kill " +
+            $"(ClaimLease {CrashReceiver.ClaimLease.TotalSeconds} s, ClaimLifetime 1 h); processed {countAfter} times");
+        Assert.Multiple(() =>
+        {
+            Assert.That(stopped, Is.Not.Null, "the child reached its handler");
+            Assert.That(answerToFirst, Is.Null, "the killed instance never answered the first delivery");
+            Assert.That(countAtKill, Is.EqualTo(1), "the handler's own write was done at the kill");
+            Assert.That(duplicates, Is.GreaterThan(0), "the dead instance's claim held until its lease ended");
+            Assert.That(status, Is.EqualTo(ConvAiWebhookReceiptStatus.Processed), "then the survivor processed the redelivery");
+            Assert.That(countAfter, Is.EqualTo(2), "a handler's own write and the processed mark are separate: at least once");
+        });
+    }
+
     private static async Task<HttpStatusCode?> PostAsync(HttpClient client, string address, byte[] template, string conversationId, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(template).Replace("\"conversation_id\":\"abc\"", $"\"conversation_id\":\"{conversationId}\"", StringComparison.Ordinal));
@@ -111,14 +173,14 @@ public class KilledReceiverTests
         return counts;
     }
 
-    private static Process StartChildReceiver(string redis, string prefix, out string address)
+    private static Process StartChildReceiver(string redis, string prefix, out string address, params string[] extra)
     {
         var assembly = typeof(Program).Assembly.Location;
         var appHost = Path.ChangeExtension(assembly, null);
         var start = File.Exists(appHost)
             ? new ProcessStartInfo(appHost)
             : new ProcessStartInfo("dotnet") { ArgumentList = { assembly } };
-        foreach (var argument in new[] { CrashReceiver.Command, redis, prefix, "child" })
+        foreach (var argument in new[] { CrashReceiver.Command, redis, prefix, "child" }.Concat(extra))
         {
             start.ArgumentList.Add(argument);
         }
@@ -137,5 +199,19 @@ public class KilledReceiverTests
 
         process.Dispose();
         throw new InvalidOperationException("The child receiver exited before listening.");
+    }
+
+    /// <summary>Reads the child's output until a line starting with <paramref name="prefix"/> (returned), or its end (null).</summary>
+    private static string? ReadUntil(Process process, string prefix)
+    {
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        return null;
     }
 }

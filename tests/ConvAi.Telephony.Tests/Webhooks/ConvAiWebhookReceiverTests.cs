@@ -46,7 +46,7 @@ public class ConvAiWebhookReceiverTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(receiver.Options.Deduplication.ClaimLease, Is.EqualTo(TimeSpan.FromSeconds(30)), "the default lease");
+            Assert.That(receiver.Options.Deduplication.ClaimLease, Is.EqualTo(TimeSpan.FromSeconds(15)), "the default lease");
             Assert.That(running.Status, Is.EqualTo(ConvAiWebhookReceiptStatus.Processed));
             Assert.That(redelivery.Status, Is.EqualTo(ConvAiWebhookReceiptStatus.Duplicate), "a live handler's renewed claim keeps others out");
             Assert.That(processed, Is.True);
@@ -63,7 +63,7 @@ public class ConvAiWebhookReceiverTests
         var abandoned = await receiver.ReceiveAsync(Body(body), WebhookFixtures.Sign(body));
         abandoned.Dispose(); // never handled: what a process that died mid-handler leaves behind is a claim nobody renews
 
-        Pass(time, TimeSpan.FromSeconds(29));
+        Pass(time, receiver.Options.Deduplication.ClaimLease - TimeSpan.FromSeconds(1)); // the default, 15 s
         using var withinLease = await receiver.ReceiveAsync(Body(body), WebhookFixtures.Sign(body));
         Pass(time, TimeSpan.FromSeconds(1));
         using var afterLease = await receiver.ReceiveAsync(Body(body), WebhookFixtures.Sign(body));
