@@ -22,8 +22,8 @@ public sealed class ConvAiWebhookReconcileOptions
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// How far back the first pass after a start lists conversations (the checkpoint is kept in memory), and the
-    /// oldest start time any pass lists. Default 24 hours; keep it below <c>ConvAi:Webhooks:Deduplication:ProcessedHorizon</c>.
+    /// How far back a pass lists conversations when the delivery store holds no checkpoint yet (the first pass ever, or
+    /// after every pass with the in-memory store's restart), and the oldest start time any pass lists. Default 24 hours; keep it below <c>ConvAi:Webhooks:Deduplication:ProcessedHorizon</c>.
     /// </summary>
     public TimeSpan LookBack { get; set; } = TimeSpan.FromHours(24);
 }
