@@ -25,7 +25,7 @@ export ConvAiTestFramework=net10.0
 # name | project under test (as the test project references it) | test project | files to mutate
 targets=(
   "aspnetcore|ConvAi.Telephony.AspNetCore.csproj|tests/ConvAi.Telephony.AspNetCore.Tests|Inbound/SharedSecret.cs"
-  "core|ConvAi.Telephony.csproj|tests/ConvAi.Telephony.Tests|Resilience/ConvAiResiliencePipeline.cs Http/RequestKinds.cs Http/RetryAfter.cs Http/TransientStatus.cs Webhooks/ConvAiWebhookSignature.cs Webhooks/TwilioRequestValidator.cs"
+  "core|ConvAi.Telephony.csproj|tests/ConvAi.Telephony.Tests|Resilience/ConvAiResiliencePipeline.cs Http/RequestKinds.cs Http/RetryAfter.cs Http/TransientStatus.cs Webhooks/ConvAiWebhookSignature.cs Webhooks/TwilioRequestValidator.cs Webhooks/WebhookClaimRenewal.cs Webhooks/InMemoryWebhookDeliveryStore.cs"
   "webhooks|ConvAi.Telephony.csproj|tests/ConvAi.Telephony.AspNetCore.Tests|Webhooks/WebhookAcknowledgementGate.cs"
 )
 only="${1:-}"
