@@ -117,11 +117,10 @@ public sealed class RedisWebhookInbox : IConvAiWebhookInbox, IAsyncDisposable
     private readonly RedisValue _group;
     private readonly RedisValue _consumer;
     private readonly long _claimIdleMs;
-    private readonly TimeSpan _pollInterval;
+    private readonly DurableInboxPolling _polling;
     private readonly int _maxLength;
     private readonly ConcurrentDictionary<string, byte> _leased = new(StringComparer.Ordinal);
     private readonly ITimer _renewal;
-    private TaskCompletionSource _arrived = NewSignal();
     private string _cursor = "0-0";
     private volatile bool _groupReady;
     private int _disposed;
@@ -153,7 +152,7 @@ public sealed class RedisWebhookInbox : IConvAiWebhookInbox, IAsyncDisposable
         _group = options.ConsumerGroup;
         _consumer = options.ConsumerName;
         _claimIdleMs = Math.Max(1, (long)options.ClaimIdleTime.TotalMilliseconds);
-        _pollInterval = options.PollInterval;
+        _polling = new DurableInboxPolling(options.PollInterval);
         _maxLength = options.MaxLength;
         var renewEvery = options.ClaimIdleTime / 3;
         // Redis measures idle time on its own clock: renewals and polls run on real time. Due times use the injected clock.
@@ -179,20 +178,8 @@ public sealed class RedisWebhookInbox : IConvAiWebhookInbox, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<ConvAiWebhookInboxItem> LeaseAsync(CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var arrived = Volatile.Read(ref _arrived).Task;
-            if (await TryLeaseAsync(cancellationToken).ConfigureAwait(false) is { } item)
-            {
-                return item;
-            }
-
-            await Task.WhenAny(arrived, Task.Delay(_pollInterval, TimeProvider.System, cancellationToken)).ConfigureAwait(false);
-        }
-    }
+    public ValueTask<ConvAiWebhookInboxItem> LeaseAsync(CancellationToken cancellationToken = default) =>
+        _polling.LeaseAsync(TryLeaseAsync, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask CompleteAsync(ConvAiWebhookInboxItem item, CancellationToken cancellationToken = default)
@@ -327,8 +314,6 @@ public sealed class RedisWebhookInbox : IConvAiWebhookInbox, IAsyncDisposable
         }
     }
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     private static bool IsStreamId(string id)
     {
         var dash = id.IndexOf('-', StringComparison.Ordinal);
@@ -420,7 +405,7 @@ public sealed class RedisWebhookInbox : IConvAiWebhookInbox, IAsyncDisposable
         delivery with { Attempts = delivery.Attempts + 1, LastFailure = failure, LastFailedAt = _timeProvider.GetUtcNow() };
 
     /// <summary>Wakes this instance's waiting consumers (other instances find the entry at their next poll).</summary>
-    private void Signal() => Interlocked.Exchange(ref _arrived, NewSignal()).TrySetResult();
+    private void Signal() => _polling.Signal();
 
     private async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken)
     {

@@ -32,10 +32,9 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
     private readonly TimeProvider _timeProvider;
     private readonly string _owner = Guid.NewGuid().ToString("N");
     private readonly long _leaseMs;
-    private readonly TimeSpan _pollInterval;
+    private readonly DurableInboxPolling _polling;
     private readonly int _maxLength;
     private readonly ITimer _renewal;
-    private TaskCompletionSource _arrived = NewSignal();
 
     /// <summary>Creates an inbox over the SQLite file named by <see cref="ConvAiWebhookSqliteOptions.ConnectionString"/>; the schema is created on first use.</summary>
     /// <param name="options">The settings; <see cref="ConvAiWebhookSqliteOptions.ConnectionString"/> is used as given (a relative path is relative to the current directory).</param>
@@ -51,7 +50,7 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
         _database = database ?? new SqliteWebhookDatabase(options.ConnectionString!, options.BusyTimeout);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _leaseMs = Math.Max(1, (long)options.LeaseTime.TotalMilliseconds);
-        _pollInterval = options.PollInterval;
+        _polling = new DurableInboxPolling(options.PollInterval);
         _maxLength = options.MaxLength;
         var renewEvery = options.LeaseTime / 3;
         _renewal = _timeProvider.CreateTimer(static state => _ = ((SqliteWebhookInbox)state!).RenewLeasesAsync(), this, renewEvery, renewEvery);
@@ -83,21 +82,8 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
     }
 
     /// <inheritdoc />
-    public async ValueTask<ConvAiWebhookInboxItem> LeaseAsync(CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var arrived = Volatile.Read(ref _arrived).Task;
-            if (await TryLeaseAsync(cancellationToken).ConfigureAwait(false) is { } item)
-            {
-                return item;
-            }
-
-            // Other processes' deliveries and due retries are found at the next poll (the file has no notifications).
-            await Task.WhenAny(arrived, Task.Delay(_pollInterval, TimeProvider.System, cancellationToken)).ConfigureAwait(false);
-        }
-    }
+    public ValueTask<ConvAiWebhookInboxItem> LeaseAsync(CancellationToken cancellationToken = default) =>
+        _polling.LeaseAsync(TryLeaseAsync, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask CompleteAsync(ConvAiWebhookInboxItem item, CancellationToken cancellationToken = default)
@@ -382,8 +368,6 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
             : throw new InvalidOperationException($"The inbox item '{item.Id}' is not leased.");
     }
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     /// <summary>Runs one statement in the writer loop's next commit, with <c>$owner</c> bound; returns the rows changed.</summary>
     private Task<int> ExecuteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
         _database.WriteAsync(
@@ -408,5 +392,5 @@ public sealed class SqliteWebhookInbox : IConvAiWebhookInbox, IDisposable, IAsyn
     private long Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Wakes this instance's waiting consumers (other processes find the delivery at their next poll).</summary>
-    private void Signal() => Interlocked.Exchange(ref _arrived, NewSignal()).TrySetResult();
+    private void Signal() => _polling.Signal();
 }
