@@ -13,18 +13,7 @@ namespace ConvAi.Telephony.Redis.Tests.Webhooks;
 [NonParallelizable]
 public class WebhookWorkerTests
 {
-    private static string WorkerDirectory()
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ConvAi.Telephony.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        // The tests run from bin/<Configuration>/<framework>/...: the sample is built with the same configuration.
-        var configuration = TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        return Path.Combine(directory!.FullName, "samples", "WebhookWorker", "bin", configuration, "net10.0");
-    }
+    private static string WorkerDirectory() => SampleOutput.Directory("WebhookWorker");
 
     [Test]
     public void WebhookWorker_RunsOnTheBaseRuntimeOnly()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ConvAi.Telephony.Shared;
 using ConvAi.Telephony.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
@@ -161,7 +162,7 @@ public class KilledReceiverScenarioTests
 
         public async Task StartReceiverAsync(CancellationToken cancellationToken)
         {
-            var directory = SampleDirectory();
+            var directory = SampleOutput.Directory("WebhookReceiver");
             var dll = Path.Combine(directory, "WebhookReceiver.dll");
             Assert.That(File.Exists(dll), Is.True, $"build the solution first: {dll} is missing");
             var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll }, WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -260,18 +261,6 @@ public class KilledReceiverScenarioTests
             {
                 File.Delete(file);
             }
-        }
-
-        private static string SampleDirectory()
-        {
-            var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ConvAi.Telephony.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            var configuration = TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-            return Path.Combine(directory!.FullName, "samples", "WebhookReceiver", "bin", configuration, "net10.0");
         }
 
         private static int FreePort()
