@@ -27,8 +27,8 @@ convai.WithWebhookTarget(receiver, "/webhooks/elevenlabs");
 
 // The Twilio Media Streams bridge: Twilio's voice webhook at /twilio/voice, the stream at /twilio/media, signed with the
 // Twilio auth token WithReference gives; its calls go to the agent bridge-agent-id on the emulator's agent socket (a
-// signed URL per call).
-var agentId = builder.AddParameter("bridge-agent-id", "agent_order_desk");
+// signed URL per call; the emulator accepts any agent id). Published, the parameter names the real agent.
+var agentId = builder.AddParameter("bridge-agent-id", "agent_order_desk", publishValueAsDefault: true);
 builder.AddProject<Projects.MediaStreamBridge>("bridge", launchProfileName: null)
     .WithHttpEndpoint(env: "ASPNETCORE_HTTP_PORTS")
     .WithHttpHealthCheck("/health")
