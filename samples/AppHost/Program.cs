@@ -1,7 +1,8 @@
-// AppHost: the ElevenLabs telephony emulator and samples/WebhookReceiver, started together with the Aspire dashboard.
-// The emulator sends its signed webhooks to the receiver; the receiver gets the emulator's connection
-// (ConnectionStrings:convai), the webhook secret and a Twilio auth token through WithReference. Publishing the same
-// AppHost points the receiver at the real API, with the key and secrets as parameters. See README.md.
+// AppHost: the ElevenLabs telephony emulator, samples/WebhookReceiver and samples/MediaStreamBridge, started together with
+// the Aspire dashboard. The emulator sends its signed webhooks to the receiver and plays the agent the bridge connects its
+// calls to; both apps get the emulator's connection (ConnectionStrings:convai), the webhook secret and the Twilio auth
+// token through WithReference. Publishing the same AppHost points them at the real API, with the key and secrets as
+// parameters. See README.md.
 var builder = DistributedApplication.CreateBuilder(args);
 
 var convai = builder.AddConvAiEmulator("convai")
@@ -23,5 +24,16 @@ var receiver = builder.AddProject<Projects.WebhookReceiver>("receiver", launchPr
     .WithEnvironment("ConvAi__ConversationInitiation__Secret", initiationSecret);
 
 convai.WithWebhookTarget(receiver, "/webhooks/elevenlabs");
+
+// The Twilio Media Streams bridge: Twilio's voice webhook at /twilio/voice, the stream at /twilio/media, signed with the
+// Twilio auth token WithReference gives; its calls go to the agent bridge-agent-id on the emulator's agent socket (a
+// signed URL per call; the emulator accepts any agent id). Published, the parameter names the real agent.
+var agentId = builder.AddParameter("bridge-agent-id", "agent_order_desk", publishValueAsDefault: true);
+builder.AddProject<Projects.MediaStreamBridge>("bridge", launchProfileName: null)
+    .WithHttpEndpoint(env: "ASPNETCORE_HTTP_PORTS")
+    .WithHttpHealthCheck("/health")
+    .WithReference(convai)
+    .WaitFor(convai)
+    .WithEnvironment("ConvAi__Twilio__AgentId", agentId);
 
 builder.Build().Run();

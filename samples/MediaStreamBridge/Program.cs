@@ -1,7 +1,7 @@
 // MediaStreamBridge: your server between Twilio and the agent (Twilio Media Streams): the voice webhook answers <Connect><Stream>,
 // the bridge relays the call's audio to the agent, a client tool looks orders up here, another endpoint pushes contextual updates
 // into the live call, and a transfer tool hands the caller to a human when the agent ends. Without ELEVENLABS_API_KEY the agent is
-// played by the in-process emulator. See README.md.
+// played by the in-process emulator; under samples/AppHost, by the AppHost's emulator (ConnectionStrings:convai). See README.md.
 using System.Text.Json.Nodes;
 using ConvAi.Telephony;
 using ConvAi.Telephony.AspNetCore;
@@ -11,16 +11,29 @@ using MediaStreamBridge;
 var builder = WebApplication.CreateBuilder(args); // --urls, appsettings.json, ConvAi__* and the variables in README.md
 var configuration = builder.Configuration;
 
-// The agent: ConvAi:ApiKey or ELEVENLABS_API_KEY; neither: the emulator plays an order-desk agent (μ-law 8000 both ways).
-var useEmulator = string.IsNullOrWhiteSpace(configuration["ConvAi:ApiKey"]) && string.IsNullOrWhiteSpace(configuration["ELEVENLABS_API_KEY"]);
+// The agent: under samples/AppHost the API comes as the connection ConnectionStrings:convai (the AppHost's emulator, or the real
+// API when published), read by the Aspire client integration with its health check and traces. Otherwise ConvAi:ApiKey or
+// ELEVENLABS_API_KEY; neither: the in-process emulator plays an order-desk agent (μ-law 8000 both ways).
+var fromAppHost = !string.IsNullOrWhiteSpace(configuration.GetConnectionString("convai"));
+var useEmulator = !fromAppHost && string.IsNullOrWhiteSpace(configuration["ConvAi:ApiKey"]) && string.IsNullOrWhiteSpace(configuration["ELEVENLABS_API_KEY"]);
 await using var emulator = useEmulator
     ? new ConvAiEmulator(new ConvAiEmulatorOptions { DefaultAgent = EmulatedOrderDesk(), PaceAgentAudio = configuration.GetValue("Emulator:PaceAgentAudio", true) })
     : null;
-var telephony = builder.Services.AddConvAiTelephony(configuration.GetSection(ConvAiTelephonyOptions.SectionName));
-if (emulator is not null)
+if (fromAppHost)
 {
-    telephony.UseConvAiEmulator(emulator);
+    builder.AddConvAiTelephonyClient("convai");
 }
+else
+{
+    var telephony = builder.Services.AddConvAiTelephony(configuration.GetSection(ConvAiTelephonyOptions.SectionName));
+    if (emulator is not null)
+    {
+        telephony.UseConvAiEmulator(emulator);
+    }
+}
+
+// GET /health: healthy once the app runs (and, from the AppHost, the API answers); the AppHost's health check.
+builder.Services.AddHealthChecks();
 
 // The bridge: ConvAi:Twilio (TWILIO_AUTH_TOKEN, PublicBaseUrl, AgentId) and ConvAi:TwilioBridge keys, validated at start-up.
 builder.Services.AddConvAiTwilioBridge<OrderDeskBridgeHandler>()
@@ -38,6 +51,7 @@ app.Logger.LogInformation(useEmulator
 app.UseWebSockets();
 app.MapConvAiTwilioVoice("/twilio/voice");        // Twilio's "A call comes in" (and /twilio/voice/after)
 app.MapConvAiTwilioMediaStream("/twilio/media");  // the stream; ConvAi:TwilioBridge:MediaStreamPath must match
+app.MapHealthChecks("/health");
 
 // Your systems push news into a live call: the agent hears it without being interrupted. Another instance's call is "not here".
 app.MapPost("/calls/{callSid}/context", async (string callSid, ContextUpdate update, ILiveCalls calls, CancellationToken cancellationToken) =>
