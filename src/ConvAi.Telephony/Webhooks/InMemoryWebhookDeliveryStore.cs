@@ -43,6 +43,18 @@ public sealed class InMemoryWebhookDeliveryStore : IConvAiWebhookDeliveryStore
     /// <summary>The most keys held; beyond it the key stored longest ago is forgotten first.</summary>
     public int Capacity { get; }
 
+    /// <summary>The length of the eviction order, stale entries of replaced keys included (for tests: it stays bounded).</summary>
+    internal int OrderLength
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _order.Count;
+            }
+        }
+    }
+
     /// <summary>The number of keys held, expired ones not yet swept included (for tests).</summary>
     internal int Count
     {

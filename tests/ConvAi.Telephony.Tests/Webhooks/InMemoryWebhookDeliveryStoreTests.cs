@@ -80,4 +80,65 @@ public class InMemoryWebhookDeliveryStoreTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new InMemoryWebhookDeliveryStore(capacity: capacity));
     }
+
+    public static IEnumerable<TestCaseData> EmptyKeyCalls()
+    {
+        yield return new TestCaseData((Func<InMemoryWebhookDeliveryStore, ValueTask>)(async s => await s.TryClaimAsync("", TimeSpan.FromMinutes(1)))).SetArgDisplayNames("TryClaimAsync");
+        yield return new TestCaseData((Func<InMemoryWebhookDeliveryStore, ValueTask>)(async s => await s.RenewClaimAsync("", TimeSpan.FromMinutes(1)))).SetArgDisplayNames("RenewClaimAsync");
+        yield return new TestCaseData((Func<InMemoryWebhookDeliveryStore, ValueTask>)(s => s.ReleaseAsync(""))).SetArgDisplayNames("ReleaseAsync");
+        yield return new TestCaseData((Func<InMemoryWebhookDeliveryStore, ValueTask>)(s => s.MarkProcessedAsync("", TimeSpan.FromDays(1)))).SetArgDisplayNames("MarkProcessedAsync");
+        yield return new TestCaseData((Func<InMemoryWebhookDeliveryStore, ValueTask>)(async s => await s.IsProcessedAsync(""))).SetArgDisplayNames("IsProcessedAsync");
+        yield return new TestCaseData((Func<InMemoryWebhookDeliveryStore, ValueTask>)(async s => await s.GetCheckpointAsync(""))).SetArgDisplayNames("GetCheckpointAsync");
+        yield return new TestCaseData((Func<InMemoryWebhookDeliveryStore, ValueTask>)(s => s.SetCheckpointAsync("", WebhookFixtures.Now))).SetArgDisplayNames("SetCheckpointAsync");
+    }
+
+    [TestCaseSource(nameof(EmptyKeyCalls))]
+    public void EveryOperation_EmptyKeyOrName_ThrowsArgumentException(Func<InMemoryWebhookDeliveryStore, ValueTask> call)
+    {
+        var store = new InMemoryWebhookDeliveryStore(new FakeTimeProvider(WebhookFixtures.Now));
+
+        Assert.ThrowsAsync<ArgumentException>(async () => await call(store));
+    }
+
+    [Test]
+    public async Task Sweep_AtExactlyItsTime_RemovesWhatExpiresThen()
+    {
+        var time = new FakeTimeProvider(WebhookFixtures.Now);
+        var store = new InMemoryWebhookDeliveryStore(time);
+        await store.TryClaimAsync("a", TimeSpan.FromMinutes(1)); // the first call sweeps, the next sweep is due a minute later
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        await store.TryClaimAsync("b", TimeSpan.FromMinutes(5));
+
+        Assert.That(store.Count, Is.EqualTo(1), "the sweep due now removed a, which expired now");
+    }
+
+    [Test]
+    public async Task MarkProcessedAsync_SweepDue_RemovesExpiredClaims()
+    {
+        var time = new FakeTimeProvider(WebhookFixtures.Now);
+        var store = new InMemoryWebhookDeliveryStore(time);
+        await store.TryClaimAsync("a", TimeSpan.FromSeconds(30));
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        await store.MarkProcessedAsync("b", TimeSpan.FromDays(7));
+
+        Assert.That(store.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Store_OneKeyReplacedManyTimes_EvictionOrderStaysBounded()
+    {
+        var store = new InMemoryWebhookDeliveryStore(new FakeTimeProvider(WebhookFixtures.Now));
+        for (var i = 0; i < 5_000; i++)
+        {
+            await store.MarkProcessedAsync("a", TimeSpan.FromDays(7));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.Count, Is.EqualTo(1));
+            Assert.That(store.OrderLength, Is.LessThanOrEqualTo(2 * 1024 + 1), "stale entries are dropped once they outnumber live keys (at least 1,024)");
+        });
+    }
 }
