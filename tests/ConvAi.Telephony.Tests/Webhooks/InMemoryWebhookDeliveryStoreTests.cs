@@ -138,7 +138,31 @@ public class InMemoryWebhookDeliveryStoreTests
         Assert.Multiple(() =>
         {
             Assert.That(store.Count, Is.EqualTo(1));
-            Assert.That(store.OrderLength, Is.LessThanOrEqualTo(2 * 1024 + 1), "stale entries are dropped once they outnumber live keys (at least 1,024)");
+            Assert.That(store.OrderLength, Is.InRange(1, 2 * 1024 + 1), "stale entries are dropped once they outnumber live keys (at least 1,024)");
+        });
+    }
+
+    [Test]
+    public async Task Store_AfterTheEvictionOrderWasCompacted_OldestLiveKeyStillEvictedFirst()
+    {
+        var store = new InMemoryWebhookDeliveryStore(new FakeTimeProvider(WebhookFixtures.Now), capacity: 2_000);
+        await store.MarkProcessedAsync("oldest", TimeSpan.FromDays(7));
+        for (var i = 0; i < 3_000; i++)
+        {
+            await store.MarkProcessedAsync("replaced", TimeSpan.FromDays(7)); // compacts the order past 2,048 entries
+        }
+
+        for (var i = 0; i < 1_999; i++)
+        {
+            await store.MarkProcessedAsync($"new_{i}", TimeSpan.FromDays(7)); // one over the capacity
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(store.Count, Is.EqualTo(2_000));
+            Assert.That(await store.IsProcessedAsync("oldest"), Is.False, "the compaction kept the oldest key first in the order");
+            Assert.That(await store.IsProcessedAsync("replaced"), Is.True);
+            Assert.That(await store.IsProcessedAsync("new_0"), Is.True);
         });
     }
 }
