@@ -116,6 +116,13 @@ internal static class BridgeHotPath
         await Task.Delay(500);
         var after = Heap();
         var ours = (double)(after - before) / calls;
+        if (Environment.GetEnvironmentVariable("BRIDGE_MEMORY_PAUSE") is { } pause)
+        {
+            // For a heap snapshot of the live calls (dotnet-gcdump collect -p PID) before they are stopped.
+            Console.WriteLine($"pid {Environment.ProcessId}: {calls} calls live, pausing {pause} s");
+            await Task.Delay(TimeSpan.FromSeconds(int.Parse(pause, CultureInfo.InvariantCulture)));
+        }
+
         var streams = shared.Registry.Count;
         var oursBuffers = MediaStreamBuffers.Outstanding + RealtimeBuffers.Outstanding;
 

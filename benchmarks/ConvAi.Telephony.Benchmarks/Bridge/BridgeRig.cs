@@ -143,8 +143,11 @@ internal sealed class BridgeRig
 
     private sealed class InMemoryConversations(WebSocket agent) : ConversationsClient
     {
+        // One per process, as one client has (a meter per session would count its instruments as a cost of the call).
+        private static readonly ConvAiTelemetry Telemetry = new(null);
+
         public override Task<ConversationSession> ConnectSessionAsync(string? agentId, ConversationSessionOptions? options = null, CancellationToken cancellationToken = default)
             => Task.FromResult(new ConversationSession(
-                agent, agentId ?? "agent_bench", options ?? new ConversationSessionOptions(), new ConvAiTelemetry(null), NullLogger.Instance, TimeProvider.System, null, null));
+                agent, agentId ?? "agent_bench", options ?? new ConversationSessionOptions(), Telemetry, NullLogger.Instance, TimeProvider.System, null, null));
     }
 }

@@ -101,9 +101,11 @@ public sealed class ConversationSession : IAsyncDisposable
 
         // One slot more than the capacity, so the final closed event always fits.
         _events = Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(_eventCapacity + 1) { SingleWriter = true });
-        _pongs = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        // Text messages are small and made by your code, not a stream: queued without a bound (lock-free). Audio is the stream, bounded.
-        _control = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true });
+        // The queues without a bound are bounded channels whose bound is never reached: their storage starts empty and grows with what is
+        // queued (a few messages), where an unbounded channel allocates a 32-slot segment up front (about 1.4 KB per queue per session).
+        _pongs = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(int.MaxValue) { SingleReader = true, SingleWriter = true });
+        // Text messages are small and made by your code, not a stream: queued without a bound. Audio is the stream, bounded.
+        _control = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(int.MaxValue) { SingleReader = true });
         _audio = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(AudioQueueCapacity) { SingleReader = true });
         _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
