@@ -43,14 +43,22 @@ public class HotPathTests
         var mark = await twilio.ReceiveAsync();
 
         // The call is live and waiting for its next frame on both sockets: no pooled array is held for it.
-        await BridgeHost.WaitUntilAsync(() => MediaStreamBuffers.Outstanding == bridgeBefore && RealtimeBuffers.Outstanding == sessionBefore);
-        Assert.That(host.Registry.Count, Is.EqualTo(1));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((MediaStreamBuffers.Outstanding != bridgeBefore || RealtimeBuffers.Outstanding != sessionBefore) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var (bridgeHeld, sessionHeld, live) = (MediaStreamBuffers.Outstanding - bridgeBefore, RealtimeBuffers.Outstanding - sessionBefore, host.Registry.Count);
 
         release.SetResult();
         await twilio.ReceiveUntilClosedAsync();
         await host.Probe.Ended.Task.WaitAsync(Guard);
         Assert.Multiple(() =>
         {
+            Assert.That(live, Is.EqualTo(1), "the call was live while the buffers were counted");
+            Assert.That(bridgeHeld, Is.Zero, "pooled arrays held by the bridge while the call waits for its next frame");
+            Assert.That(sessionHeld, Is.Zero, "pooled arrays held by the agent session while the call waits for its next frame");
             Assert.That(chunk, Is.EqualTo($$$"""{"user_audio_chunk":"{{{callerAudio}}}"}"""));
             Assert.That(media!["media"]!["payload"]!.GetValue<string>(), Is.EqualTo(agentAudio));
             Assert.That(mark!["event"]!.GetValue<string>(), Is.EqualTo("mark"));

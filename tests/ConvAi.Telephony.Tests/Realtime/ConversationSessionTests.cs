@@ -492,17 +492,17 @@ public class ConversationSessionTests
         }
 
         // The session waits for the agent's next message with a zero-byte read: it holds no pooled receive buffer meanwhile.
-        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (RealtimeBuffers.Outstanding != rentedBefore && DateTime.UtcNow < deadline)
         {
-            while (RealtimeBuffers.Outstanding != rentedBefore)
-            {
-                await Task.Delay(10, limit.Token);
-            }
+            await Task.Delay(10);
         }
 
+        var heldWhileWaiting = RealtimeBuffers.Outstanding - rentedBefore;
         release.SetResult();
         Assert.Multiple(() =>
         {
+            Assert.That(heldWhileWaiting, Is.Zero, "pooled arrays held by the session while it waits for the next message");
             Assert.That(audio.Select(a => a.EventId), Is.EqualTo(new long[] { 1, 2 }));
             Assert.That(Encoding.UTF8.GetString(audio[0].AudioBase64.Span), Is.EqualTo(large));
             Assert.That(Encoding.UTF8.GetString(audio[1].AudioBase64.Span), Is.EqualTo("AAAA"));
