@@ -15,6 +15,10 @@ return args switch
     ["--sessions", var sessions] => await ManySessions.RunAsync(Number(sessions), sequential: false),
     ["--sessions", var sessions, "sequential"] => await ManySessions.RunAsync(Number(sessions), sequential: true),
     ["--bridge-load", .. var options] => await BridgeLoad.RunAsync(options),
+    ["--bridge-frames", .. var bridgeFrames] => await ConvAi.Telephony.Benchmarks.Bridge.BridgeHotPath.RunFramesAsync(
+        bridgeFrames.Length > 0 ? Number(bridgeFrames[0]) : 20_000, bridgeFrames.Length > 1 ? Number(bridgeFrames[1]) : 5),
+    ["--bridge-memory", .. var bridgeCalls] => await ConvAi.Telephony.Benchmarks.Bridge.BridgeHotPath.RunMemoryAsync(bridgeCalls.Length > 0 ? Number(bridgeCalls[0]) : 200),
+    ["--bridge-host"] => await ConvAi.Telephony.Benchmarks.Bridge.BridgeProcessHost.RunAsync(),
     ["--report", var resultsDirectory, .. var extra] => ResultsReport.Print(resultsDirectory, extra),
     _ => RunBenchmarks(args),
 };

@@ -79,6 +79,7 @@ internal sealed class RepeatingSocket(byte[] frame) : WebSocket
 {
     private readonly SemaphoreSlim _supply = new(0);
     private WebSocketState _state = WebSocketState.Open;
+    private bool _peeked;
 
     public override WebSocketCloseStatus? CloseStatus => null;
 
@@ -92,7 +93,24 @@ internal sealed class RepeatingSocket(byte[] frame) : WebSocket
 
     public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        await _supply.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (buffer.Length == 0)
+        {
+            // A zero-byte read waits for the next frame and takes nothing of it (as ManagedWebSocket's does).
+            if (!_peeked)
+            {
+                await _supply.WaitAsync(cancellationToken).ConfigureAwait(false);
+                _peeked = true;
+            }
+
+            return new ValueWebSocketReceiveResult(0, WebSocketMessageType.Text, false);
+        }
+
+        if (!_peeked)
+        {
+            await _supply.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _peeked = false;
         frame.CopyTo(buffer);
         return new ValueWebSocketReceiveResult(frame.Length, WebSocketMessageType.Text, true);
     }

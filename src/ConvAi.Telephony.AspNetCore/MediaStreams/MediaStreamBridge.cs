@@ -14,6 +14,7 @@ namespace ConvAi.Telephony.AspNetCore;
 internal sealed class MediaStreamBridge : ConversationAudioSink
 {
     private const int MaxHeldFrames = 500;
+    private const int ReceiveBufferSize = 4096;
     private const int HookQueueCapacity = 256;
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan EndedHookTimeout = TimeSpan.FromSeconds(10);
@@ -27,7 +28,9 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
     private readonly MediaStreamTokens _tokens;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<TwilioOutgoing> _out = Channel.CreateUnbounded<TwilioOutgoing>(new UnboundedChannelOptions { SingleReader = true });
+    // Without a reachable bound (the sink never waits or drops), but a bounded channel: its storage grows with what is queued, where an
+    // unbounded channel allocates a 32-slot segment up front (about 1.4 KB per call).
+    private readonly Channel<TwilioOutgoing> _out = Channel.CreateBounded<TwilioOutgoing>(new BoundedChannelOptions(int.MaxValue) { SingleReader = true });
     private readonly Channel<HookWork> _hooks = Channel.CreateBounded<HookWork>(new BoundedChannelOptions(HookQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<bool> _markSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly TaskCompletionSource<LiveCallEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -231,15 +234,24 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
 
     private async Task ReadLoopAsync()
     {
-        var buffer = MediaStreamBuffers.Rent(4096);
+        byte[]? buffer = null;
         var token = _callCts.Token;
         try
         {
             while (true)
             {
+                // Waits for the next message with an empty buffer (a zero-byte read takes nothing of it): between frames, which is
+                // most of a call, the call holds no receive buffer; the pooled one is rented once a message is there.
+                var result = await _twilio.ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    End(LiveCallEndedBy.Caller, LiveCallError.None, "Twilio closed the stream.");
+                    return;
+                }
+
+                buffer = MediaStreamBuffers.Rent(ReceiveBufferSize);
                 var count = 0;
-                ValueWebSocketReceiveResult result;
-                while (true)
+                while (!result.EndOfMessage)
                 {
                     if (count == buffer.Length)
                     {
@@ -264,12 +276,7 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
                     }
 
                     count += result.Count;
-                    if (result.EndOfMessage)
-                    {
-                        break;
-                    }
-
-                    if (count >= _options.MaxFrameBytes)
+                    if (!result.EndOfMessage && count >= _options.MaxFrameBytes)
                     {
                         End(LiveCallEndedBy.Bridge, LiveCallError.FrameTooLarge, $"Twilio sent a message larger than ConvAi:TwilioBridge:MaxFrameBytes ({_options.MaxFrameBytes} bytes).");
                         return;
@@ -282,7 +289,10 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
                     return;
                 }
 
-                if (!await HandleAsync(buffer, count, token).ConfigureAwait(false))
+                var goOn = await HandleAsync(buffer, count, token).ConfigureAwait(false);
+                MediaStreamBuffers.Return(buffer);
+                buffer = null;
+                if (!goOn)
                 {
                     return;
                 }
@@ -298,7 +308,11 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
         }
         finally
         {
-            MediaStreamBuffers.Return(buffer);
+            if (buffer is not null)
+            {
+                MediaStreamBuffers.Return(buffer);
+            }
+
             _markSignal.Writer.TryWrite(true);
         }
     }
@@ -698,7 +712,8 @@ internal sealed class MediaStreamBridge : ConversationAudioSink
     {
         try
         {
-            while (await _out.Reader.WaitToReadAsync(_callCts.Token).ConfigureAwait(false))
+            // No token on the wait (a wait with one allocates, once per frame here): the end of the call completes the queue instead.
+            while (await _out.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (_out.Reader.TryRead(out var item))
                 {

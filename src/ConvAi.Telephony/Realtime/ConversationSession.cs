@@ -101,11 +101,16 @@ public sealed class ConversationSession : IAsyncDisposable
 
         // One slot more than the capacity, so the final closed event always fits.
         _events = Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(_eventCapacity + 1) { SingleWriter = true });
-        _pongs = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        // Text messages are small and made by your code, not a stream: queued without a bound (lock-free). Audio is the stream, bounded.
-        _control = Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true });
+        // The queues without a bound are bounded channels whose bound is never reached: their storage starts empty and grows with what is
+        // queued (a few messages), where an unbounded channel allocates a 32-slot segment up front (about 1.4 KB per queue per session).
+        _pongs = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(int.MaxValue) { SingleReader = true, SingleWriter = true });
+        // Text messages are small and made by your code, not a stream: queued without a bound. Audio is the stream, bounded.
+        _control = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(int.MaxValue) { SingleReader = true });
         _audio = Channel.CreateBounded<OutgoingMessage>(new BoundedChannelOptions(AudioQueueCapacity) { SingleReader = true });
         _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+
+        // The writer waits for work without a token (a wait with one allocates per wait, i.e. per frame); an abort wakes it instead.
+        _abort.Token.UnsafeRegister(static state => ((Channel<bool>)state!).Writer.TryWrite(true), _wake);
 
         _instruments.Active.Add(1);
         Interlocked.Increment(ref _open);
@@ -508,7 +513,8 @@ public sealed class ConversationSession : IAsyncDisposable
                     continue;
                 }
 
-                await _wake.Reader.ReadAsync(_abort.Token).ConfigureAwait(false);
+                await _wake.Reader.ReadAsync().ConfigureAwait(false);
+                _abort.Token.ThrowIfCancellationRequested();
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException or InvalidOperationException or IOException)
@@ -538,15 +544,23 @@ public sealed class ConversationSession : IAsyncDisposable
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = RealtimeBuffers.Rent(InitialReceiveBufferSize);
+        byte[]? buffer = null;
         Exception? error = null;
         try
         {
             while (true)
             {
+                // Waits for the next message with an empty buffer (a zero-byte read takes nothing of it), so a session holds no
+                // receive buffer between messages, which is most of a call; the pooled buffer is rented once a message is there.
+                var result = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                buffer = RealtimeBuffers.Rent(InitialReceiveBufferSize);
                 var count = 0;
-                ValueWebSocketReceiveResult result;
-                while (true)
+                while (!result.EndOfMessage)
                 {
                     var limit = Math.Min(buffer.Length, _maxMessageBytes);
                     if (count == limit)
@@ -582,25 +596,19 @@ public sealed class ConversationSession : IAsyncDisposable
                     result = await _socket.ReceiveAsync(buffer.AsMemory(count, limit - count), _abort.Token).ConfigureAwait(false);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
-                        break;
+                        return;
                     }
 
                     count += result.Count;
-                    if (result.EndOfMessage)
-                    {
-                        break;
-                    }
-                }
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
                 }
 
                 if (Volatile.Read(ref _fault) is null)
                 {
                     Dispatch(buffer.AsMemory(0, count));
                 }
+
+                RealtimeBuffers.Return(buffer);
+                buffer = null;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
@@ -609,7 +617,11 @@ public sealed class ConversationSession : IAsyncDisposable
         }
         finally
         {
-            RealtimeBuffers.Return(buffer);
+            if (buffer is not null)
+            {
+                RealtimeBuffers.Return(buffer);
+            }
+
             Finish(error);
         }
     }

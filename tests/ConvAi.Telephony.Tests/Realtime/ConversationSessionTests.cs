@@ -464,6 +464,51 @@ public class ConversationSessionTests
         Assert.That(ConversationSession.OpenCount, Is.EqualTo(openBefore));
     }
 
+    [Test]
+    public async Task ReceiveLoop_BetweenMessages_HoldsNoBuffer_AndLargeMessagesArriveWhole()
+    {
+        var rentedBefore = RealtimeBuffers.Outstanding;
+        // 30,000 bytes of audio: 40,000 base64 characters, more than the first receive buffer (grown while the message is read).
+        var large = Convert.ToBase64String(Enumerable.Range(0, 30000).Select(i => (byte)(i * 5)).ToArray());
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await ScriptedAgentServer.StartAsync(async c =>
+        {
+            await c.AcceptStartAsync();
+            await c.SendAsync(Audio(1, large));
+            await c.SendAsync(Audio(2, "AAAA"));
+            await release.Task;
+            await c.CloseAsync(WebSocketCloseStatus.NormalClosure, null);
+        });
+        var client = server.CreateClient();
+        await using var session = await client.Conversations.StartSessionAsync("agent_1", Public(), Guard);
+        var audio = new List<AgentAudioEvent>();
+        await using var events = session.ReadEventsAsync(Guard).GetAsyncEnumerator();
+        while (audio.Count < 2 && await events.MoveNextAsync())
+        {
+            if (events.Current is AgentAudioEvent a)
+            {
+                audio.Add(a);
+            }
+        }
+
+        // The session waits for the agent's next message with a zero-byte read: it holds no pooled receive buffer meanwhile.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (RealtimeBuffers.Outstanding != rentedBefore && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var heldWhileWaiting = RealtimeBuffers.Outstanding - rentedBefore;
+        release.SetResult();
+        Assert.Multiple(() =>
+        {
+            Assert.That(heldWhileWaiting, Is.Zero, "pooled arrays held by the session while it waits for the next message");
+            Assert.That(audio.Select(a => a.EventId), Is.EqualTo(new long[] { 1, 2 }));
+            Assert.That(Encoding.UTF8.GetString(audio[0].AudioBase64.Span), Is.EqualTo(large));
+            Assert.That(Encoding.UTF8.GetString(audio[1].AudioBase64.Span), Is.EqualTo("AAAA"));
+        });
+    }
+
     private static string Audio(long eventId, string base64)
         => $$$"""{"type":"audio","audio_event":{"audio_base_64":"{{{base64}}}","event_id":{{{eventId}}}}}""";
 

@@ -17,6 +17,7 @@ internal sealed class FakeAgentSocket : WebSocket
     private TaskCompletionSource<int> _receiveCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _sendCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _receiveCalls;
+    private bool _peeked;
     private WebSocketState _state = WebSocketState.Open;
     private WebSocketCloseStatus? _closeStatus;
     private string? _closeDescription;
@@ -73,12 +74,33 @@ internal sealed class FakeAgentSocket : WebSocket
 
     public override async ValueTask<ValueWebSocketReceiveResult> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        // A read that starts a message counts as a receive call: a zero-byte read (which waits for the next message and takes nothing of
+        // it, as ManagedWebSocket's does), or a read not preceded by one.
+        if (buffer.Length == 0 || !_peeked)
         {
-            _receiveCalls++;
-            var called = _receiveCalled;
-            _receiveCalled = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            called.SetResult(_receiveCalls);
+            lock (_gate)
+            {
+                _receiveCalls++;
+                var called = _receiveCalled;
+                _receiveCalled = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                called.SetResult(_receiveCalls);
+            }
+        }
+
+        _peeked = false;
+        if (buffer.Length == 0)
+        {
+            while (!_incoming.Reader.TryPeek(out _))
+            {
+                await _incoming.Reader.WaitToReadAsync(cancellationToken);
+            }
+
+            _incoming.Reader.TryPeek(out var next);
+            if (next.Close is null && next.Data.Length > 0)
+            {
+                _peeked = true;
+                return new ValueWebSocketReceiveResult(0, WebSocketMessageType.Text, false);
+            }
         }
 
         var (data, close) = await _incoming.Reader.ReadAsync(cancellationToken);
