@@ -125,6 +125,9 @@ internal static class BridgeLoad
         return 0;
     }
 
+    /// <summary>The one-time call token lifetime ours runs with in <c>--sequence</c> (the default is 5 minutes), so the sweep of used tokens can be seen.</summary>
+    private const string SequenceTokenLifetime = "00:00:20";
+
     private static Dictionary<string, string> BridgeEnvironment(int port, string agentUrl, int emulatorPort) => new()
     {
         ["BRIDGE_PORT"] = port.ToString(CultureInfo.InvariantCulture),
@@ -236,83 +239,113 @@ internal static class BridgeLoad
     private static async Task SequenceAsync(string name, string file, string arguments, int count, string agentUrl, int emulatorPort, Process emulator)
     {
         var port = FreePort();
-        using var process = Start(file, arguments, BridgeEnvironment(port, agentUrl, emulatorPort));
+        var environment = BridgeEnvironment(port, agentUrl, emulatorPort);
+        environment["ConvAi__TwilioBridge__CallTokenLifetime"] = SequenceTokenLifetime;
+        using var process = Start(file, arguments, environment);
         await WaitForPortAsync(port, process);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
         var signer = new TwilioRequestValidator(AuthToken);
         await WarmUpAsync(http, signer);
         var before = await StatsAsync(http, collect: true);
         var (bridgeSocketsBefore, agentSocketsBefore, rssBefore) = (Sockets(process.Id), Sockets(emulator.Id), Rss(process.Id));
-        var started = Stopwatch.GetTimestamp();
         var failures = new Dictionary<string, int>(StringComparer.Ordinal);
         var firstAudio = new List<Call>(count);
-        for (var i = 0; i < count; i++)
-        {
-            Call? call = null;
-            try
-            {
-                call = await Call.StartAsync(i, http, signer, CancellationToken.None);
-                if (!await Within(call.FirstAudio.Task, 10))
-                {
-                    Fail("no greeting");
-                    continue;
-                }
-
-                for (var f = 0; f < 5; f++)
-                {
-                    await call.SendFrameAsync(skipIfBusy: false);
-                }
-
-                if (!await Within(call.Echoes(5), 10))
-                {
-                    Fail("echoes missing");
-                }
-
-                await call.HangUpAsync();
-                if (!await Within(call.Receiving, 10))
-                {
-                    Fail("not closed by the bridge");
-                }
-
-                firstAudio.Add(call);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or WebSocketException or InvalidOperationException or TimeoutException)
-            {
-                Fail(ex.GetType().Name);
-            }
-            finally
-            {
-                call?.Dispose();
-            }
-        }
-
+        var started = Stopwatch.GetTimestamp();
+        await PlaceAsync(0, count);
         var seconds = (Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency;
-        var settle = Stopwatch.StartNew();
-        var after = await StatsAsync(http, collect: false);
-        while ((after.LiveCalls > 0 || after.Sessions > 0) && settle.Elapsed < TimeSpan.FromSeconds(10))
+        var (after, settled) = await SettleAsync();
+        var (bridgeSocketsAfter, agentSocketsAfter, rssAfter) = (Sockets(process.Id), Sockets(emulator.Id), Rss(process.Id));
+
+        // Ours remembers each used one-time call token until it expires (replay protection; swept every 64 checks): once the last
+        // token has expired, 64 more calls let the sweep run, and what remains after that is what the calls left behind.
+        var lifetime = TimeSpan.Parse(SequenceTokenLifetime, CultureInfo.InvariantCulture);
+        var wait = lifetime - Stopwatch.GetElapsedTime(started) + TimeSpan.FromSeconds(seconds) + TimeSpan.FromSeconds(2);
+        if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(100);
-            after = await StatsAsync(http, collect: false);
+            await Task.Delay(wait);
         }
 
-        var settled = settle.Elapsed;
-        await Task.Delay(1000); // closed sockets leave the fd table
-        after = await StatsAsync(http, collect: true);
-        var (bridgeSocketsAfter, agentSocketsAfter, rssAfter) = (Sockets(process.Id), Sockets(emulator.Id), Rss(process.Id));
+        await PlaceAsync(count, 64);
+        var (swept, _) = await SettleAsync();
+        var (bridgeSocketsSwept, agentSocketsSwept, rssSwept) = (Sockets(process.Id), Sockets(emulator.Id), Rss(process.Id));
         Stop(process);
 
         var shares = FirstAudio.Of([.. firstAudio]);
         Console.WriteLine($"# {name}: {count} calls in sequence in {seconds:0.0} s ({seconds * 1000 / count:0.0} ms per call), load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine($"  failures: {(failures.Count == 0 ? "none" : string.Join(", ", failures.Select(f => $"{f.Key} x{f.Value}")))}");
-        Console.WriteLine($"  live calls: {Show(before.LiveCalls)} before, {Show(after.LiveCalls)} after (settled in {settled.TotalMilliseconds:0} ms)");
-        Console.WriteLine($"  agent sessions open in the bridge: {Show(before.Sessions)} before, {Show(after.Sessions)} after");
-        Console.WriteLine($"  sockets: bridge {bridgeSocketsBefore} before, {bridgeSocketsAfter} after; agent process {agentSocketsBefore} before, {agentSocketsAfter} after");
+        Console.WriteLine($"  live calls: {Show(before.LiveCalls)} before, {Show(after.LiveCalls)} after (settled in {settled.TotalMilliseconds:0} ms), {Show(swept.LiveCalls)} after the sweep");
+        Console.WriteLine($"  agent sessions open in the bridge: {Show(before.Sessions)} before, {Show(after.Sessions)} after, {Show(swept.Sessions)} after the sweep");
+        Console.WriteLine($"  sockets: bridge {bridgeSocketsBefore} before, {bridgeSocketsAfter} after, {bridgeSocketsSwept} after the sweep; agent process {agentSocketsBefore}, {agentSocketsAfter}, {agentSocketsSwept}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  live heap after a full collection: {Kb(before.LiveHeap)} before, {Kb(after.LiveHeap)} after ({(after.LiveHeap - before.LiveHeap) / 1024.0:+0.0;-0.0} KB); RSS {rssBefore / 1024.0 / 1024:0.0} MB before, {rssAfter / 1024.0 / 1024:0.0} MB after"));
+            $"  live heap after a full collection: {Kb(before.LiveHeap)} before, {Kb(after.LiveHeap)} after {count} calls ({Delta(after.LiveHeap)}), {Kb(swept.LiveHeap)} after the used call tokens expired ({SequenceTokenLifetime}) and 64 more calls swept them ({Delta(swept.LiveHeap)})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  RSS {rssBefore / 1024.0 / 1024:0.0} MB before, {rssAfter / 1024.0 / 1024:0.0} MB after, {rssSwept / 1024.0 / 1024:0.0} MB after the sweep"));
         Console.WriteLine(FirstAudio.Header);
         Console.WriteLine(shares.Row(name, 1, -1));
 
+        string Delta(long? value) => value is { } v && before.LiveHeap is { } b ? string.Create(CultureInfo.InvariantCulture, $"{(v - b) / 1024.0:+0.0;-0.0} KB") : "n/a";
         void Fail(string reason) => failures[reason] = failures.GetValueOrDefault(reason) + 1;
+
+        async Task<(Stats Stats, TimeSpan Settled)> SettleAsync()
+        {
+            var settle = Stopwatch.StartNew();
+            var stats = await StatsAsync(http, collect: false);
+            while ((stats.LiveCalls > 0 || stats.Sessions > 0) && settle.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(100);
+                stats = await StatsAsync(http, collect: false);
+            }
+
+            var settled = settle.Elapsed;
+            await Task.Delay(1000); // closed sockets leave the fd table
+            return (await StatsAsync(http, collect: true), settled);
+        }
+
+        async Task PlaceAsync(int first, int calls)
+        {
+            for (var i = first; i < first + calls; i++)
+            {
+                Call? call = null;
+                try
+                {
+                    call = await Call.StartAsync(i, http, signer, CancellationToken.None);
+                    if (!await Within(call.FirstAudio.Task, 10))
+                    {
+                        Fail("no greeting");
+                        continue;
+                    }
+
+                    for (var f = 0; f < 5; f++)
+                    {
+                        await call.SendFrameAsync(skipIfBusy: false);
+                    }
+
+                    if (!await Within(call.Echoes(5), 10))
+                    {
+                        Fail("echoes missing");
+                    }
+
+                    await call.HangUpAsync();
+                    if (!await Within(call.Receiving, 10))
+                    {
+                        Fail("not closed by the bridge");
+                    }
+
+                    if (i < count)
+                    {
+                        firstAudio.Add(call);
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or WebSocketException or InvalidOperationException or TimeoutException)
+                {
+                    Fail(ex.GetType().Name);
+                }
+                finally
+                {
+                    call?.Dispose();
+                }
+            }
+        }
         static string Show(long? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "n/a";
         static string Kb(long? value) => value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v / 1024.0:0.0} KB") : "n/a";
     }
