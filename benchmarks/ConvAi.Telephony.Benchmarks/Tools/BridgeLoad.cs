@@ -221,6 +221,7 @@ internal static class BridgeLoad
             Up = up,
             Down = down,
             CpuMsPerCallSecond = (cpuEnd - cpuStart) * (1000.0 / ClockTicksPerSecond) / (n * windowSeconds),
+            CpuMicrosecondsPerFrame = framesBothWays == 0 ? double.NaN : (cpuEnd - cpuStart) * (1_000_000.0 / ClockTicksPerSecond) / framesBothWays,
             RssPerCallKb = (loadedRss - idleRss) / 1024.0 / n,
             LiveHeapPerCallKb = loaded.LiveHeap is { } l && idle.LiveHeap is { } i0 ? (l - i0) / 1024.0 / n : null,
             AllocatedPerFrame = statsEnd.Allocated is { } a1 && statsStart.Allocated is { } a0 && framesBothWays > 0 ? (a1 - a0) / (double)framesBothWays : null,
@@ -350,17 +351,23 @@ internal static class BridgeLoad
         static string Kb(long? value) => value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v / 1024.0:0.0} KB") : "n/a";
     }
 
+    /// <summary>Whether <paramref name="task"/> ends within the time, in any state (a receive loop that ends with the socket
+    /// aborted by the other side after the hang-up has ended too).</summary>
     private static async Task<bool> Within(Task task, int seconds)
     {
         try
         {
             await task.WaitAsync(TimeSpan.FromSeconds(seconds));
-            return true;
         }
         catch (TimeoutException)
         {
             return false;
         }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+
+        return true;
     }
 
     private static async Task TickAsync(Call[] calls, CancellationToken cancellationToken)
@@ -719,8 +726,8 @@ internal static class BridgeLoad
     private sealed class Result
     {
         public const string Header =
-            "| bridge | calls | round | frames | lost | up p50 ms | up p99 ms | down p50 ms | down p99 ms | p99 vs relay (up/down) | CPU ms per call-second | vs relay | RSS KB per call | live heap KB per call | allocated B per frame | marks | clears |\n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+            "| bridge | calls | round | frames | lost | up p50 ms | up p99 ms | down p50 ms | down p99 ms | p99 vs relay (up/down) | CPU ms per call-second | vs relay | CPU µs per frame | vs relay | RSS KB per call | live heap KB per call | allocated B per frame | marks | clears |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
         public required string Bridge { get; init; }
 
@@ -742,6 +749,10 @@ internal static class BridgeLoad
 
         public required double? AllocatedPerFrame { get; init; }
 
+        /// <summary>The bridge's CPU over the window per frame it carried (sent by the driver plus media received by it): a bridge
+        /// that falls behind carries fewer frames, which CPU per call-second does not show.</summary>
+        public required double CpuMicrosecondsPerFrame { get; init; }
+
         public required FirstAudio FirstAudio { get; init; }
 
         public required int Marks { get; init; }
@@ -758,10 +769,11 @@ internal static class BridgeLoad
             var self = relay is null || relay == this;
             var latency = self ? "1.00 / 1.00" : $"{Ratio(P(Up, 0.99), P(relay!.Up, 0.99))} / {Ratio(P(Down, 0.99), P(relay.Down, 0.99))}";
             var cpu = self ? "1.00" : Ratio(CpuMsPerCallSecond, relay!.CpuMsPerCallSecond);
+            var cpuFrame = self ? "1.00" : Ratio(CpuMicrosecondsPerFrame, relay!.CpuMicrosecondsPerFrame);
             var heap = LiveHeapPerCallKb is { } h ? h.ToString("0.0", CultureInfo.InvariantCulture) : "n/a";
             var allocated = AllocatedPerFrame is { } a ? a.ToString("0", CultureInfo.InvariantCulture) : "n/a";
             return string.Create(CultureInfo.InvariantCulture,
-                $"| {Bridge} | {Calls} | {Round + 1} | {Frames} | {Math.Max(0, Sent - Frames)} | {P(Up, 0.5):0.00} | {P(Up, 0.99):0.00} | {P(Down, 0.5):0.00} | {P(Down, 0.99):0.00} | {latency} | {CpuMsPerCallSecond:0.00} | {cpu} | {RssPerCallKb:0} | {heap} | {allocated} | {Marks} | {Clears} |");
+                $"| {Bridge} | {Calls} | {Round + 1} | {Frames} | {Math.Max(0, Sent - Frames)} | {P(Up, 0.5):0.00} | {P(Up, 0.99):0.00} | {P(Down, 0.5):0.00} | {P(Down, 0.99):0.00} | {latency} | {CpuMsPerCallSecond:0.00} | {cpu} | {CpuMicrosecondsPerFrame:0.0} | {cpuFrame} | {RssPerCallKb:0} | {heap} | {allocated} | {Marks} | {Clears} |");
         }
 
         private static string Ratio(double a, double b) => b <= 0 ? "n/a" : (a / b).ToString("0.00", CultureInfo.InvariantCulture);
@@ -778,12 +790,14 @@ internal static class BridgeLoad
     private sealed class FirstAudio
     {
         public const string Header =
-            "| bridge | calls | round | calls measured | total p50 ms | total p99 ms | agent's own p50 ms | agent's own p99 ms | bridge share p50 ms | bridge share p99 ms |\n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+            "| bridge | calls | round | calls measured | total p50 ms | total p99 ms | agent's own p50 ms | agent's own p99 ms | bridge share p50 ms | bridge share p99 ms | of which start -> initiation at the agent p50 / p99 ms | greeting sent -> at the driver p50 / p99 ms |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
         private int[] _total = [];
         private int[] _agent = [];
         private int[] _share = [];
+        private int[] _up = [];
+        private int[] _down = [];
 
         public static FirstAudio Of(Call[] calls)
         {
@@ -791,11 +805,13 @@ internal static class BridgeLoad
             var total = done.Select(d => Micro(d.Result.Received - d.StartSent)).Order().ToArray();
             var agent = done.Select(d => Micro(d.Result.AgentSent - d.Result.AgentInitiation)).Order().ToArray();
             var share = done.Select(d => Micro(d.Result.Received - d.StartSent - (d.Result.AgentSent - d.Result.AgentInitiation))).Order().ToArray();
-            return new FirstAudio { _total = total, _agent = agent, _share = share };
+            var up = done.Select(d => Micro(d.Result.AgentInitiation - d.StartSent)).Order().ToArray();
+            var down = done.Select(d => Micro(d.Result.Received - d.Result.AgentSent)).Order().ToArray();
+            return new FirstAudio { _total = total, _agent = agent, _share = share, _up = up, _down = down };
         }
 
         public string Row(string bridge, int calls, int round) => string.Create(CultureInfo.InvariantCulture,
-            $"| {bridge} | {calls} | {(round < 0 ? "-" : (round + 1).ToString(CultureInfo.InvariantCulture))} | {_total.Length} | {Result.P(_total, 0.5):0.00} | {Result.P(_total, 0.99):0.00} | {Result.P(_agent, 0.5):0.00} | {Result.P(_agent, 0.99):0.00} | {Result.P(_share, 0.5):0.00} | {Result.P(_share, 0.99):0.00} |");
+            $"| {bridge} | {calls} | {(round < 0 ? "-" : (round + 1).ToString(CultureInfo.InvariantCulture))} | {_total.Length} | {Result.P(_total, 0.5):0.00} | {Result.P(_total, 0.99):0.00} | {Result.P(_agent, 0.5):0.00} | {Result.P(_agent, 0.99):0.00} | {Result.P(_share, 0.5):0.00} | {Result.P(_share, 0.99):0.00} | {Result.P(_up, 0.5):0.00} / {Result.P(_up, 0.99):0.00} | {Result.P(_down, 0.5):0.00} / {Result.P(_down, 0.99):0.00} |");
 
         private static int Micro(long ticks) => (int)(ticks / TicksPerMicrosecond);
     }
@@ -952,7 +968,7 @@ internal static class BridgeLoad
         {
             await task;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException or TimeoutException)
         {
         }
     }
