@@ -229,6 +229,7 @@ internal static class BridgeLoad
             Clears = callList.Sum(c => c.Clears),
             Round = round,
             FirstAudio = FirstAudio.Of(callList),
+            Loaded = loaded,
         };
     }
 
@@ -755,6 +756,9 @@ internal static class BridgeLoad
 
         public required FirstAudio FirstAudio { get; init; }
 
+        /// <summary>What the bridge's /stats said with every call up (live calls; agent sessions, ours only).</summary>
+        public required Stats Loaded { get; init; }
+
         public required int Marks { get; init; }
 
         public required int Clears { get; init; }
@@ -762,7 +766,7 @@ internal static class BridgeLoad
         public required int Round { get; init; }
 
         public string Line() => string.Create(CultureInfo.InvariantCulture,
-            $"{Bridge,-6} {Calls,4} calls: {Frames} frames, up p50 {P(Up, 0.5):0.00} p99 {P(Up, 0.99):0.00} ms, down p50 {P(Down, 0.5):0.00} p99 {P(Down, 0.99):0.00} ms, CPU {CpuMsPerCallSecond:0.00} ms/call-s, RSS {RssPerCallKb:0} KB/call");
+            $"{Bridge,-6} {Calls,4} calls: {Frames} frames, up p50 {P(Up, 0.5):0.00} p99 {P(Up, 0.99):0.00} ms, down p50 {P(Down, 0.5):0.00} p99 {P(Down, 0.99):0.00} ms, CPU {CpuMsPerCallSecond:0.00} ms/call-s, RSS {RssPerCallKb:0} KB/call, live calls {Loaded.LiveCalls?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}, agent sessions {Loaded.Sessions?.ToString(CultureInfo.InvariantCulture) ?? "n/a"}");
 
         public string Row(Result? relay)
         {
