@@ -82,6 +82,7 @@ internal static class BridgeLoad
 
             return 0;
         }
+
         Console.WriteLine($"# bridge load: calls {string.Join(",", calls)}, {seconds} s measured after {warmup} s, {rounds} round(s); load average {File.ReadAllText("/proc/loadavg").Trim()}");
         var results = new List<Result>();
         try
@@ -348,6 +349,7 @@ internal static class BridgeLoad
                 }
             }
         }
+
         static string Show(long? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "n/a";
         static string Kb(long? value) => value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v / 1024.0:0.0} KB") : "n/a";
     }
@@ -443,6 +445,7 @@ internal static class BridgeLoad
         /// <summary>Completes with (received by the driver, initiation at the agent, greeting sent by the agent) when the greeting arrives.</summary>
         public TaskCompletionSource<(long Received, long AgentInitiation, long AgentSent)> FirstAudio { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        private readonly object _echoGate = new();
         private int _echoes;
         private TaskCompletionSource? _echoWait;
         private int _echoTarget;
@@ -450,7 +453,7 @@ internal static class BridgeLoad
         /// <summary>Completes when <paramref name="count"/> echoes of this call's frames have come back in all.</summary>
         public Task Echoes(int count)
         {
-            lock (_frame)
+            lock (_echoGate)
             {
                 if (_echoes >= count)
                 {
@@ -651,7 +654,7 @@ internal static class BridgeLoad
                     Down.Add((int)((received - emulator) / TicksPerMicrosecond));
                 }
 
-                lock (_frame)
+                lock (_echoGate)
                 {
                     if (++_echoes >= _echoTarget && _echoWait is { } wait)
                     {
