@@ -66,6 +66,8 @@ app.MapPost("/calls/{callSid}/context", async (string callSid, ContextUpdate upd
         : Results.Conflict(new JsonObject { ["error"] = "ended" });
 });
 
+app.MapBenchmarkStatsIfEnabled(); // GET /stats for benchmarks/bridges/run.sh, only with CONVAI_BENCH_STATS=1
+
 await app.RunAsync();
 
 // The emulator's order desk: greets the caller by name, looks an order up with the client tool, then transfers to a human and ends.

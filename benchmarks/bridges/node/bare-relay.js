@@ -9,9 +9,9 @@ const { port, agentUrl, stats } = require('./common');
 
 let live = 0;
 const server = http.createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/stats') {
+  if (req.method === 'GET' && (req.url === '/stats' || req.url === '/stats?gc=1')) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(stats(() => live));
+    res.end(stats(() => live, req.url.endsWith('?gc=1')));
     return;
   }
   if (req.method === 'POST' && req.url === '/twilio/voice') {

@@ -37,10 +37,15 @@ function readForm(req) {
   });
 }
 
-// The per-process numbers the driver reads between runs (never per frame).
-function stats(live) {
+// The per-process numbers the driver reads between runs (never per frame). With collect (GET /stats?gc=1, node --expose-gc)
+// a full collection runs first and liveHeap is what survives it: the V8 heap plus memory outside it (Buffers, ws frames),
+// which a .NET bridge keeps in its managed heap. Node gives no count of bytes allocated, so there is no allocatedBytes.
+function stats(live, collect) {
+  if (collect && global.gc) global.gc();
   const memory = process.memoryUsage();
-  return JSON.stringify({ heapUsed: memory.heapUsed, rss: memory.rss, live: live() });
+  const result = { heapUsed: memory.heapUsed, rss: memory.rss, live: live() };
+  if (collect && global.gc) result.liveHeap = memory.heapUsed + memory.external;
+  return JSON.stringify(result);
 }
 
 module.exports = { port, agentUrl, authToken, verify, escapeXml, readForm, stats };

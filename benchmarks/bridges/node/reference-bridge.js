@@ -11,9 +11,9 @@ const { port, agentUrl, verify, escapeXml, readForm, stats } = require('./common
 
 let live = 0;
 const server = http.createServer(async (req, res) => {
-  if (req.method === 'GET' && req.url === '/stats') {
+  if (req.method === 'GET' && (req.url === '/stats' || req.url === '/stats?gc=1')) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(stats(() => live));
+    res.end(stats(() => live, req.url.endsWith('?gc=1')));
     return;
   }
   if (req.method === 'POST' && req.url === '/twilio/voice') {

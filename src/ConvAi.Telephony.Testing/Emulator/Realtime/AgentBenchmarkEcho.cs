@@ -19,6 +19,12 @@ namespace ConvAi.Telephony.Testing;
 /// a Twilio <c>media</c> message forwarded unparsed (the bare relay) comes back as a Twilio <c>media</c> message with the same
 /// <c>streamSid</c>; anything else (pongs, other Twilio events) is ignored. Every second the agent pings, and every
 /// <see cref="InterruptEvery"/> audio events it sends an <c>interruption</c> for the last one, so bridges exercise pongs and clear.
+/// <para>
+/// The agent speaks first, at once: on the initiation data (a bridge) or on Twilio's <c>start</c> forwarded unparsed (the bare
+/// relay) it sends one greeting chunk (<see cref="GreetingMagic"/>) holding the time the initiation arrived (bytes 12..20) and the
+/// time the greeting was sent (bytes 20..28), so the driver splits Twilio's <c>start</c> → first agent audio into the agent's own
+/// share and the bridge's.
+/// </para>
 /// </remarks>
 internal static class AgentBenchmarkEcho
 {
@@ -27,9 +33,23 @@ internal static class AgentBenchmarkEcho
 
     public const int InterruptEvery = 250;
 
+    /// <summary>Where the greeting's "initiation received" time goes: bytes 12..20 of its audio (the driver's send time in a frame).</summary>
+    public const int InitiationOffset = 12;
+
+    /// <summary>The first 4 bytes of the greeting's audio (the driver's frames start with <c>CVAI</c>).</summary>
+    public static ReadOnlySpan<byte> GreetingMagic => "CVAG"u8;
+
+    private const int GreetingBytes = 160;
+
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(1);
 
-    public static async Task RunAsync(WebSocket socket, SemaphoreSlim sendLock, CancellationToken cancellationToken)
+    /// <summary>Runs the echo on an initiated socket.</summary>
+    /// <param name="socket">The agent socket.</param>
+    /// <param name="sendLock">The session's send lock.</param>
+    /// <param name="initiationReceived">When the initiation data arrived (<see cref="Stopwatch.GetTimestamp"/>); null when the first
+    /// message was something else (the bare relay forwards Twilio's frames: the greeting then answers Twilio's <c>start</c>).</param>
+    /// <param name="cancellationToken">Ends the echo.</param>
+    public static async Task RunAsync(WebSocket socket, SemaphoreSlim sendLock, long? initiationReceived, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pings = PingAsync(socket, sendLock, stop.Token);
@@ -38,6 +58,12 @@ internal static class AgentBenchmarkEcho
         long eventId = 0;
         try
         {
+            if (initiationReceived is { } initiated)
+            {
+                Greeting(default, initiated, ++eventId, output);
+                await SendAsync(socket, sendLock, output.WrittenMemory, stop.Token).ConfigureAwait(false);
+            }
+
             while (true)
             {
                 var count = 0;
@@ -67,7 +93,13 @@ internal static class AgentBenchmarkEcho
                 var received = Stopwatch.GetTimestamp();
                 var message = buffer.AsSpan(0, count);
                 output.Clear();
-                if (Echo(message, received, ++eventId, output))
+                if (initiationReceived is null && IsTwilioStart(message, out var streamSid))
+                {
+                    initiationReceived = received;
+                    Greeting(streamSid, received, ++eventId, output);
+                    await SendAsync(socket, sendLock, output.WrittenMemory, stop.Token).ConfigureAwait(false);
+                }
+                else if (Echo(message, received, ++eventId, output))
                 {
                     await SendAsync(socket, sendLock, output.WrittenMemory, stop.Token).ConfigureAwait(false);
                     if (eventId % InterruptEvery == 0)
@@ -124,23 +156,37 @@ internal static class AgentBenchmarkEcho
 
         if (isChunk)
         {
-            Write(output, "{\"type\":\"audio\",\"audio_event\":{\"audio_base_64\":\""u8);
-            WriteBase64(output, audio);
-            Write(output, "\",\"event_id\":"u8);
-            Write(output, Encoding.ASCII.GetBytes(eventId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            Write(output, "}}"u8);
+            Audio(default, audio, eventId, output);
         }
         else
         {
             Value(message, "\"streamSid\":\""u8, out var streamSid);
-            Write(output, "{\"event\":\"media\",\"streamSid\":\""u8);
-            Write(output, streamSid);
-            Write(output, "\",\"media\":{\"payload\":\""u8);
-            WriteBase64(output, audio);
-            Write(output, "\"}}"u8);
+            Audio(streamSid, audio, eventId, output);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Writes the greeting: agent audio (a Twilio <c>media</c> message on <paramref name="streamSid"/> when it is not empty) whose
+    /// bytes are <see cref="GreetingMagic"/>, the initiation's arrival at <see cref="InitiationOffset"/> and the send time (now) at
+    /// <see cref="StampOffset"/>, then μ-law silence.
+    /// </summary>
+    internal static void Greeting(ReadOnlySpan<byte> streamSid, long initiationReceived, long eventId, IBufferWriter<byte> output)
+    {
+        Span<byte> audio = stackalloc byte[GreetingBytes];
+        audio.Fill(0xFF);
+        audio[..InitiationOffset].Clear();
+        GreetingMagic.CopyTo(audio);
+        BinaryPrimitives.WriteInt64LittleEndian(audio[InitiationOffset..], initiationReceived);
+        BinaryPrimitives.WriteInt64LittleEndian(audio[StampOffset..], Stopwatch.GetTimestamp());
+        Audio(streamSid, audio, eventId, output);
+    }
+
+    private static bool IsTwilioStart(ReadOnlySpan<byte> message, out ReadOnlySpan<byte> streamSid)
+    {
+        streamSid = default;
+        return message.IndexOf("\"event\":\"start\""u8) >= 0 && Value(message, "\"streamSid\":\""u8, out streamSid);
     }
 
     private static bool Value(ReadOnlySpan<byte> message, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
@@ -156,6 +202,27 @@ internal static class AgentBenchmarkEcho
         var end = rest.IndexOf((byte)'"');
         value = end < 0 ? default : rest[..end];
         return end >= 0;
+    }
+
+    /// <summary>Agent audio as the agent socket sends it, or as a Twilio <c>media</c> message when <paramref name="streamSid"/> is set.</summary>
+    private static void Audio(ReadOnlySpan<byte> streamSid, ReadOnlySpan<byte> audio, long eventId, IBufferWriter<byte> output)
+    {
+        if (streamSid.IsEmpty)
+        {
+            Write(output, "{\"type\":\"audio\",\"audio_event\":{\"audio_base_64\":\""u8);
+            WriteBase64(output, audio);
+            Write(output, "\",\"event_id\":"u8);
+            Write(output, Encoding.ASCII.GetBytes(eventId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Write(output, "}}"u8);
+        }
+        else
+        {
+            Write(output, "{\"event\":\"media\",\"streamSid\":\""u8);
+            Write(output, streamSid);
+            Write(output, "\",\"media\":{\"payload\":\""u8);
+            WriteBase64(output, audio);
+            Write(output, "\"}}"u8);
+        }
     }
 
     private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)

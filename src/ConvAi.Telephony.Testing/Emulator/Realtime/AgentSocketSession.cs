@@ -63,6 +63,7 @@ internal sealed class AgentSocketSession
         try
         {
             var first = await ReceiveAsync(stop.Token).ConfigureAwait(false);
+            var firstReceived = System.Diagnostics.Stopwatch.GetTimestamp(); // for the benchmark echo's greeting
             if (first is null)
             {
                 return;
@@ -109,7 +110,7 @@ internal sealed class AgentSocketSession
 
             if (_state.Options.BenchmarkEcho)
             {
-                await AgentBenchmarkEcho.RunAsync(_socket, _sendLock, stop.Token).ConfigureAwait(false);
+                await AgentBenchmarkEcho.RunAsync(_socket, _sendLock, isInitiation ? firstReceived : null, stop.Token).ConfigureAwait(false);
                 return;
             }
 

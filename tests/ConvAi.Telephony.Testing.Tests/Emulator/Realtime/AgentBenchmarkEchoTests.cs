@@ -39,6 +39,32 @@ public class AgentBenchmarkEchoTests
         Assert.That(Encoding.UTF8.GetString(output.WrittenSpan), Is.EqualTo($$$"""{"event":"media","streamSid":"MZ1","media":{"payload":"{{{Convert.ToBase64String(Stamped(42))}}}"}}"""));
     }
 
+    [TestCase("", """{"type":"audio","audio_event":{"audio_base_64":"{0}","event_id":1}}""")]
+    [TestCase("MZ1", """{"event":"media","streamSid":"MZ1","media":{"payload":"{0}"}}""")]
+    public void Greeting_CarriesTheInitiationTimeAt12AndTheSendTimeAt20(string streamSid, string shape)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var before = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        AgentBenchmarkEcho.Greeting(Encoding.ASCII.GetBytes(streamSid), 0x0102030405060708, 1, output);
+
+        var text = Encoding.UTF8.GetString(output.WrittenSpan);
+        var key = streamSid.Length == 0 ? "\"audio_base_64\":\"" : "\"payload\":\"";
+        var start = text.IndexOf(key, StringComparison.Ordinal) + key.Length;
+        var payload = text[start..text.IndexOf('"', start)];
+        Assert.That(text, Is.EqualTo(shape.Replace("{0}", payload, StringComparison.Ordinal)));
+        var audio = Convert.FromBase64String(payload);
+        Assert.Multiple(() =>
+        {
+            Assert.That(audio, Has.Length.EqualTo(160));
+            Assert.That(Encoding.ASCII.GetString(audio, 0, 4), Is.EqualTo("CVAG"));
+            Assert.That(audio[4..12], Is.All.Zero);
+            Assert.That(BinaryPrimitives.ReadInt64LittleEndian(audio.AsSpan(AgentBenchmarkEcho.InitiationOffset)), Is.EqualTo(0x0102030405060708));
+            Assert.That(BinaryPrimitives.ReadInt64LittleEndian(audio.AsSpan(AgentBenchmarkEcho.StampOffset)), Is.InRange(before, System.Diagnostics.Stopwatch.GetTimestamp()));
+            Assert.That(audio[28..], Is.All.EqualTo(0xFF), "μ-law silence");
+        });
+    }
+
     [TestCase("""{"type":"pong","event_id":1}""")]
     [TestCase("""{"event":"start","streamSid":"MZ1"}""")]
     [TestCase("""{"type":"conversation_initiation_client_data"}""")]
