@@ -91,15 +91,14 @@ internal static class AgentBenchmarkEcho
                 }
 
                 var received = Stopwatch.GetTimestamp();
-                var message = buffer.AsSpan(0, count);
                 output.Clear();
-                if (initiationReceived is null && IsTwilioStart(message, out var streamSid))
+                var answer = Answer(buffer.AsSpan(0, count), received, awaitingStart: initiationReceived is null, ref eventId, output);
+                if (answer == Reply.Greeting)
                 {
                     initiationReceived = received;
-                    Greeting(streamSid, received, ++eventId, output);
                     await SendAsync(socket, sendLock, output.WrittenMemory, stop.Token).ConfigureAwait(false);
                 }
-                else if (Echo(message, received, ++eventId, output))
+                else if (answer == Reply.Echo)
                 {
                     await SendAsync(socket, sendLock, output.WrittenMemory, stop.Token).ConfigureAwait(false);
                     if (eventId % InterruptEvery == 0)
@@ -107,10 +106,6 @@ internal static class AgentBenchmarkEcho
                         var interruption = Encoding.UTF8.GetBytes($"{{\"type\":\"interruption\",\"interruption_event\":{{\"event_id\":{eventId}}}}}");
                         await SendAsync(socket, sendLock, interruption, stop.Token).ConfigureAwait(false);
                     }
-                }
-                else
-                {
-                    eventId--;
                 }
             }
         }
@@ -131,6 +126,27 @@ internal static class AgentBenchmarkEcho
 
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Writes what the agent answers to one message into <paramref name="output"/> (no span lives across the caller's awaits):
+    /// the greeting to the first Twilio <c>start</c> (through a relay) or initiation, an echo of user audio, or nothing.
+    /// </summary>
+    private static Reply Answer(ReadOnlySpan<byte> message, long received, bool awaitingStart, ref long eventId, IBufferWriter<byte> output)
+    {
+        if (awaitingStart && IsTwilioStart(message, out var streamSid))
+        {
+            Greeting(streamSid, received, ++eventId, output);
+            return Reply.Greeting;
+        }
+
+        if (Echo(message, received, eventId + 1, output))
+        {
+            eventId++;
+            return Reply.Echo;
+        }
+
+        return Reply.None;
     }
 
     /// <summary>Writes the echo of one message into <paramref name="output"/>; false when the message is not audio.</summary>
@@ -260,5 +276,12 @@ internal static class AgentBenchmarkEcho
             var ping = Encoding.UTF8.GetBytes($"{{\"type\":\"ping\",\"ping_event\":{{\"event_id\":{++id},\"ping_ms\":null}}}}");
             await SendAsync(socket, sendLock, ping, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private enum Reply
+    {
+        None,
+        Greeting,
+        Echo,
     }
 }
