@@ -6,31 +6,10 @@ namespace ConvAi.Telephony;
 /// The pooled byte arrays of live conversations (frames being received, messages waiting to be sent), rented from
 /// <see cref="ArrayPool{T}.Shared"/> and counted, so tests can check every rented array came back.
 /// </summary>
-internal static class RealtimeBuffers
+internal sealed class RealtimeBuffers : CountedBuffers<RealtimeBuffers>
 {
-    private static long _rented;
-    private static long _returned;
-
-    /// <summary>Gets the number of arrays rented so far.</summary>
-    public static long Rented => Interlocked.Read(ref _rented);
-
-    /// <summary>Gets the number of arrays returned so far.</summary>
-    public static long Returned => Interlocked.Read(ref _returned);
-
-    /// <summary>Gets the number of arrays rented and not yet returned.</summary>
-    public static long Outstanding => Rented - Returned;
-
-    public static byte[] Rent(int minimumLength)
+    private RealtimeBuffers()
     {
-        var array = ArrayPool<byte>.Shared.Rent(minimumLength);
-        Interlocked.Increment(ref _rented);
-        return array;
-    }
-
-    public static void Return(byte[] array)
-    {
-        ArrayPool<byte>.Shared.Return(array);
-        Interlocked.Increment(ref _returned);
     }
 }
 
