@@ -132,24 +132,13 @@ internal sealed class FakeStream(WebSocket socket)
 
     public async Task<string?> ReceiveTextAsync()
     {
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (true)
+        var text = await WebSocketText.ReceiveAsync(Socket);
+        if (text is not null)
         {
-            var result = await Socket.ReceiveAsync(buffer, CancellationToken.None);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                var text = Encoding.UTF8.GetString(message.ToArray());
-                Received.Add(text);
-                return text;
-            }
+            Received.Add(text);
         }
+
+        return text;
     }
 
     public async Task<JsonObject?> ReceiveAsync() => await ReceiveTextAsync() is { } text ? JsonNode.Parse(text)!.AsObject() : null;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using ConvAi.Telephony.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -122,25 +123,7 @@ internal sealed class AgentConnection(WebSocket socket, HttpContext context)
     public Task SendAsync(JsonNode json) => SendAsync(json.ToJsonString());
 
     /// <summary>Reads one whole text message; null when the client closed.</summary>
-    public async Task<string?> ReceiveAsync()
-    {
-        var buffer = new byte[64 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var result = await Socket.ReceiveAsync(buffer, CancellationToken.None);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                return Encoding.UTF8.GetString(message.ToArray());
-            }
-        }
-    }
+    public Task<string?> ReceiveAsync() => WebSocketText.ReceiveAsync(Socket);
 
     public async Task<JsonNode> ReceiveJsonAsync()
     {
